@@ -1,0 +1,113 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrHelp is returned by ParseFlags after printing the usage for -h.
+var ErrHelp = errors.New("help requested")
+
+// Config is everything vcserve reads from flags and the environment.
+type Config struct {
+	Addr           string        // listen address
+	PublicURL      string        // base URL others reach us at; defaults to http://<addr>
+	DataDir        string        // embedded store, keys, tokens
+	MongoURI       string        // non-empty: use MongoDB instead of SQLite
+	MongoDatabase  string        // database name on MongoDB
+	AdminTokenFile string        // default <data-dir>/admin.token
+	MasterKeyFile  string        // default <data-dir>/master.key
+	Playground     bool          // GraphQL playground at /
+	Introspection  bool          // allow introspection queries
+	MaxBodyBytes   int64         // GraphQL request body limit
+	MaxDepth       int           // GraphQL depth limit
+	MaxComplexity  int           // GraphQL complexity limit
+	BatchLimit     int           // issueCredentials batch size limit
+	SessionTTL     time.Duration // holder session lifetime
+	ShutdownGrace  time.Duration // how long in-flight requests may take at shutdown
+	Quiet          bool          // no start-up banner (tests)
+}
+
+// DefaultConfig is what `go run ./cmd/vcserve` uses.
+func DefaultConfig() Config {
+	return Config{
+		Addr: "127.0.0.1:8080", DataDir: "./data", MongoDatabase: "citizen",
+		Playground: true, Introspection: true,
+		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, BatchLimit: 1000,
+		SessionTTL: 15 * time.Minute, ShutdownGrace: 15 * time.Second,
+	}
+}
+
+// ParseFlags reads flags, with VCSERVE_* environment variables as defaults
+// (e.g. VCSERVE_MONGO_URI for --mongo-uri).
+func (m *Main) ParseFlags(args []string) error {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("vcserve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (host:port)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL clients reach the service at; names the bureaus' did:web DIDs (default http://<addr>)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory: embedded store, master key, admin token")
+	fs.StringVar(&c.MongoURI, "mongo-uri", c.MongoURI, "MongoDB connection string; if set, MongoDB replaces the embedded store")
+	fs.StringVar(&c.MongoDatabase, "mongo-db", c.MongoDatabase, "MongoDB database name")
+	fs.StringVar(&c.AdminTokenFile, "admin-token-file", c.AdminTokenFile, "operator token file, created 0600 if missing (default <data-dir>/admin.token)")
+	fs.StringVar(&c.MasterKeyFile, "master-key-file", c.MasterKeyFile, "key-encryption master key file, created 0600 if missing (default <data-dir>/master.key)")
+	fs.BoolVar(&c.Playground, "playground", c.Playground, "serve the GraphQL playground at /")
+	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow GraphQL introspection")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "maximum GraphQL request body size")
+	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "maximum GraphQL query depth")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", c.MaxComplexity, "maximum GraphQL query complexity")
+	fs.IntVar(&c.BatchLimit, "batch-limit", c.BatchLimit, "maximum credentials per issueCredentials call")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "holder session lifetime")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get at shutdown")
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "VCSERVE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			_ = f.Value.Set(v)
+			f.Usage += " [$" + env + "]"
+		} else {
+			f.Usage += " [$" + env + "]"
+		}
+	})
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fmt.Println("Usage: vcserve [flags]\n\nRuns the Citizen Credentials service.\n\nFlags:")
+			fs.PrintDefaults()
+			return ErrHelp
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see vcserve -h)", fs.Arg(0))
+	}
+	return m.SetConfig(c)
+}
+
+// SetConfig validates c, fills defaults that depend on other fields, and
+// makes it the configuration Run uses.
+func (m *Main) SetConfig(c Config) error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: %v", c.Addr, err)
+	}
+	if c.DataDir == "" {
+		return errors.New("--data-dir must not be empty")
+	}
+	if c.AdminTokenFile == "" {
+		c.AdminTokenFile = filepath.Join(c.DataDir, "admin.token")
+	}
+	if c.MasterKeyFile == "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
+	}
+	if c.BatchLimit < 1 || c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxBodyBytes < 1024 {
+		return errors.New("limits must be positive (and --max-body-bytes at least 1024)")
+	}
+	m.Config = c
+	return nil
+}

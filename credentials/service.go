@@ -1,0 +1,329 @@
+package credentials
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/citizencloud/citizencredentials/fault"
+)
+
+// KeySource opens a bureau's signing key by verification method id.
+type KeySource interface {
+	// SignerFor returns the signer of keyID. Errors: fault.ErrNotFound.
+	SignerFor(ctx context.Context, keyID string) (Signer, error)
+}
+
+// StatusAllocator allocates status list entries for a new credential
+// (implemented by status.Service). It returns the credentialStatus objects.
+type StatusAllocator interface {
+	Allocate(ctx context.Context, bureauID, credentialID string, suspendable bool) ([]map[string]any, error)
+}
+
+// IssuanceLog records the hash of every issued credential (implemented by
+// anchor.Log). Append must be idempotent per credential id.
+type IssuanceLog interface {
+	Append(ctx context.Context, credentialID string, hash [32]byte) (int64, error)
+}
+
+// IssueInput is what a bureau asks to issue.
+type IssueInput struct {
+	Type           string
+	SubjectDID     string
+	Claims         map[string]any
+	ValidFrom      *time.Time
+	ValidUntil     *time.Time
+	IdempotencyKey string
+	Format         Format // empty: FormatJWT
+}
+
+// BatchResult is the outcome of one item of a batch.
+type BatchResult struct {
+	Record *Record
+	Err    error
+}
+
+// Service issues credentials and manages their lifecycle for bureaus. It
+// enforces that a bureau acts only on its own credentials and types.
+type Service struct {
+	store      Store
+	cat        *Catalogue
+	keys       KeySource
+	status     StatusAllocator
+	log        IssuanceLog
+	now        func() time.Time
+	batchLimit int
+	workers    int
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithStatus makes every issued credential carry status list entries.
+func WithStatus(a StatusAllocator) Option { return func(s *Service) { s.status = a } }
+
+// WithIssuanceLog appends every issued credential to the issuance log.
+func WithIssuanceLog(l IssuanceLog) Option { return func(s *Service) { s.log = l } }
+
+// WithNow sets the clock (tests).
+func WithNow(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithBatchLimit sets the maximum number of items in IssueBatch (default 1000).
+func WithBatchLimit(n int) Option { return func(s *Service) { s.batchLimit = n } }
+
+// NewService returns an issuance service.
+func NewService(store Store, cat *Catalogue, keys KeySource, opts ...Option) *Service {
+	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// BatchLimit is the maximum number of items IssueBatch accepts.
+func (s *Service) BatchLimit() int { return s.batchLimit }
+
+// Catalogue returns the credential type catalogue.
+func (s *Service) Catalogue() *Catalogue { return s.cat }
+
+// activeBureau loads the bureau and checks it may act.
+func (s *Service) activeBureau(ctx context.Context, bureauID string) (*Bureau, error) {
+	b, err := s.store.Bureau(ctx, bureauID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil, fault.E(fault.Forbidden, "the calling bureau does not exist")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !b.Active {
+		return nil, fault.E(fault.Forbidden, "bureau %s is deactivated", b.Slug)
+	}
+	return b, nil
+}
+
+// Issue issues one credential for the bureau. Errors: fault Invalid (bad
+// input or claims failing the schema), Forbidden (type not allowed, bureau
+// inactive), Conflict (idempotency key reused for a different request),
+// Unavailable (store down). The credential is durably stored before Issue
+// returns it.
+func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (*Record, error) {
+	b, err := s.activeBureau(ctx, bureauID)
+	if err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, b, in)
+}
+
+// IssueBatch issues each input independently: one bad item does not stop
+// the others. Results are in input order. It fails as a whole only if the
+// caller may not issue at all or the batch is too large.
+func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueInput) ([]BatchResult, error) {
+	if len(ins) == 0 {
+		return nil, fault.E(fault.Invalid, "the batch is empty")
+	}
+	if len(ins) > s.batchLimit {
+		return nil, fault.E(fault.Invalid, "the batch has %d items; at most %d are allowed per call", len(ins), s.batchLimit)
+	}
+	b, err := s.activeBureau(ctx, bureauID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BatchResult, len(ins))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(s.workers, len(ins)) {
+		wg.Go(func() {
+			for i := range next {
+				r, err := s.issue(ctx, b, ins[i])
+				out[i] = BatchResult{Record: r, Err: err}
+			}
+		})
+	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, nil
+}
+
+func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record, error) {
+	typ, ok := s.cat.Type(in.Type)
+	if !ok {
+		return nil, fault.E(fault.Invalid, "unknown credential type %q; see credentialTypes", in.Type)
+	}
+	if !slices.Contains(b.AllowedTypes, in.Type) {
+		return nil, fault.E(fault.Forbidden, "bureau %s is not allowed to issue %s", b.Slug, in.Type)
+	}
+	if in.Format == "" {
+		in.Format = FormatJWT
+	}
+	if in.Format != FormatJWT {
+		return nil, fault.E(fault.Invalid, "format %q is not supported", in.Format)
+	}
+	if err := checkSubjectDID(in.SubjectDID); err != nil {
+		return nil, err
+	}
+	if _, ok := in.Claims["id"]; ok {
+		return nil, fault.E(fault.Invalid, "claims must not contain \"id\"; the subject is given by subjectDid")
+	}
+	if err := s.cat.Validate(in.Type, in.Claims); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	validFrom := now
+	if in.ValidFrom != nil {
+		validFrom = in.ValidFrom.UTC().Truncate(time.Second)
+	}
+	var validUntil *time.Time
+	if in.ValidUntil != nil {
+		u := in.ValidUntil.UTC().Truncate(time.Second)
+		if !u.After(validFrom) {
+			return nil, fault.E(fault.Invalid, "validUntil (%s) must be after validFrom (%s)", u.Format(time.RFC3339), validFrom.Format(time.RFC3339))
+		}
+		validUntil = &u
+	}
+	if key := in.IdempotencyKey; key != "" {
+		if len(key) > 200 {
+			return nil, fault.E(fault.Invalid, "idempotencyKey is longer than 200 characters")
+		}
+		if prev, err := s.store.CredentialByIdempotencyKey(ctx, b.ID, key); err == nil {
+			return sameRequest(prev, in)
+		} else if !errors.Is(err, fault.ErrNotFound) {
+			return nil, err
+		}
+	}
+
+	u, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	id := "urn:uuid:" + u.String()
+	var statuses []map[string]any
+	if s.status != nil {
+		statuses, err = s.status.Allocate(ctx, b.ID, id, typ.Suspendable)
+		if err != nil {
+			return nil, fmt.Errorf("allocate status entries: %w", err)
+		}
+	}
+	vc, err := s.cat.Build(Draft{
+		ID: id, Issuer: b.DID, Subject: in.SubjectDID, Type: in.Type, Claims: in.Claims,
+		ValidFrom: validFrom, ValidUntil: validUntil, Status: statuses,
+	})
+	if err != nil {
+		return nil, err
+	}
+	signer, err := s.keys.SignerFor(ctx, b.KeyID)
+	if err != nil {
+		return nil, fmt.Errorf("open signing key of bureau %s: %w", b.ID, err)
+	}
+	jws, err := SignJWT(vc, signer)
+	if err != nil {
+		return nil, fmt.Errorf("sign credential: %w", err)
+	}
+	sum := sha256.Sum256([]byte(jws))
+	rec := &Record{
+		ID: id, BureauID: b.ID, IssuerDID: b.DID, SubjectDID: in.SubjectDID, Type: in.Type,
+		Format: FormatJWT, Credential: jws, Hash: hex.EncodeToString(sum[:]),
+		ValidFrom: validFrom, ValidUntil: validUntil, IssuedAt: now,
+		IdempotencyKey: in.IdempotencyKey, State: StateActive, UpdatedAt: now,
+	}
+	if err := s.store.CreateCredential(ctx, rec); err != nil {
+		if errors.Is(err, fault.ErrConflict) && in.IdempotencyKey != "" {
+			// Another request with the same key won the race: return its credential.
+			prev, perr := s.store.CredentialByIdempotencyKey(ctx, b.ID, in.IdempotencyKey)
+			if perr != nil {
+				return nil, perr
+			}
+			return sameRequest(prev, in)
+		}
+		return nil, fmt.Errorf("store credential: %w", err)
+	}
+	if s.log != nil {
+		if _, err := s.log.Append(ctx, id, sum); err != nil {
+			// The credential is stored; the log is repaired from the store at
+			// the next start (anchor.Log backfill), so report but do not fail.
+			return rec, nil
+		}
+	}
+	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: b.ID, Action: "issued", Actor: "bureau:" + b.ID})
+	return rec, nil
+}
+
+// sameRequest returns prev if it answers the same request as in, else a
+// Conflict: an idempotency key must not be reused for something else.
+func sameRequest(prev *Record, in IssueInput) (*Record, error) {
+	if prev.Type != in.Type || prev.SubjectDID != in.SubjectDID {
+		return nil, fault.E(fault.Conflict, "idempotencyKey was already used for a different credential (type or subject differs)")
+	}
+	return prev, nil
+}
+
+func checkSubjectDID(d string) error {
+	parts := strings.SplitN(d, ":", 3)
+	if len(parts) != 3 || parts[0] != "did" || parts[1] == "" || parts[2] == "" || len(d) > 2048 {
+		return fault.E(fault.Invalid, "subjectDid is not a DID (want did:<method>:<id>)")
+	}
+	for _, r := range parts[1] {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return fault.E(fault.Invalid, "subjectDid has an invalid method name")
+		}
+	}
+	return nil
+}
+
+func (s *Service) audit(ctx context.Context, e *AuditEvent) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return
+	}
+	e.ID = u.String()
+	e.At = s.now().UTC().Truncate(time.Millisecond)
+	// Audit append failures must not undo a completed action; they surface
+	// through the store's own health reporting.
+	_ = s.store.AppendAudit(ctx, e)
+}
+
+// Credential returns one of the bureau's credentials. Errors: NotFound,
+// Forbidden (it belongs to another bureau).
+func (s *Service) Credential(ctx context.Context, bureauID, id string) (*Record, error) {
+	r, err := s.store.Credential(ctx, id)
+	if err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return nil, fault.E(fault.NotFound, "no credential with id %q", id)
+		}
+		return nil, err
+	}
+	if r.BureauID != bureauID {
+		return nil, fault.E(fault.Forbidden, "credential %s belongs to another bureau", id)
+	}
+	return r, nil
+}
+
+// Credentials pages through the bureau's credentials.
+func (s *Service) Credentials(ctx context.Context, bureauID string, f Filter, after string, limit int) ([]*Record, error) {
+	f.BureauID = bureauID
+	return s.store.Credentials(ctx, f, after, limit)
+}
+
+// AuditTrail returns the events of one of the bureau's credentials.
+func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*AuditEvent, error) {
+	if _, err := s.Credential(ctx, bureauID, id); err != nil {
+		return nil, err
+	}
+	return s.store.AuditTrail(ctx, id)
+}
+
+// KeySourceFunc adapts a function to KeySource.
+type KeySourceFunc func(ctx context.Context, keyID string) (Signer, error)
+
+// SignerFor calls f.
+func (f KeySourceFunc) SignerFor(ctx context.Context, keyID string) (Signer, error) { return f(ctx, keyID) }

@@ -1,0 +1,28 @@
+// Package graph is the GraphQL API: the schema (graph/schema/*.graphqls),
+// thin resolvers that read the caller from the context, call the domain and
+// map the result, the one error presenter, and the handler with its limits.
+// gqlgen generates graph/generated and graph/model (go generate ./graph).
+package graph
+
+//go:generate go tool gqlgen generate --config ../gqlgen.yml
+
+import (
+	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/graph/generated"
+)
+
+// Resolver holds the domain services the API calls. It never holds a
+// database or chain client.
+type Resolver struct {
+	Onboarding *credentials.Bureaus
+	Issuer     *credentials.Service
+	Verifier   *credentials.Verifier
+	Verifiers  auth.Store
+}
+
+var (
+	_ generated.QueryResolver    = &queryResolver{}
+	_ generated.MutationResolver = &mutationResolver{}
+	_ generated.BureauResolver   = &bureauResolver{}
+)
