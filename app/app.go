@@ -107,9 +107,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	authn := auth.NewAuthenticator(m.store, adminToken, sessions)
+	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
 	handler := server.New(server.Config{
-		Resolver:   &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store},
+		Resolver:   &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth},
 		Auth:       authn,
 		Limits:     graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection},
 		Playground: c.Playground,

@@ -31,6 +31,7 @@ type Config struct {
 	MaxComplexity  int           // GraphQL complexity limit
 	BatchLimit     int           // issueCredentials batch size limit
 	SessionTTL     time.Duration // holder session lifetime
+	ChallengeTTL   time.Duration // DID-auth challenge lifetime
 	ShutdownGrace  time.Duration // how long in-flight requests may take at shutdown
 	Quiet          bool          // no start-up banner (tests)
 }
@@ -41,7 +42,7 @@ func DefaultConfig() Config {
 		Addr: "127.0.0.1:8080", DataDir: "./data", MongoDatabase: "citizen",
 		Playground: true, Introspection: true,
 		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, BatchLimit: 1000,
-		SessionTTL: 15 * time.Minute, ShutdownGrace: 15 * time.Second,
+		SessionTTL: 15 * time.Minute, ChallengeTTL: 5 * time.Minute, ShutdownGrace: 15 * time.Second,
 	}
 }
 
@@ -65,6 +66,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", c.MaxComplexity, "maximum GraphQL query complexity")
 	fs.IntVar(&c.BatchLimit, "batch-limit", c.BatchLimit, "maximum credentials per issueCredentials call")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "holder session lifetime")
+	fs.DurationVar(&c.ChallengeTTL, "challenge-ttl", c.ChallengeTTL, "how long a holder has to answer a DID-auth challenge")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get at shutdown")
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "VCSERVE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))

@@ -73,3 +73,20 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 500
+	// maxCredentialSize bounds a pasted credential (the body limit bounds it too).
+	maxCredentialSize = 256 << 10
+	// maxHolderCredentials bounds myCredentials.
+	maxHolderCredentials = 1000
+)
+
+func issueInput(in *model.IssueCredentialInput) credentials.IssueInput {
+	out := credentials.IssueInput{Type: in.Type, SubjectDID: in.SubjectDid, Claims: in.Claims, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil, Format: credentials.FormatJWT}
+	if in.IdempotencyKey != nil {
+		out.IdempotencyKey = *in.IdempotencyKey
+	}
+	return out
+}

@@ -19,6 +19,7 @@ type Resolver struct {
 	Issuer     *credentials.Service
 	Verifier   *credentials.Verifier
 	Verifiers  auth.Store
+	DIDAuth    *auth.DIDAuth
 }
 
 var (

@@ -46,6 +46,12 @@ type ComplexityRoot struct {
 		Reason       func(childComplexity int) int
 	}
 
+	AuthChallenge struct {
+		Challenge func(childComplexity int) int
+		Did       func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+	}
+
 	Bureau struct {
 		Active             func(childComplexity int) int
 		AllowedTypes       func(childComplexity int) int
@@ -137,6 +143,8 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AuthChallenge    func(childComplexity int, did string) int
+		Authenticate     func(childComplexity int, did string, challenge string, proof string) int
 		CreateBureau     func(childComplexity int, input model.CreateBureauInput) int
 		CreateVerifier   func(childComplexity int, input model.CreateVerifierInput) int
 		DeactivateBureau func(childComplexity int, bureauID string, reason string) int
@@ -157,7 +165,14 @@ type ComplexityRoot struct {
 		Credential       func(childComplexity int, id string) int
 		CredentialTypes  func(childComplexity int) int
 		Credentials      func(childComplexity int, filter *model.CredentialFilter, after *string, first *int) int
+		MyCredentials    func(childComplexity int) int
 		VerifyCredential func(childComplexity int, credential string) int
+	}
+
+	Session struct {
+		Did       func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Token     func(childComplexity int) int
 	}
 
 	VerificationKey struct {
@@ -195,6 +210,8 @@ type MutationResolver interface {
 	CreateVerifier(ctx context.Context, input model.CreateVerifierInput) (*model.CreateVerifierPayload, error)
 	IssueCredential(ctx context.Context, input model.IssueCredentialInput) (*model.IssuedCredential, error)
 	IssueCredentials(ctx context.Context, inputs []*model.IssueCredentialInput) (*model.IssueBatchPayload, error)
+	AuthChallenge(ctx context.Context, did string) (*model.AuthChallenge, error)
+	Authenticate(ctx context.Context, did string, challenge string, proof string) (*model.Session, error)
 }
 type QueryResolver interface {
 	VerifyCredential(ctx context.Context, credential string) (*model.VerificationResult, error)
@@ -204,6 +221,7 @@ type QueryResolver interface {
 	Credential(ctx context.Context, id string) (*model.IssuedCredential, error)
 	Credentials(ctx context.Context, filter *model.CredentialFilter, after *string, first *int) (*model.CredentialConnection, error)
 	AuditTrail(ctx context.Context, credentialID string) ([]*model.AuditEvent, error)
+	MyCredentials(ctx context.Context) ([]*model.IssuedCredential, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -260,6 +278,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.Reason(childComplexity), true
+
+	case "AuthChallenge.challenge":
+		if e.ComplexityRoot.AuthChallenge.Challenge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthChallenge.Challenge(childComplexity), true
+	case "AuthChallenge.did":
+		if e.ComplexityRoot.AuthChallenge.Did == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthChallenge.Did(childComplexity), true
+	case "AuthChallenge.expiresAt":
+		if e.ComplexityRoot.AuthChallenge.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthChallenge.ExpiresAt(childComplexity), true
 
 	case "Bureau.active":
 		if e.ComplexityRoot.Bureau.Active == nil {
@@ -597,6 +634,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IssuedCredential.ValidUntil(childComplexity), true
 
+	case "Mutation.authChallenge":
+		if e.ComplexityRoot.Mutation.AuthChallenge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_authChallenge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AuthChallenge(childComplexity, args["did"].(string)), true
+	case "Mutation.authenticate":
+		if e.ComplexityRoot.Mutation.Authenticate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_authenticate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Authenticate(childComplexity, args["did"].(string), args["challenge"].(string), args["proof"].(string)), true
 	case "Mutation.createBureau":
 		if e.ComplexityRoot.Mutation.CreateBureau == nil {
 			break
@@ -734,6 +793,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Credentials(childComplexity, args["filter"].(*model.CredentialFilter), args["after"].(*string), args["first"].(*int)), true
 
+	case "Query.myCredentials":
+		if e.ComplexityRoot.Query.MyCredentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyCredentials(childComplexity), true
 	case "Query.verifyCredential":
 		if e.ComplexityRoot.Query.VerifyCredential == nil {
 			break
@@ -745,6 +810,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCredential(childComplexity, args["credential"].(string)), true
+
+	case "Session.did":
+		if e.ComplexityRoot.Session.Did == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.Did(childComplexity), true
+	case "Session.expiresAt":
+		if e.ComplexityRoot.Session.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.ExpiresAt(childComplexity), true
+	case "Session.token":
+		if e.ComplexityRoot.Session.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.Token(childComplexity), true
 
 	case "VerificationKey.algorithm":
 		if e.ComplexityRoot.VerificationKey.Algorithm == nil {
@@ -1115,6 +1199,33 @@ extend type Mutation {
   issueCredentials(inputs: [IssueCredentialInput!]!): IssueBatchPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/holder.graphqls", Input: `"A one-time challenge a holder signs to log in."
+type AuthChallenge {
+  "Sign exactly this string: a compact JWS (EdDSA or ES256) whose payload is the challenge and whose kid is a verification method of the DID."
+  challenge: String!
+  did: String!
+  expiresAt: Time!
+}
+
+"A holder session: send the token as 'Authorization: Bearer <token>'."
+type Session {
+  token: String!
+  did: String!
+  expiresAt: Time!
+}
+
+extend type Query {
+  "Holder only: the credentials issued to the caller's DID, oldest first (at most 1000)."
+  myCredentials: [IssuedCredential!]!
+}
+
+extend type Mutation {
+  "Anyone: start DID authentication for a did:key or did:jwk holder."
+  authChallenge(did: String!): AuthChallenge!
+  "Anyone: finish DID authentication; the challenge is used up either way."
+  authenticate(did: String!, challenge: String!, proof: String!): Session!
+}
+`, BuiltIn: false},
 	{Name: "../schema/verify.graphqls", Input: `"One check a verifier made, with an explanation."
 type Check {
   "signature, issuer_known, validity, schema, ..."
@@ -1170,6 +1281,18 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthChallenge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "challenge":
+		return ec.fieldContext_AuthChallenge_challenge(ctx, field)
+	case "did":
+		return ec.fieldContext_AuthChallenge_did(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_AuthChallenge_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthChallenge", field.Name)
 }
 
 func (ec *executionContext) childFields_Bureau(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1362,6 +1485,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_Session_token(ctx, field)
+	case "did":
+		return ec.fieldContext_Session_did(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Session_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
 func (ec *executionContext) childFields_VerificationKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1517,6 +1652,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_authChallenge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "did",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["did"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_authenticate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "did",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["did"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "challenge",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["challenge"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "proof",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["proof"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_createBureau_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -1920,6 +2099,75 @@ func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthChallenge_challenge(ctx context.Context, field graphql.CollectedField, obj *model.AuthChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthChallenge_challenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthChallenge_challenge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthChallenge_did(ctx context.Context, field graphql.CollectedField, obj *model.AuthChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthChallenge_did(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Did, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthChallenge_did(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthChallenge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthChallenge_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthChallenge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthChallenge_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthChallenge_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthChallenge", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Bureau_id(ctx context.Context, field graphql.CollectedField, obj *model.Bureau) (ret graphql.Marshaler) {
@@ -3509,6 +3757,94 @@ func (ec *executionContext) fieldContext_Mutation_issueCredentials(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_authChallenge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_authChallenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AuthChallenge(ctx, fc.Args["did"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthChallenge) graphql.Marshaler {
+			return ec.marshalNAuthChallenge2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAuthChallenge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_authChallenge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthChallenge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_authChallenge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_authenticate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_authenticate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Authenticate(ctx, fc.Args["did"].(string), fc.Args["challenge"].(string), fc.Args["proof"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_authenticate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_authenticate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3839,6 +4175,38 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myCredentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyCredentials(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssuedCredential) graphql.Marshaler {
+			return ec.marshalNIssuedCredential2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredentialᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myCredentials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCredential(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3913,6 +4281,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Session_token(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Session", field, false, false, "String")
+}
+
+func (ec *executionContext) _Session_did(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_did(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Did, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_did(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Session", field, false, false, "String")
+}
+
+func (ec *executionContext) _Session_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Session", field, false, false, "Time")
 }
 
 func (ec *executionContext) _VerificationKey_id(ctx context.Context, field graphql.CollectedField, obj *model.VerificationKey) (ret graphql.Marshaler) {
@@ -5578,6 +6015,49 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var authChallengeImplementors = []string{"AuthChallenge"}
+
+func (ec *executionContext) _AuthChallenge(ctx context.Context, sel ast.SelectionSet, obj *model.AuthChallenge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authChallengeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthChallenge")
+		case "challenge":
+			out.Values[i] = ec._AuthChallenge_challenge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "did":
+			out.Values[i] = ec._AuthChallenge_did(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._AuthChallenge_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var bureauImplementors = []string{"Bureau"}
 
 func (ec *executionContext) _Bureau(ctx context.Context, sel ast.SelectionSet, obj *model.Bureau) graphql.Marshaler {
@@ -6246,6 +6726,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "authChallenge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_authChallenge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authenticate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_authenticate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6362,6 +6856,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditTrail(ctx, field)
 				})
+		case "myCredentials":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myCredentials(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -6375,6 +6875,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sessionImplementors = []string{"Session"}
+
+func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *model.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Session")
+		case "token":
+			out.Values[i] = ec._Session_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "did":
+			out.Values[i] = ec._Session_did(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Session_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6918,6 +7461,14 @@ func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋcitizencloudᚋ
 	return ec._AuditEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAuthChallenge2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAuthChallenge(ctx context.Context, sel ast.SelectionSet, v *model.AuthChallenge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthChallenge!")
+		return graphql.Null
+	}
+	return ec._AuthChallenge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7190,6 +7741,22 @@ func (ec *executionContext) marshalNIssueResult2ᚖgithubᚗcomᚋcitizencloud�
 	return ec._IssueResult(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNIssuedCredential2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredentialᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IssuedCredential) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIssuedCredential2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredential(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNIssuedCredential2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredential(ctx context.Context, sel ast.SelectionSet, v *model.IssuedCredential) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IssuedCredential!")
@@ -7232,6 +7799,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcitizencloudᚋci
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐSession(ctx context.Context, sel ast.SelectionSet, v *model.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Session!")
+		return graphql.Null
+	}
+	return ec._Session(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

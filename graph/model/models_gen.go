@@ -19,6 +19,14 @@ type AuditEvent struct {
 	At           time.Time `json:"at"`
 }
 
+// A one-time challenge a holder signs to log in.
+type AuthChallenge struct {
+	// Sign exactly this string: a compact JWS (EdDSA or ES256) whose payload is the challenge and whose kid is a verification method of the DID.
+	Challenge string    `json:"challenge"`
+	Did       string    `json:"did"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 // A public bureau that issues credentials.
 type Bureau struct {
 	ID   string `json:"id"`
@@ -170,6 +178,13 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+// A holder session: send the token as 'Authorization: Bearer <token>'.
+type Session struct {
+	Token     string    `json:"token"`
+	Did       string    `json:"did"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 type VerificationKey struct {
