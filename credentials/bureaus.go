@@ -227,11 +227,11 @@ func (s *Bureaus) Document(ctx context.Context, b *Bureau) (*did.Document, error
 		return nil, err
 	}
 	doc := &did.Document{
-		Context: []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"},
+		Context: []string{"https://www.w3.org/ns/did/v1", did.ContextJWK},
 		ID:      b.DID,
 	}
 	for _, k := range ks {
-		pub, err := keys.ParsePublicJWK(k.PublicJWK)
+		pub, err := did.ParseJWK(k.PublicJWK)
 		if err != nil {
 			return nil, fmt.Errorf("key %s: %w", k.ID, err)
 		}

@@ -10,8 +10,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
@@ -213,49 +212,4 @@ func (s *Signer) KeyID() string { return s.id }
 func (s *Signer) Algorithm() Algorithm { return s.alg }
 
 // PublicJWK encodes an Ed25519 or P-256 public key as a JWK (JSON).
-func PublicJWK(pub crypto.PublicKey) ([]byte, error) {
-	b64 := base64.RawURLEncoding.EncodeToString
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		return json.Marshal(map[string]string{"kty": "OKP", "crv": "Ed25519", "x": b64(k)})
-	case *ecdsa.PublicKey:
-		if k.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("unsupported curve %s", k.Curve.Params().Name)
-		}
-		raw, err := k.Bytes() // 0x04 || X || Y
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "x": b64(raw[1:33]), "y": b64(raw[33:])})
-	default:
-		return nil, fmt.Errorf("unsupported public key type %T", pub)
-	}
-}
-
-// ParsePublicJWK decodes a JWK produced by PublicJWK.
-func ParsePublicJWK(b []byte) (crypto.PublicKey, error) {
-	var j struct{ Kty, Crv, X, Y string }
-	if err := json.Unmarshal(b, &j); err != nil {
-		return nil, fmt.Errorf("parse jwk: %w", err)
-	}
-	x, err := base64.RawURLEncoding.DecodeString(j.X)
-	if err != nil {
-		return nil, fmt.Errorf("parse jwk x: %w", err)
-	}
-	switch {
-	case j.Kty == "OKP" && j.Crv == "Ed25519" && len(x) == ed25519.PublicKeySize:
-		return ed25519.PublicKey(x), nil
-	case j.Kty == "EC" && j.Crv == "P-256":
-		y, err := base64.RawURLEncoding.DecodeString(j.Y)
-		if err != nil || len(x) != 32 || len(y) != 32 {
-			return nil, fmt.Errorf("parse jwk: bad P-256 coordinates")
-		}
-		k, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
-		if err != nil {
-			return nil, fmt.Errorf("parse jwk: point not on curve")
-		}
-		return k, nil
-	default:
-		return nil, fmt.Errorf("parse jwk: unsupported key %s/%s", j.Kty, j.Crv)
-	}
-}
+func PublicJWK(pub crypto.PublicKey) ([]byte, error) { return did.JWKFromPublic(pub) }
