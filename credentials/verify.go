@@ -39,6 +39,10 @@ type Check struct {
 	Name    string
 	OK      bool
 	Message string
+	// Credential is the id (or position, "#1", when it has none) of the
+	// credential the check is about inside a presentation; empty for checks
+	// on a single credential or on the presentation itself.
+	Credential string
 }
 
 // Summary describes what a credential says. It is only trustworthy when the

@@ -45,8 +45,11 @@ func credentialModel(r *credentials.Record) *model.IssuedCredential {
 func resultModel(res *credentials.Result) *model.VerificationResult {
 	m := &model.VerificationResult{Verified: res.Verified, Checks: []*model.Check{}, Credentials: []*model.CredentialSummary{}}
 	for _, c := range res.Checks {
-		msg := c.Message
-		m.Checks = append(m.Checks, &model.Check{Name: c.Name, Ok: c.OK, Message: &msg})
+		mc := &model.Check{Name: c.Name, Ok: c.OK, Message: &c.Message}
+		if c.Credential != "" {
+			mc.Credential = &c.Credential
+		}
+		m.Checks = append(m.Checks, mc)
 	}
 	for _, s := range res.Credentials {
 		cs := &model.CredentialSummary{Types: s.Types, Issuer: s.Issuer, ValidFrom: s.ValidFrom, ValidUntil: s.ValidUntil, Claims: s.Claims}

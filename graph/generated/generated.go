@@ -65,9 +65,10 @@ type ComplexityRoot struct {
 	}
 
 	Check struct {
-		Message func(childComplexity int) int
-		Name    func(childComplexity int) int
-		Ok      func(childComplexity int) int
+		Credential func(childComplexity int) int
+		Message    func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Ok         func(childComplexity int) int
 	}
 
 	CreateBureauPayload struct {
@@ -353,6 +354,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Bureau.Slug(childComplexity), true
 
+	case "Check.credential":
+		if e.ComplexityRoot.Check.Credential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Check.Credential(childComplexity), true
 	case "Check.message":
 		if e.ComplexityRoot.Check.Message == nil {
 			break
@@ -1232,6 +1239,8 @@ type Check {
   name: String!
   ok: Boolean!
   message: String
+  "Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential."
+  credential: String
 }
 
 type CredentialSummary {
@@ -1327,6 +1336,8 @@ func (ec *executionContext) childFields_Check(ctx context.Context, field graphql
 		return ec.fieldContext_Check_ok(ctx, field)
 	case "message":
 		return ec.fieldContext_Check_message(ctx, field)
+	case "credential":
+		return ec.fieldContext_Check_credential(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Check", field.Name)
 }
@@ -2452,6 +2463,29 @@ func (ec *executionContext) _Check_message(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Check_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Check", field, false, false, "String")
+}
+
+func (ec *executionContext) _Check_credential(ctx context.Context, field graphql.CollectedField, obj *model.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Check_credential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credential, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Check_credential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Check", field, false, false, "String")
 }
 
@@ -6155,6 +6189,11 @@ func (ec *executionContext) _Check(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "message":
 			out.Values[i] = ec._Check_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "credential":
+			out.Values[i] = ec._Check_credential(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

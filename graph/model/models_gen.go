@@ -49,6 +49,8 @@ type Check struct {
 	Name    string  `json:"name"`
 	Ok      bool    `json:"ok"`
 	Message *string `json:"message,omitempty"`
+	// Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential.
+	Credential *string `json:"credential,omitempty"`
 }
 
 type CreateBureauInput struct {
