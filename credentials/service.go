@@ -13,7 +13,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/status"
 )
 
 // KeySource opens a bureau's signing key by verification method id.
@@ -22,10 +24,15 @@ type KeySource interface {
 	SignerFor(ctx context.Context, keyID string) (Signer, error)
 }
 
-// StatusAllocator allocates status list entries for a new credential
-// (implemented by status.Service). It returns the credentialStatus objects.
-type StatusAllocator interface {
-	Allocate(ctx context.Context, bureauID, credentialID string, suspendable bool) ([]map[string]any, error)
+// StatusRegistry keeps the credentials' status list entries (implemented by
+// status.Service).
+type StatusRegistry interface {
+	// Allocate durably allocates one entry per purpose and returns the
+	// credentialStatus objects to embed.
+	Allocate(ctx context.Context, bureauID, credentialID string, purposes ...status.Purpose) ([]map[string]any, error)
+	// Set flips the credential's bit for purpose and marks the list for
+	// publishing. Errors: fault.ErrNotFound if it has no such entry.
+	Set(ctx context.Context, credentialID string, p status.Purpose, set bool) error
 }
 
 // IssuanceLog records the hash of every issued credential (implemented by
@@ -57,7 +64,7 @@ type Service struct {
 	store      Store
 	cat        *Catalogue
 	keys       KeySource
-	status     StatusAllocator
+	status     StatusRegistry
 	log        IssuanceLog
 	now        func() time.Time
 	batchLimit int
@@ -68,7 +75,7 @@ type Service struct {
 type Option func(*Service)
 
 // WithStatus makes every issued credential carry status list entries.
-func WithStatus(a StatusAllocator) Option { return func(s *Service) { s.status = a } }
+func WithStatus(a StatusRegistry) Option { return func(s *Service) { s.status = a } }
 
 // WithIssuanceLog appends every issued credential to the issuance log.
 func WithIssuanceLog(l IssuanceLog) Option { return func(s *Service) { s.log = l } }
@@ -209,7 +216,11 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	id := "urn:uuid:" + u.String()
 	var statuses []map[string]any
 	if s.status != nil {
-		statuses, err = s.status.Allocate(ctx, b.ID, id, typ.Suspendable)
+		purposes := []status.Purpose{status.Revocation}
+		if typ.Suspendable {
+			purposes = append(purposes, status.Suspension)
+		}
+		statuses, err = s.status.Allocate(ctx, b.ID, id, purposes...)
 		if err != nil {
 			return nil, fmt.Errorf("allocate status entries: %w", err)
 		}
@@ -267,14 +278,21 @@ func sameRequest(prev *Record, in IssueInput) (*Record, error) {
 	return prev, nil
 }
 
+// checkSubjectDID refuses subjects that are not DIDs, and did:key / did:jwk
+// subjects whose key cannot be decoded (they could never present).
 func checkSubjectDID(d string) error {
-	parts := strings.SplitN(d, ":", 3)
-	if len(parts) != 3 || parts[0] != "did" || parts[1] == "" || parts[2] == "" || len(d) > 2048 {
-		return fault.E(fault.Invalid, "subjectDid is not a DID (want did:<method>:<id>)")
+	parsed, err := did.Parse(d)
+	if err != nil {
+		return fault.E(fault.Invalid, "subjectDid is not a valid DID: %s", fault.Message(err))
 	}
-	for _, r := range parts[1] {
-		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
-			return fault.E(fault.Invalid, "subjectDid has an invalid method name")
+	switch parsed.Method {
+	case "key":
+		if _, err := did.ResolveKey(d); err != nil {
+			return fault.E(fault.Invalid, "subjectDid is not a valid did:key: %s", fault.Message(err))
+		}
+	case "jwk":
+		if _, err := did.ResolveJWK(d); err != nil {
+			return fault.E(fault.Invalid, "subjectDid is not a valid did:jwk: %s", fault.Message(err))
 		}
 	}
 	return nil
@@ -331,4 +349,81 @@ func (f KeySourceFunc) SignerFor(ctx context.Context, keyID string) (Signer, err
 // HolderCredentials returns up to limit credentials issued to holderDID, oldest first.
 func (s *Service) HolderCredentials(ctx context.Context, holderDID string, limit int) ([]*Record, error) {
 	return s.store.Credentials(ctx, Filter{SubjectDID: holderDID}, "", limit)
+}
+
+// Revoke revokes one of the bureau's credentials for good. Errors: NotFound,
+// Forbidden (another bureau's), Conflict (already revoked), Invalid (reason).
+func (s *Service) Revoke(ctx context.Context, bureauID, id, reason string) (*Record, error) {
+	return s.changeState(ctx, bureauID, id, reason, StateRevoked)
+}
+
+// Suspend suspends one of the bureau's credentials until it is reinstated.
+// Errors: as Revoke, plus Invalid when its type cannot be suspended and
+// Conflict when it is not active.
+func (s *Service) Suspend(ctx context.Context, bureauID, id, reason string) (*Record, error) {
+	return s.changeState(ctx, bureauID, id, reason, StateSuspended)
+}
+
+// Reinstate lifts a suspension. Errors: as Revoke, plus Conflict when the
+// credential is not suspended.
+func (s *Service) Reinstate(ctx context.Context, bureauID, id, reason string) (*Record, error) {
+	return s.changeState(ctx, bureauID, id, reason, StateActive)
+}
+
+// changeState sets the status bit first (the status list is what verifiers
+// see), then the record's state, then the audit event. Retrying after a
+// crash in between is safe: setting a bit is idempotent.
+func (s *Service) changeState(ctx context.Context, bureauID, id, reason string, to State) (*Record, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, fault.E(fault.Invalid, "reason must be 1 to 500 characters")
+	}
+	if _, err := s.activeBureau(ctx, bureauID); err != nil {
+		return nil, err
+	}
+	r, err := s.Credential(ctx, bureauID, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.status == nil {
+		return nil, fault.E(fault.Unavailable, "status lists are not configured on this server")
+	}
+	var (
+		purpose status.Purpose
+		set     bool
+		action  string
+	)
+	switch to {
+	case StateRevoked:
+		if r.State == StateRevoked {
+			return nil, fault.E(fault.Conflict, "credential %s is already revoked; revocation is final", id)
+		}
+		purpose, set, action = status.Revocation, true, "revoked"
+	case StateSuspended:
+		if typ, ok := s.cat.Type(r.Type); ok && !typ.Suspendable {
+			return nil, fault.E(fault.Invalid, "%s credentials cannot be suspended, only revoked", r.Type)
+		}
+		if r.State != StateActive {
+			return nil, fault.E(fault.Conflict, "credential %s is %s; only an active credential can be suspended", id, r.State)
+		}
+		purpose, set, action = status.Suspension, true, "suspended"
+	case StateActive:
+		if r.State != StateSuspended {
+			return nil, fault.E(fault.Conflict, "credential %s is %s; only a suspended credential can be reinstated", id, r.State)
+		}
+		purpose, set, action = status.Suspension, false, "reinstated"
+	}
+	if err := s.status.Set(ctx, id, purpose, set); err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return nil, fault.E(fault.Conflict, "credential %s has no %s status entry (issued before status lists were enabled)", id, purpose)
+		}
+		return nil, fmt.Errorf("set status: %w", err)
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if err := s.store.SetCredentialState(ctx, id, to, reason, now); err != nil {
+		return nil, err
+	}
+	r.State, r.StateReason, r.UpdatedAt = to, reason, now
+	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: bureauID, Action: action, Actor: "bureau:" + bureauID, Reason: reason})
+	return r, nil
 }
