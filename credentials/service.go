@@ -344,7 +344,9 @@ func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*Audit
 type KeySourceFunc func(ctx context.Context, keyID string) (Signer, error)
 
 // SignerFor calls f.
-func (f KeySourceFunc) SignerFor(ctx context.Context, keyID string) (Signer, error) { return f(ctx, keyID) }
+func (f KeySourceFunc) SignerFor(ctx context.Context, keyID string) (Signer, error) {
+	return f(ctx, keyID)
+}
 
 // HolderCredentials returns up to limit credentials issued to holderDID, oldest first.
 func (s *Service) HolderCredentials(ctx context.Context, holderDID string, limit int) ([]*Record, error) {
