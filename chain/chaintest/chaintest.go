@@ -1,0 +1,95 @@
+// Package chaintest gives tests of other packages a real chain: the embedded
+// dev chain in a temporary directory with a freshly deployed registry.
+package chaintest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/citizencloud/citizencredentials/chain"
+)
+
+// PollInterval is the receipt poll cap of the registries made here; the dev
+// chain mines within milliseconds.
+const PollInterval = 20 * time.Millisecond
+
+// Open starts a dev chain in t.TempDir(), deploys a registry with the
+// faucet key (its admin) and closes the chain when the test ends.
+func Open(t testing.TB) (*chain.Dev, *chain.Registry) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dev, err := chain.OpenDev(ctx, t.TempDir())
+	if err != nil {
+		t.Fatalf("open dev chain: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := dev.Close(); err != nil {
+			t.Errorf("close dev chain: %v", err)
+		}
+	})
+	reg, _, err := chain.Deploy(ctx, dev.Client(), dev.Key(), chain.WithMaxPollInterval(PollInterval))
+	if err != nil {
+		t.Fatalf("deploy registry: %v", err)
+	}
+	return dev, reg
+}
+
+// FundedKey returns a new key holding 100 ether on dev, paid from the
+// faucet; it returns once the transfer is mined.
+func FundedKey(t testing.TB, dev *chain.Dev) *ecdsa.PrivateKey {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, faucet := dev.Client(), dev.Key()
+	nonce, err := client.PendingNonceAt(ctx, crypto.PubkeyToAddress(faucet.PublicKey))
+	if err != nil {
+		t.Fatalf("faucet nonce: %v", err)
+	}
+	head, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatalf("head: %v", err)
+	}
+	to := crypto.PubkeyToAddress(key.PublicKey)
+	tip := big.NewInt(params.GWei)
+	tx, err := types.SignNewTx(faucet, types.LatestSignerForChainID(chain.DevChainID), &types.DynamicFeeTx{
+		ChainID:   chain.DevChainID,
+		Nonce:     nonce,
+		GasTipCap: tip,
+		GasFeeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))),
+		Gas:       params.TxGas,
+		To:        &to,
+		Value:     new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.SendTransaction(ctx, tx); err != nil {
+		t.Fatalf("fund %s: %v", to, err)
+	}
+	for {
+		rec, err := client.TransactionReceipt(ctx, tx.Hash())
+		if err == nil {
+			if rec.Status != types.ReceiptStatusSuccessful {
+				t.Fatalf("fund %s: transfer failed", to)
+			}
+			return key
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("fund %s: %v (last: %v)", to, ctx.Err(), err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}

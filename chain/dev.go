@@ -1,0 +1,236 @@
+package chain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth"
+	"github.com/ethereum/go-ethereum/eth/catalyst"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/eth/filters"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/p2p"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+const (
+	// devNodeName fixes the node's instance directory (<dir>/<devNodeName>).
+	// geth defaults it to the executable name, which would give every test
+	// binary its own empty chain.
+	devNodeName = "citizencredentials"
+	// DevFaucetKeyFile and DevGasLimitFile hold what the dev genesis is
+	// derived from; both are written once, 0600, at the first start.
+	DevFaucetKeyFile = "faucet.key"
+	DevGasLimitFile  = "gaslimit"
+	// DefaultDevGasLimit is the block gas limit of a new dev chain.
+	DefaultDevGasLimit = 30_000_000
+	// devCacheMB keeps geth's database and trie caches (and the WAL it
+	// preallocates for them) small: the dev chain holds little state.
+	devCacheMB = 16
+)
+
+// DevChainID is the chain id (and network id) of the embedded dev chain.
+var DevChainID = new(big.Int).Set(params.AllDevChainProtocolChanges.ChainID)
+
+// Dev is an embedded, persistent geth dev chain: a full node with no network,
+// proof-of-stake from genesis, driven by a simulated beacon that seals a block
+// as soon as a transaction is pending (period 0). Its faucet account, funded
+// in the genesis, is the consortium admin key.
+//
+// A block's timestamp is the wall clock, but at least its parent's plus one
+// second: while more than one block a second is mined, block times run ahead
+// of the clock, and catch up when the chain idles.
+type Dev struct {
+	dir    string
+	stack  *node.Node
+	client *ethclient.Client
+	key    *ecdsa.PrivateKey
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+type devConfig struct {
+	gasLimit uint64
+}
+
+// DevOption configures OpenDev.
+type DevOption func(*devConfig)
+
+// WithGasLimit sets the block gas limit of a new dev chain. It is ignored
+// when dir already holds a chain: the genesis, and so the gas limit, is fixed
+// at the first start.
+func WithGasLimit(gasLimit uint64) DevOption {
+	return func(c *devConfig) { c.gasLimit = gasLimit }
+}
+
+// OpenDev opens the dev chain in dir, creating it (and a faucet key) at the
+// first start. The chain persists across Close and OpenDev. A directory can
+// be open only once at a time; OpenDev fails if another Dev holds it.
+func OpenDev(ctx context.Context, dir string, opts ...DevOption) (*Dev, error) {
+	cfg := devConfig{gasLimit: DefaultDevGasLimit}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
+	key, gasLimit, err := devGenesisInputs(dir, cfg.gasLimit)
+	if err != nil {
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
+	faucet := crypto.PubkeyToAddress(key.PublicKey)
+
+	stack, err := node.New(&node.Config{
+		Name:    devNodeName,
+		DataDir: dir,
+		P2P: p2p.Config{
+			MaxPeers:    0,
+			NoDial:      true,
+			NoDiscovery: true,
+			ListenAddr:  "",
+		},
+		// No HTTP, WS or IPC endpoint: the chain is reached in process only.
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
+
+	ethCfg := ethconfig.Defaults
+	ethCfg.SyncMode = ethconfig.FullSync // snap sync stops mining after one tx
+	ethCfg.NetworkId = DevChainID.Uint64()
+	ethCfg.Genesis = devGenesis(gasLimit, faucet)
+	ethCfg.StateScheme = "hash" // with NoPruning: survives kill -9 losing only the last blocks
+	ethCfg.NoPruning = true
+	ethCfg.DatabaseCache = devCacheMB
+	ethCfg.TrieCleanCache = devCacheMB
+	ethCfg.TrieDirtyCache = devCacheMB
+	ethCfg.SnapshotCache = devCacheMB
+	ethCfg.Miner.GasCeil = gasLimit
+	ethCfg.Miner.PendingFeeRecipient = faucet
+
+	backend, err := eth.New(stack, &ethCfg)
+	if err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
+	fs := filters.NewFilterSystem(backend.APIBackend, filters.Config{
+		LogCacheSize:  ethCfg.FilterLogCacheSize,
+		LogQueryLimit: ethCfg.LogQueryLimit,
+	})
+	stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(fs)}})
+
+	beacon, err := catalyst.NewSimulatedBeacon(0, faucet, backend)
+	if err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("dev chain: simulated beacon: %w", err)
+	}
+	// The dev API's loop is what seals a block when a transaction arrives;
+	// without it a period-0 chain never mines.
+	catalyst.RegisterSimulatedBeaconAPIs(stack, beacon)
+	stack.RegisterLifecycle(beacon)
+
+	if err := stack.Start(); err != nil {
+		stack.Close()
+		return nil, fmt.Errorf("dev chain: start: %w", err)
+	}
+	d := &Dev{
+		dir:    dir,
+		stack:  stack,
+		client: ethclient.NewClient(stack.Attach()),
+		key:    key,
+	}
+	if err := ctx.Err(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Client returns an in-process JSON-RPC client of the chain. It stops working
+// when the Dev is closed.
+func (d *Dev) Client() *ethclient.Client { return d.client }
+
+// Key returns the faucet key: funded in the genesis, it deploys the registry
+// and so is its consortium admin.
+func (d *Dev) Key() *ecdsa.PrivateKey { return d.key }
+
+// Dir returns the data directory.
+func (d *Dev) Dir() string { return d.dir }
+
+// Close stops the node and flushes the chain to disk. It is safe to call more
+// than once.
+func (d *Dev) Close() error {
+	d.closeOnce.Do(func() {
+		d.client.Close()
+		d.closeErr = d.stack.Close()
+	})
+	return d.closeErr
+}
+
+// devGenesisInputs loads the faucet key and gas limit of the chain in dir,
+// or creates them.
+func devGenesisInputs(dir string, gasLimit uint64) (*ecdsa.PrivateKey, uint64, error) {
+	keyPath := filepath.Join(dir, DevFaucetKeyFile)
+	key, err := LoadKey(keyPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if key, err = crypto.GenerateKey(); err != nil {
+			return nil, 0, err
+		}
+		if err := SaveKey(keyPath, key); err != nil {
+			return nil, 0, err
+		}
+	case err != nil:
+		return nil, 0, err
+	}
+
+	limitPath := filepath.Join(dir, DevGasLimitFile)
+	b, err := os.ReadFile(limitPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := writeFileAtomic(limitPath, []byte(strconv.FormatUint(gasLimit, 10)+"\n"), 0o600); err != nil {
+			return nil, 0, err
+		}
+	case err != nil:
+		return nil, 0, err
+	default:
+		if gasLimit, err = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", limitPath, err)
+		}
+	}
+	return key, gasLimit, nil
+}
+
+// devGenesis is geth's developer genesis (the one of geth --dev) without the
+// experimental Bogota fork, which AllDevChainProtocolChanges of
+// go-ethereum v1.17 switches on at genesis: it brings Amsterdam's
+// EIP-8037 state-gas metering, under which a new storage slot costs about
+// five times what it costs on mainnet (Osaka) or on a Besu/QBFT network, so
+// gas figures measured on the dev chain would mislead; and a fork still in
+// flux may be redefined by the next geth release, which would make an
+// existing chain directory incompatible. The dev chain runs Osaka.
+func devGenesis(gasLimit uint64, faucet common.Address) *core.Genesis {
+	g := core.DeveloperGenesisBlock(gasLimit, &faucet)
+	cfg := *g.Config
+	cfg.AmsterdamTime = nil
+	cfg.BogotaTime = nil
+	g.Config = &cfg
+	return g
+}
