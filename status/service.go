@@ -1,0 +1,406 @@
+package status
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/citizencloud/citizencredentials/fault"
+)
+
+// ListSigner signs status list credentials with a bureau's key. The main
+// service implements it with keys/ and credentials/.
+type ListSigner interface {
+	// IssuerDID returns the DID that issues the bureau's status lists (the
+	// issuer of the list credential). Errors: fault.ErrNotFound for an
+	// unknown bureau.
+	IssuerDID(ctx context.Context, bureauID string) (string, error)
+	// SignStatusList secures the unsigned list credential (a VCDM 2.0
+	// BitstringStatusListCredential) and returns it as served, e.g. a
+	// compact vc+jwt. Errors: fault.ErrNotFound for an unknown bureau,
+	// fault.ErrUnavailable when the key store cannot be reached.
+	SignStatusList(ctx context.Context, bureauID string, credential map[string]any) (string, error)
+}
+
+// Defaults of a Service.
+const (
+	// DefaultListSize is the number of entries of a new list: the spec's
+	// minimum of 131,072 (16 KiB uncompressed).
+	DefaultListSize = MinBits
+	// DefaultFillThreshold is the fraction of a list that is allocated
+	// before it is closed. Indices are drawn uniformly at random, so at
+	// fill f a draw collides with probability f and allocation needs
+	// 1/(1-f) inserts on average: 50% caps that at two. Herd privacy is
+	// unaffected by the unused half: every list is published at full
+	// length and unused bits look exactly like valid credentials, while a
+	// list still holds 65,536 credentials among which a verifier fetching
+	// it cannot tell which one is being checked.
+	DefaultFillThreshold = 0.5
+	// DefaultBaseURL is only good for development; cmd sets the public one.
+	DefaultBaseURL = "http://localhost:8080"
+
+	indexTries = 16 // random draws on one list before trying another
+	listTries  = 8  // lists tried (or created) per purpose before giving up
+	putTries   = 8  // publish attempts when replicas race for a version number
+)
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithListSize sets the number of entries of new lists (for tests; the
+// published bitstring is never shorter than MinBits whatever the size).
+func WithListSize(n int) Option { return func(s *Service) { s.listSize = n } }
+
+// WithFillThreshold sets the fraction (0 < f <= 1) of a list that is
+// allocated before the list is closed; see DefaultFillThreshold.
+func WithFillThreshold(f float64) Option { return func(s *Service) { s.fill = f } }
+
+// WithBaseURL sets the public base URL of the service; list credentials
+// are served at <baseURL>/status/<listId>.
+func WithBaseURL(u string) Option {
+	return func(s *Service) { s.baseURL = strings.TrimRight(u, "/") }
+}
+
+// WithClock sets the time source.
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithRandom sets the source of randomness for index allocation (default
+// crypto/rand: indices must not be predictable, or the herd privacy that
+// random allocation buys is lost). It is read under a lock.
+func WithRandom(r io.Reader) Option { return func(s *Service) { s.rand = r } }
+
+// WithOnPublish sets the hook called with every new version, typically
+// the anchoring outbox's Enqueue. If it fails, the list is marked dirty
+// again, so a later Publish produces (and hooks) a newer version.
+func WithOnPublish(f func(ctx context.Context, v *Version) error) Option {
+	return func(s *Service) { s.onPublish = f }
+}
+
+// WithLogger sets the logger of Run (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// Service allocates status entries, flips status bits and publishes signed
+// status list versions. It is safe for concurrent use, also by several
+// replicas on one store: every step is an insert under a unique index or
+// an idempotent write, never a read-modify-write counter.
+type Service struct {
+	store     Store
+	signer    ListSigner
+	listSize  int
+	fill      float64
+	baseURL   string
+	now       func() time.Time
+	rand      io.Reader
+	randMu    sync.Mutex
+	onPublish func(ctx context.Context, v *Version) error
+	log       *slog.Logger
+}
+
+// NewService returns a Service on store that signs lists with signer.
+func NewService(store Store, signer ListSigner, opts ...Option) *Service {
+	s := &Service{
+		store:    store,
+		signer:   signer,
+		listSize: DefaultListSize,
+		fill:     DefaultFillThreshold,
+		baseURL:  DefaultBaseURL,
+		now:      time.Now,
+		rand:     rand.Reader,
+		log:      slog.Default(),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.listSize < 1 {
+		s.listSize = DefaultListSize
+	}
+	if s.fill <= 0 || s.fill > 1 {
+		s.fill = DefaultFillThreshold
+	}
+	return s
+}
+
+// ListURL returns the URL at which the list credential is served.
+func (s *Service) ListURL(listID string) string { return s.baseURL + "/status/" + listID }
+
+// threshold is the number of entries at which a list is closed.
+func (s *Service) threshold(size int) int {
+	n := int(float64(size)*s.fill + 0.999999)
+	if n < 1 {
+		n = 1
+	}
+	if n > size {
+		n = size
+	}
+	return n
+}
+
+// randIntn draws uniformly from [0, n) by rejection sampling.
+func (s *Service) randIntn(n int) (int, error) {
+	if n <= 0 {
+		return 0, errors.New("empty range")
+	}
+	max := ^uint64(0) - ^uint64(0)%uint64(n)
+	var b [8]byte
+	s.randMu.Lock()
+	defer s.randMu.Unlock()
+	for {
+		if _, err := io.ReadFull(s.rand, b[:]); err != nil {
+			return 0, fmt.Errorf("random source: %w", err)
+		}
+		v := binary.BigEndian.Uint64(b[:])
+		if v < max {
+			return int(v % uint64(n)), nil
+		}
+	}
+}
+
+// newID returns a random (version 4) UUID.
+func newID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+func validPurpose(p Purpose) bool { return p == Revocation || p == Suspension }
+
+// entryJSON is the credentialStatus entry for (list, index, purpose).
+func (s *Service) entryJSON(listID string, index int, p Purpose) map[string]any {
+	u := s.ListURL(listID)
+	idx := strconv.Itoa(index)
+	return map[string]any{
+		"id":                   u + "#" + idx,
+		"type":                 "BitstringStatusListEntry",
+		"statusPurpose":        string(p),
+		"statusListIndex":      idx,
+		"statusListCredential": u,
+	}
+}
+
+// Allocate gives the credential one status entry per purpose (revocation
+// only if none is given) and returns the credentialStatus entries to put
+// into the credential, in the order of purposes. Each entry is durably
+// stored before Allocate returns. Calling it again for a credential that
+// already has an entry for a purpose returns that entry (so a retried
+// issuance keeps its indices); two concurrent first calls for the same
+// credential may each allocate one, and the credential then uses the
+// entries its caller returns, the other stays unused (bit never set).
+//
+// Errors: fault.Invalid for an unknown or repeated purpose; store errors
+// (fault.ErrUnavailable) as they are.
+func (s *Service) Allocate(ctx context.Context, bureauID, credentialID string, purposes ...Purpose) ([]map[string]any, error) {
+	if bureauID == "" || credentialID == "" {
+		return nil, fault.E(fault.Invalid, "bureau and credential id are required")
+	}
+	if len(purposes) == 0 {
+		purposes = []Purpose{Revocation}
+	}
+	seen := map[Purpose]bool{}
+	for _, p := range purposes {
+		if !validPurpose(p) {
+			return nil, fault.E(fault.Invalid, "unknown status purpose %q", p)
+		}
+		if seen[p] {
+			return nil, fault.E(fault.Invalid, "status purpose %q given twice", p)
+		}
+		seen[p] = true
+	}
+	existing, err := s.entriesByPurpose(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(purposes))
+	for _, p := range purposes {
+		if e, ok := existing[p]; ok {
+			out = append(out, s.entryJSON(e.ListID, e.Index, p))
+			continue
+		}
+		e, err := s.allocate(ctx, bureauID, credentialID, p)
+		if err != nil {
+			return nil, fmt.Errorf("allocate %s entry: %w", p, err)
+		}
+		out = append(out, s.entryJSON(e.ListID, e.Index, p))
+	}
+	return out, nil
+}
+
+func (s *Service) allocate(ctx context.Context, bureauID, credentialID string, p Purpose) (*Entry, error) {
+	skip := map[string]bool{}
+	for range listTries {
+		l, err := s.openList(ctx, bureauID, p, skip)
+		if err != nil {
+			return nil, err
+		}
+		for range indexTries {
+			idx, err := s.randIntn(l.Size)
+			if err != nil {
+				return nil, err
+			}
+			e := &Entry{ListID: l.ID, Index: idx, CredentialID: credentialID, UpdatedAt: s.now().UTC()}
+			err = s.store.InsertEntry(ctx, e)
+			if errors.Is(err, fault.ErrConflict) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := s.closeIfFull(ctx, l); err != nil {
+				// The entry is stored; closing is retried by the next allocation.
+				s.log.WarnContext(ctx, "status: close full list", "list", l.ID, "err", err)
+			}
+			return e, nil
+		}
+		// Unlucky draws or a list that concurrent allocators have just
+		// filled: close it if it is full, and try another list.
+		if err := s.closeIfFull(ctx, l); err != nil {
+			return nil, err
+		}
+		skip[l.ID] = true
+	}
+	return nil, fault.E(fault.Unavailable, "no free status list index after %d lists", listTries)
+}
+
+// closeIfFull marks l full once its entry count reached the threshold.
+func (s *Service) closeIfFull(ctx context.Context, l *List) error {
+	n, err := s.store.CountEntries(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	if n >= s.threshold(l.Size) {
+		return s.store.MarkListFull(ctx, l.ID)
+	}
+	return nil
+}
+
+// openList returns the oldest open list of the bureau for p that is not
+// in skip, creating one if there is none. Concurrent callers may create
+// two lists; both are used.
+func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip map[string]bool) (*List, error) {
+	lists, err := s.store.OpenLists(ctx, bureauID, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lists {
+		if !skip[l.ID] && l.Size > 0 {
+			return l, nil
+		}
+	}
+	for range 3 {
+		id, err := newID()
+		if err != nil {
+			return nil, err
+		}
+		l := &List{ID: id, BureauID: bureauID, Purpose: p, Size: s.listSize, CreatedAt: s.now().UTC()}
+		err = s.store.CreateList(ctx, l)
+		if errors.Is(err, fault.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
+	return nil, fault.E(fault.Internal, "could not create a status list")
+}
+
+// entriesByPurpose returns the credential's entries keyed by their list's
+// purpose.
+func (s *Service) entriesByPurpose(ctx context.Context, credentialID string) (map[Purpose]*Entry, error) {
+	entries, err := s.store.EntriesOf(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[Purpose]*Entry, len(entries))
+	for _, e := range entries {
+		l, err := s.store.List(ctx, e.ListID)
+		if err != nil {
+			return nil, fmt.Errorf("list %s of entry: %w", e.ListID, err)
+		}
+		if _, dup := out[l.Purpose]; !dup {
+			out[l.Purpose] = e
+		}
+	}
+	return out, nil
+}
+
+// Set sets (set=true) or clears the credential's status bit for p and
+// marks its list for publishing. The change is visible to verifiers after
+// the next Publish. Setting a bit to its current value is allowed.
+//
+// Errors: fault.ErrNotFound if the credential has no entry for p.
+func (s *Service) Set(ctx context.Context, credentialID string, p Purpose, set bool) error {
+	byPurpose, err := s.entriesByPurpose(ctx, credentialID)
+	if err != nil {
+		return err
+	}
+	e, ok := byPurpose[p]
+	if !ok {
+		return fault.Wrap(fault.NotFound, fault.ErrNotFound, fmt.Sprintf("credential has no %s status entry", p))
+	}
+	if err := s.store.SetEntry(ctx, e.ListID, e.Index, set, s.now().UTC()); err != nil {
+		return fmt.Errorf("set status entry: %w", err)
+	}
+	// Always mark, even when the bit did not change: a crash between
+	// SetEntry and MarkDirty of an earlier call is healed by the retry.
+	if err := s.store.MarkDirty(ctx, e.ListID); err != nil {
+		return fmt.Errorf("mark status list dirty: %w", err)
+	}
+	return nil
+}
+
+// Status returns the credential's current status bits by purpose, from
+// the store (not from the last published version). Errors:
+// fault.ErrNotFound if the credential has no status entry at all.
+func (s *Service) Status(ctx context.Context, credentialID string) (map[Purpose]bool, error) {
+	byPurpose, err := s.entriesByPurpose(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	if len(byPurpose) == 0 {
+		return nil, fault.Wrap(fault.NotFound, fault.ErrNotFound, "credential has no status entry")
+	}
+	out := make(map[Purpose]bool, len(byPurpose))
+	for p, e := range byPurpose {
+		out[p] = e.Set
+	}
+	return out, nil
+}
+
+// Versions returns the latest published version of each of the
+// credential's lists (for evidence bundles). Lists not yet published are
+// left out.
+func (s *Service) Versions(ctx context.Context, credentialID string) ([]*Version, error) {
+	entries, err := s.store.EntriesOf(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Version
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if seen[e.ListID] {
+			continue
+		}
+		seen[e.ListID] = true
+		v, err := s.store.LatestVersion(ctx, e.ListID)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
