@@ -36,7 +36,8 @@ type StatusRegistry interface {
 }
 
 // IssuanceLog records the hash of every issued credential (implemented by
-// anchor.Log). Append must be idempotent per credential id.
+// anchor.Log). Append must be idempotent per credential id and durable when
+// it returns.
 type IssuanceLog interface {
 	Append(ctx context.Context, credentialID string, hash [32]byte) (int64, error)
 }
@@ -247,6 +248,15 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 		ValidFrom: validFrom, ValidUntil: validUntil, IssuedAt: now,
 		IdempotencyKey: in.IdempotencyKey, State: StateActive, UpdatedAt: now,
 	}
+	if s.log != nil {
+		// Log first: once the credential is stored it is in the log, so the
+		// anchored log roots cover everything ever handed out. A crash
+		// between the two leaves a leaf for a credential never returned,
+		// which is harmless.
+		if _, err := s.log.Append(ctx, id, sum); err != nil {
+			return nil, fmt.Errorf("append to issuance log: %w", err)
+		}
+	}
 	if err := s.store.CreateCredential(ctx, rec); err != nil {
 		if errors.Is(err, fault.ErrConflict) && in.IdempotencyKey != "" {
 			// Another request with the same key won the race: return its credential.
@@ -257,13 +267,6 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 			return sameRequest(prev, in)
 		}
 		return nil, fmt.Errorf("store credential: %w", err)
-	}
-	if s.log != nil {
-		if _, err := s.log.Append(ctx, id, sum); err != nil {
-			// The credential is stored; the log is repaired from the store at
-			// the next start (anchor.Log backfill), so report but do not fail.
-			return rec, nil
-		}
 	}
 	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: b.ID, Action: "issued", Actor: "bureau:" + b.ID})
 	return rec, nil

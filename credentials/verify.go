@@ -124,6 +124,7 @@ type Verifier struct {
 	now      func() time.Time
 	leeway   time.Duration
 	exts     []Extension
+	loader   *ContextLoader // JSON-LD contexts for Data Integrity proofs
 }
 
 // VerifierOption configures a Verifier.
@@ -148,20 +149,27 @@ func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifi
 	for _, o := range opts {
 		o(v)
 	}
+	if v.loader == nil {
+		v.loader = NewContextLoader(cat)
+	}
 	return v
 }
 
-// VerifyCredential verifies a compact vc+jwt (VCDM 2.0) or a VCDM 1.1 JWT
-// credential and explains the outcome in checks: format (only when the
-// input cannot be parsed, and then alone), signature, issuer_known,
-// validity, schema, then the extensions' checks. It never panics and never
-// returns nil.
+// VerifyCredential verifies a compact vc+jwt (VCDM 2.0), a VCDM 1.1 JWT
+// credential, or a JSON credential (VCDM 2.0 or 1.1) secured with Data
+// Integrity proofs (see VerifyProofs for the suites), and explains the
+// outcome in checks: format (only when the input cannot be parsed, and
+// then alone), signature, issuer_known, validity, schema, then the
+// extensions' checks. It never panics and never returns nil.
 func (v *Verifier) VerifyCredential(ctx context.Context, raw string) (res *Result) {
 	defer func() {
 		if r := recover(); r != nil {
 			res = &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: "the credential could not be processed"}}}
 		}
 	}()
+	if res, ok := v.verifyDataIntegrity(ctx, raw); ok {
+		return res
+	}
 	p, err := ParseCredential(raw)
 	if err != nil {
 		return &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: fault.Message(err)}}, Credentials: []Summary{}}
