@@ -14,21 +14,30 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
 	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
+	"github.com/citizencloud/citizencredentials/status"
 	"github.com/citizencloud/citizencredentials/storetest"
 )
 
@@ -38,8 +47,20 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
+	// ChainDown, if set before Run, makes every chain call fail with
+	// fault.ErrUnavailable while it returns true (tests of outages).
+	ChainDown func() bool
+
 	store     storetest.Store
 	mongo     *mongo.Client
+	dev       *chain.Dev
+	conn      *chain.Conn
+	status    *status.Service
+	worker    *anchor.Worker
+	ledger    *ledger.Ledger
+	registry  anchor.Registry
+	cancelBG  context.CancelFunc
+	bg        sync.WaitGroup
 	listener  net.Listener
 	http      *http.Server
 	served    chan error
@@ -96,12 +117,44 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
-	bureaus := credentials.NewBureaus(m.store, km, m.store, m.store, cat, host, nil)
+
+	reg, err := m.openChain(ctx)
+	if err != nil {
+		return err
+	}
+	var registry anchor.Registry = reg
+	if m.ChainDown != nil {
+		registry = registryGate{Registry: reg, down: m.ChainDown}
+	}
+	instance, err := m.instanceID()
+	if err != nil {
+		return err
+	}
+	issuanceLog := anchor.NewLog(m.store)
+	m.worker = anchor.NewWorker(m.store, registry, issuanceLog,
+		anchor.WithInterval(c.AnchorInterval), anchor.WithBatchSize(c.AnchorBatch),
+		anchor.WithConfirmations(c.Confirmations), anchor.WithLogger(m.Logger),
+		anchor.WithBackoff(c.AnchorInterval, 5*time.Minute), anchor.WithLease("anchor-worker", instance, 3*c.AnchorInterval+30*time.Second))
+	m.status = status.NewService(m.store, listSigner{store: m.store, keys: km},
+		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithLogger(m.Logger),
+		status.WithOnPublish(func(ctx context.Context, v *status.Version) error {
+			d, err := anchor.ParseDigest(v.Digest)
+			if err != nil {
+				return err
+			}
+			return m.worker.Enqueue(ctx, v.ListID, v.Version, d)
+		}))
+	m.registry = registry
+	m.ledger = ledger.New(m.store, m.store, m.status, m.store, m.store, issuanceLog, registry, m.publicURL, m.Logger)
+
+	bureaus := credentials.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
-	verifier := credentials.NewVerifier(resolver, cat)
+	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
-		credentials.WithBatchLimit(c.BatchLimit))
+		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog))
+	notifier := graph.NewNotifier()
+	requests := credentials.NewRequests(m.store, verifier, credentials.WithDefaultDomain(m.publicURL), credentials.OnResult(notifier.Publish))
 	sessions, err := auth.NewSessions(derive(master, "holder-session"), c.SessionTTL)
 	if err != nil {
 		return err
@@ -109,13 +162,33 @@ func (m *Main) Run(ctx context.Context) error {
 	authn := auth.NewAuthenticator(m.store, adminToken, sessions)
 	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
+	promReg := prometheus.NewRegistry()
+	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "citizen_anchor_backlog", Help: "Status list versions and log roots waiting to be anchored on chain.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := m.worker.Backlog(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
 	handler := server.New(server.Config{
-		Resolver:   &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth},
+		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
+			Requests: requests, Notifier: notifier, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
 		Auth:       authn,
 		Limits:     graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection},
 		Playground: c.Playground,
-		Ready:      []server.ReadyCheck{{Name: "store", Check: m.store.Ping}},
-		Logger:     m.Logger,
+		Ready: []server.ReadyCheck{
+			{Name: "store", Check: m.store.Ping},
+			{Name: "chain", Check: func(ctx context.Context) error { _, err := registry.Head(ctx); return err }},
+			{Name: "anchor_backlog", Check: m.backlogReady},
+		},
+		Registry:    promReg,
+		Logger:      m.Logger,
+		StatusLists: m.store,
+		PublicURL:   m.publicURL,
 	})
 	m.http = &http.Server{
 		Handler:           handler,
@@ -127,6 +200,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }()
+
+	bg, cancel := context.WithCancel(context.Background())
+	m.cancelBG = cancel
+	m.bg.Go(func() { _ = m.status.Run(bg, c.PublishInterval) })
+	m.bg.Go(func() { _ = m.worker.Run(bg) })
+	m.bg.Go(func() { m.ledger.RunReconcile(bg, c.AnchorInterval) })
 
 	if !c.Quiet {
 		store := "embedded SQLite in " + c.DataDir
@@ -187,6 +266,18 @@ func (m *Main) Close() error {
 		} else if m.listener != nil {
 			_ = m.listener.Close()
 		}
+		if m.cancelBG != nil {
+			m.cancelBG()
+			m.bg.Wait()
+		}
+		if m.dev != nil {
+			if err := m.dev.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close chain: %w", err))
+			}
+		}
+		if m.conn != nil {
+			_ = m.conn.Close()
+		}
 		if m.store != nil {
 			if err := m.store.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close store: %w", err))
@@ -199,6 +290,63 @@ func (m *Main) Close() error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// backlogReady reports not ready when the anchoring backlog is large (the
+// chain has been unreachable for a while); issuance still works.
+func (m *Main) backlogReady(ctx context.Context) error {
+	n, err := m.worker.Backlog(ctx)
+	if err != nil {
+		return err
+	}
+	if n > m.Config.MaxBacklog {
+		return fault.E(fault.Unavailable, "%d items wait to be anchored (more than %d): is the chain reachable?", n, m.Config.MaxBacklog)
+	}
+	return nil
+}
+
+// Publish builds and signs new versions of every changed status list now
+// (normally done every --publish-interval) and queues them for anchoring.
+func (m *Main) Publish(ctx context.Context) (int, error) {
+	vs, err := m.status.Publish(ctx)
+	return len(vs), err
+}
+
+// Anchor runs one anchoring round now (normally every --anchor-interval).
+func (m *Main) Anchor(ctx context.Context) (anchor.TickResult, error) {
+	return m.worker.TickReport(ctx)
+}
+
+// Backlog returns the number of items waiting to be anchored.
+func (m *Main) Backlog(ctx context.Context) (int, error) { return m.worker.Backlog(ctx) }
+
+// Ledger exposes the trust, status and anchor checks (tests, tools).
+func (m *Main) Ledger() *ledger.Ledger { return m.ledger }
+
+// Registry exposes the chain registry (tests, tools).
+func (m *Main) Registry() anchor.Registry { return m.registry }
+
+// Store exposes the store (tests that inspect or damage records).
+func (m *Main) Store() storetest.Store { return m.store }
+
+// instanceID names this server in leases. It is kept in the data dir, so a
+// restarted server takes its own lease back at once instead of waiting for
+// it to expire; replicas have their own data dirs and so their own ids.
+func (m *Main) instanceID() (string, error) {
+	path := filepath.Join(m.Config.DataDir, "instance.id")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	u, err := uuid.NewRandom()
+	if err != nil {
+		return "", err
+	}
+	host, _ := os.Hostname()
+	id := host + "/" + u.String()
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("instance id: %w", err)
+	}
+	return id, nil
 }
 
 // derive makes an independent secret for purpose from the master key.

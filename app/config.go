@@ -34,6 +34,17 @@ type Config struct {
 	ChallengeTTL   time.Duration // DID-auth challenge lifetime
 	ShutdownGrace  time.Duration // how long in-flight requests may take at shutdown
 	Quiet          bool          // no start-up banner (tests)
+
+	ChainRPC            string        // empty: embedded dev chain under <data-dir>/chain
+	ChainKeyFile        string        // hex private key for --chain-rpc
+	RegistryAddressFile string        // where the registry address is kept (default under data-dir)
+	ChainPoll           time.Duration // receipt poll interval cap
+	PublishInterval     time.Duration // status list publishing period
+	AnchorInterval      time.Duration // anchoring period (one tx per round)
+	AnchorBatch         int           // status list versions per anchoring tx
+	Confirmations       uint64        // blocks on top before an anchor counts as confirmed
+	MaxBacklog          int           // /readyz fails above this anchoring backlog
+	StatusListSize      int           // entries per status list
 }
 
 // DefaultConfig is what `go run ./cmd/vcserve` uses.
@@ -43,6 +54,8 @@ func DefaultConfig() Config {
 		Playground: true, Introspection: true,
 		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, BatchLimit: 1000,
 		SessionTTL: 15 * time.Minute, ChallengeTTL: 5 * time.Minute, ShutdownGrace: 15 * time.Second,
+		ChainPoll: 50 * time.Millisecond, PublishInterval: 5 * time.Second, AnchorInterval: 5 * time.Second,
+		AnchorBatch: 200, Confirmations: 1, MaxBacklog: 10000, StatusListSize: 131072,
 	}
 }
 
@@ -67,6 +80,15 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.BatchLimit, "batch-limit", c.BatchLimit, "maximum credentials per issueCredentials call")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "holder session lifetime")
 	fs.DurationVar(&c.ChallengeTTL, "challenge-ttl", c.ChallengeTTL, "how long a holder has to answer a DID-auth challenge")
+	fs.StringVar(&c.ChainRPC, "chain-rpc", c.ChainRPC, "JSON-RPC URL of an EVM node (geth, Besu/QBFT...); empty: the embedded dev chain under <data-dir>/chain")
+	fs.StringVar(&c.ChainKeyFile, "chain-key", c.ChainKeyFile, "file with the hex private key that signs registry transactions (with --chain-rpc)")
+	fs.StringVar(&c.RegistryAddressFile, "registry-address-file", c.RegistryAddressFile, "file holding the registry contract address; the contract is deployed and the file written at first start")
+	fs.DurationVar(&c.PublishInterval, "publish-interval", c.PublishInterval, "how often changed status lists are published as new versions")
+	fs.DurationVar(&c.AnchorInterval, "anchor-interval", c.AnchorInterval, "how often pending anchors are sent (one transaction per round)")
+	fs.IntVar(&c.AnchorBatch, "anchor-batch", c.AnchorBatch, "status list versions per anchoring transaction")
+	fs.Uint64Var(&c.Confirmations, "confirmations", c.Confirmations, "blocks an anchoring transaction needs before it counts as confirmed")
+	fs.IntVar(&c.MaxBacklog, "max-backlog", c.MaxBacklog, "/readyz reports not ready above this many unanchored items")
+	fs.IntVar(&c.StatusListSize, "status-list-size", c.StatusListSize, "entries per status list (131072 = 16 KiB, the spec minimum)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get at shutdown")
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "VCSERVE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))

@@ -62,12 +62,12 @@ var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5
 // NewHandler returns the GraphQL HTTP handler (POST and GET; websockets for
 // subscriptions) with limits, the error presenter and panic recovery.
 // Authentication happens in Authenticate, which must wrap it.
-func NewHandler(r *Resolver, lim Limits, logger *slog.Logger) http.Handler {
+func NewHandler(r *Resolver, a *auth.Authenticator, lim Limits, logger *slog.Logger) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: websocketInit})
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: websocketInit(a)})
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -223,8 +223,22 @@ func bearer(h string) string {
 }
 
 // websocketInit authenticates a websocket connection from the
-// connection_init payload {"Authorization": "Bearer ..."}; the HTTP upgrade
-// request has already been authenticated by Authenticate if it carried a header.
-func websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	return ctx, &payload, nil
+// connection_init payload {"Authorization": "Bearer ..."} (browsers cannot
+// set headers on websockets); a caller already authenticated by the upgrade
+// request's header keeps that identity.
+func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		tok := bearer(payload.Authorization())
+		if tok == "" {
+			return ctx, &payload, nil
+		}
+		p, err := a.Authenticate(ctx, tok)
+		if err != nil {
+			return ctx, nil, errors.New(fault.Message(err))
+		}
+		if p != nil {
+			ctx = auth.WithPrincipal(ctx, p)
+		}
+		return ctx, &payload, nil
+	}
 }

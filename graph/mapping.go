@@ -1,7 +1,15 @@
 package graph
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/status"
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/graph/model"
@@ -92,4 +100,99 @@ func issueInput(in *model.IssueCredentialInput) credentials.IssueInput {
 		out.IdempotencyKey = *in.IdempotencyKey
 	}
 	return out
+}
+
+func txRefModel(t *anchor.TxRef) *model.AnchorInfo {
+	if t == nil {
+		return nil
+	}
+	block := int(t.Block)
+	bt := t.BlockTime
+	m := &model.AnchorInfo{Block: &block, BlockTime: &bt}
+	if t.TxHash != "" {
+		m.TxHash = &t.TxHash
+	}
+	return m
+}
+
+func statusListModel(l *status.List, v *status.Version, it *anchor.Item, url string) *model.StatusList {
+	m := &model.StatusList{ID: l.ID, Purpose: string(l.Purpose), BureauID: l.BureauID, Version: v.Version, Credential: v.Credential,
+		Digest: v.Digest, URL: url, CreatedAt: v.CreatedAt}
+	if it != nil {
+		m.Anchor = txRefModel(&anchor.TxRef{TxHash: it.TxHash, Block: it.Block, BlockTime: it.BlockTime})
+	}
+	return m
+}
+
+var anchorStates = map[anchor.ItemState]model.AnchorState{
+	anchor.Pending: model.AnchorStatePending, anchor.Submitted: model.AnchorStateSubmitted, anchor.Confirmed: model.AnchorStateConfirmed,
+}
+
+func anchorModel(it *anchor.Item) *model.Anchor {
+	m := &model.Anchor{ID: it.ID, Kind: model.AnchorKindStatusList, Digest: it.Digest, State: anchorStates[it.State], Attempts: it.Attempts, CreatedAt: it.CreatedAt}
+	if it.Kind == anchor.KindLogRoot {
+		m.Kind = model.AnchorKindLogRoot
+		ts := int(it.TreeSize)
+		m.TreeSize = &ts
+	} else {
+		m.ListID = &it.ListID
+		v := it.Version
+		m.Version = &v
+	}
+	if it.TxHash != "" {
+		m.TxHash = &it.TxHash
+	}
+	if it.State == anchor.Confirmed {
+		b := int(it.Block)
+		bt := it.BlockTime
+		m.Block, m.BlockTime = &b, &bt
+	}
+	if it.LastError != "" {
+		m.LastError = &it.LastError
+	}
+	return m
+}
+
+func anchorCursor(it *anchor.Item) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(it.CreatedAt.UnixMilli(), 10) + " " + it.ID))
+}
+
+func decodeAnchorCursor(after *string) (time.Time, string, error) {
+	if after == nil || *after == "" {
+		return time.Time{}, "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*after)
+	ms, id, ok := strings.Cut(string(b), " ")
+	n, perr := strconv.ParseInt(ms, 10, 64)
+	if err != nil || !ok || perr != nil {
+		return time.Time{}, "", fault.E(fault.Invalid, "after is not a cursor returned by anchors")
+	}
+	return time.UnixMilli(n).UTC(), id, nil
+}
+
+var requestStates = map[credentials.RequestState]model.PresentationRequestState{
+	credentials.RequestPending:  model.PresentationRequestStatePending,
+	credentials.RequestVerified: model.PresentationRequestStateVerified,
+	credentials.RequestFailed:   model.PresentationRequestStateFailed,
+}
+
+// requestModel maps a request; the result is only shown to its owner.
+func (r *Resolver) requestModel(req *credentials.PresentationRequest, owner bool) (*model.PresentationRequest, error) {
+	def, err := decodeObject(req.Definition)
+	if err != nil {
+		return nil, err
+	}
+	m := &model.PresentationRequest{ID: req.ID, Challenge: req.Challenge, Domain: req.Domain, Definition: def,
+		ExpiresAt: req.ExpiresAt, RequestURI: r.RequestURI(req.ID), State: requestStates[req.State], CreatedAt: req.CreatedAt}
+	if req.Purpose != "" {
+		m.Purpose = &req.Purpose
+	}
+	if owner && len(req.Result) > 0 {
+		res, err := credentials.DecodeResult(req.Result)
+		if err != nil {
+			return nil, err
+		}
+		m.Result = resultModel(res)
+	}
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/graph/generated"
+	"github.com/citizencloud/citizencredentials/ledger"
 )
 
 // Resolver holds the domain services the API calls. It never holds a
@@ -20,6 +21,11 @@ type Resolver struct {
 	Verifier   *credentials.Verifier
 	Verifiers  auth.Store
 	DIDAuth    *auth.DIDAuth
+	Ledger     *ledger.Ledger
+	Requests   *credentials.Requests
+	Notifier   *Notifier
+	// RequestURI is where a holder fetches a presentation request.
+	RequestURI func(id string) string
 }
 
 var (

@@ -17,7 +17,11 @@ func (r *queryResolver) VerifyCredential(ctx context.Context, credential string)
 	if len(credential) > maxCredentialSize {
 		return nil, fault.E(fault.Invalid, "credential is larger than %d bytes", maxCredentialSize)
 	}
-	return resultModel(r.Verifier.VerifyCredential(ctx, credential)), nil
+	res := resultModel(r.Verifier.VerifyCredential(ctx, credential))
+	if len(res.Credentials) == 1 && res.Credentials[0].ID != nil {
+		res.Anchor = txRefModel(r.Ledger.IssuanceAnchor(ctx, *res.Credentials[0].ID))
+	}
+	return res, nil
 }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }

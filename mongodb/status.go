@@ -230,3 +230,18 @@ func (s *Store) Version(ctx context.Context, listID string, version int) (*statu
 	}
 	return r.toDomain(), nil
 }
+
+// Lists pages through all lists by id, strictly after afterID.
+func (s *Store) Lists(ctx context.Context, afterID string, limit int) ([]*status.List, error) {
+	rs, err := findAll[listRecord](ctx, s.lists, "status lists",
+		bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: afterID}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*status.List, len(rs))
+	for i := range rs {
+		out[i] = rs[i].toDomain()
+	}
+	return out, nil
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/status"
 )
 
 // ReadyCheck reports whether a dependency is ready; name says which.
@@ -36,7 +38,11 @@ type Config struct {
 	Ready      []ReadyCheck
 	Registry   *prometheus.Registry // nil: a new one
 	Logger     *slog.Logger
-	// Extra mounts additional routes (status lists, verifier page, ...).
+	// PublicURL is the base URL clients reach the service at.
+	PublicURL string
+	// StatusLists serves GET /status/{id}[?version=N].
+	StatusLists status.Store
+	// Extra mounts additional routes (verifier page, ...).
 	Extra map[string]http.Handler
 }
 
@@ -52,7 +58,7 @@ func New(cfg Config) http.Handler {
 	}
 	m := newMetrics(reg)
 	mux := http.NewServeMux()
-	gql := graph.Authenticate(cfg.Auth, graph.NewHandler(cfg.Resolver, cfg.Limits, log))
+	gql := graph.Authenticate(cfg.Auth, graph.NewHandler(cfg.Resolver, cfg.Auth, cfg.Limits, log))
 	mux.Handle("/graphql", gql)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("Citizen Credentials", "/graphql"))
@@ -107,6 +113,57 @@ func New(cfg Config) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		_, _ = w.Write(doc)
 	})
+	if reqs := cfg.Resolver.Requests; reqs != nil {
+		// The public part of a presentation request, for the holder's wallet.
+		mux.HandleFunc("GET /requests/{id}", func(w http.ResponseWriter, r *http.Request) {
+			req, err := reqs.Get(r.Context(), r.PathValue("id"))
+			if err != nil {
+				writeFault(w, log, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{
+				"id": req.ID, "challenge": req.Challenge, "domain": req.Domain, "purpose": req.Purpose,
+				"presentation_definition": json.RawMessage(req.Definition), "expires_at": req.ExpiresAt,
+				"state":    string(req.State),
+				"response": map[string]string{"graphql": cfg.PublicURL + "/graphql", "mutation": "submitPresentation(requestId, presentation)"},
+			})
+		})
+	}
+	if cfg.StatusLists != nil {
+		mux.HandleFunc("GET /status/{id}", func(w http.ResponseWriter, r *http.Request) {
+			id := r.PathValue("id")
+			var (
+				v   *status.Version
+				err error
+			)
+			if q := r.URL.Query().Get("version"); q != "" {
+				n, perr := strconv.Atoi(q)
+				if perr != nil || n < 1 {
+					writeFault(w, log, fault.E(fault.Invalid, "version must be a positive integer"))
+					return
+				}
+				v, err = cfg.StatusLists.Version(r.Context(), id, n)
+			} else {
+				v, err = cfg.StatusLists.LatestVersion(r.Context(), id)
+			}
+			if errors.Is(err, fault.ErrNotFound) {
+				err = fault.E(fault.NotFound, "no published status list %q (or no such version)", id)
+			}
+			if err != nil {
+				writeFault(w, log, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/vc+jwt")
+			w.Header().Set("X-Status-List-Version", strconv.Itoa(v.Version))
+			w.Header().Set("ETag", `"`+v.Digest+`"`)
+			if r.URL.Query().Get("version") != "" {
+				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			} else {
+				w.Header().Set("Cache-Control", "public, max-age=5")
+			}
+			_, _ = w.Write([]byte(v.Credential))
+		})
+	}
 	for pattern, h := range cfg.Extra {
 		mux.Handle(pattern, h)
 	}

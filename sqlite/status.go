@@ -175,3 +175,9 @@ func (s *Store) Version(ctx context.Context, listID string, version int) (*statu
 	return get(ctx, s.db, "get status list version", scanVersion,
 		`SELECT `+versionCols+` FROM status_versions WHERE list_id = ? AND version = ?`, listID, version)
 }
+
+// Lists pages through all lists by id, strictly after afterID.
+func (s *Store) Lists(ctx context.Context, afterID string, limit int) ([]*status.List, error) {
+	return list(ctx, s.db, "status lists", scanList,
+		`SELECT `+listCols+` FROM status_lists WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+}

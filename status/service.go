@@ -100,6 +100,7 @@ type Service struct {
 	now       func() time.Time
 	rand      io.Reader
 	randMu    sync.Mutex
+	createMu  sync.Mutex // serialises list creation
 	onPublish func(ctx context.Context, v *Version) error
 	log       *slog.Logger
 }
@@ -285,17 +286,31 @@ func (s *Service) closeIfFull(ctx context.Context, l *List) error {
 }
 
 // openList returns the oldest open list of the bureau for p that is not
-// in skip, creating one if there is none. Concurrent callers may create
-// two lists; both are used.
+// in skip, creating one if there is none. Creation is serialised within the
+// process, so one server never opens two lists for the same bureau and
+// purpose at once (replicas may, and then both lists are used). A new list
+// is marked dirty so its first, empty version is published and verifiers
+// can fetch it before anything in it changes.
 func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip map[string]bool) (*List, error) {
-	lists, err := s.store.OpenLists(ctx, bureauID, p)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range lists {
-		if !skip[l.ID] && l.Size > 0 {
-			return l, nil
+	pick := func() (*List, error) {
+		lists, err := s.store.OpenLists(ctx, bureauID, p)
+		if err != nil {
+			return nil, err
 		}
+		for _, l := range lists {
+			if !skip[l.ID] && l.Size > 0 {
+				return l, nil
+			}
+		}
+		return nil, nil
+	}
+	if l, err := pick(); l != nil || err != nil {
+		return l, err
+	}
+	s.createMu.Lock()
+	defer s.createMu.Unlock()
+	if l, err := pick(); l != nil || err != nil {
+		return l, err
 	}
 	for range 3 {
 		id, err := newID()
@@ -308,6 +323,9 @@ func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip
 			continue
 		}
 		if err != nil {
+			return nil, err
+		}
+		if err := s.store.MarkDirty(ctx, l.ID); err != nil {
 			return nil, err
 		}
 		return l, nil

@@ -50,6 +50,9 @@ type Store interface {
 	// OpenLists returns the bureau's lists for purpose that are not Full,
 	// oldest first (possibly none).
 	OpenLists(ctx context.Context, bureauID string, p Purpose) ([]*List, error)
+	// Lists pages through all lists by id, strictly after afterID (start-up
+	// repair uses it).
+	Lists(ctx context.Context, afterID string, limit int) ([]*List, error)
 	// MarkListFull sets Full on the list. Returns fault.ErrNotFound if there is none.
 	MarkListFull(ctx context.Context, id string) error
 

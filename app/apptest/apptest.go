@@ -4,6 +4,7 @@ package apptest
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,10 +18,19 @@ import (
 // returns the running service and the operator token.
 func Start(t testing.TB, dir string, tweaks ...func(*app.Config)) (*app.Main, string) {
 	t.Helper()
+	return StartWith(t, dir, nil, tweaks...)
+}
+
+// StartWith is Start with a hook that adjusts the Main before it runs (for
+// example to set ChainDown).
+func StartWith(t testing.TB, dir string, hook func(*app.Main), tweaks ...func(*app.Config)) (*app.Main, string) {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	m := app.NewMain()
+	// Only warnings and errors: tests read their own output.
+	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	c := app.DefaultConfig()
 	c.Addr, c.DataDir, c.Quiet = "127.0.0.1:0", dir, true
 	for _, f := range tweaks {
@@ -28,6 +38,9 @@ func Start(t testing.TB, dir string, tweaks ...func(*app.Config)) (*app.Main, st
 	}
 	if err := m.SetConfig(c); err != nil {
 		t.Fatal(err)
+	}
+	if hook != nil {
+		hook(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start vcserve: %v", err)

@@ -31,12 +31,46 @@ type ResolverRoot interface {
 	Bureau() BureauResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Anchor struct {
+		Attempts  func(childComplexity int) int
+		Block     func(childComplexity int) int
+		BlockTime func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Digest    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		LastError func(childComplexity int) int
+		ListID    func(childComplexity int) int
+		State     func(childComplexity int) int
+		TreeSize  func(childComplexity int) int
+		TxHash    func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	AnchorConnection struct {
+		Backlog  func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AnchorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AnchorInfo struct {
+		Block     func(childComplexity int) int
+		BlockTime func(childComplexity int) int
+		TxHash    func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action       func(childComplexity int) int
 		Actor        func(childComplexity int) int
@@ -110,6 +144,18 @@ type ComplexityRoot struct {
 		Suspendable func(childComplexity int) int
 	}
 
+	EvidenceBundle struct {
+		CredentialHash func(childComplexity int) int
+		CredentialID   func(childComplexity int) int
+		InclusionProof func(childComplexity int) int
+		JSON           func(childComplexity int) int
+		LeafIndex      func(childComplexity int) int
+		LogAnchor      func(childComplexity int) int
+		Root           func(childComplexity int) int
+		StatusLists    func(childComplexity int) int
+		TreeSize       func(childComplexity int) int
+	}
+
 	IssueBatchPayload struct {
 		Failed  func(childComplexity int) int
 		Issued  func(childComplexity int) int
@@ -144,14 +190,19 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AuthChallenge    func(childComplexity int, did string) int
-		Authenticate     func(childComplexity int, did string, challenge string, proof string) int
-		CreateBureau     func(childComplexity int, input model.CreateBureauInput) int
-		CreateVerifier   func(childComplexity int, input model.CreateVerifierInput) int
-		DeactivateBureau func(childComplexity int, bureauID string, reason string) int
-		IssueCredential  func(childComplexity int, input model.IssueCredentialInput) int
-		IssueCredentials func(childComplexity int, inputs []*model.IssueCredentialInput) int
-		RotateBureauKey  func(childComplexity int, bureauID string) int
+		AuthChallenge             func(childComplexity int, did string) int
+		Authenticate              func(childComplexity int, did string, challenge string, proof string) int
+		CreateBureau              func(childComplexity int, input model.CreateBureauInput) int
+		CreatePresentationRequest func(childComplexity int, input model.PresentationRequestInput) int
+		CreateVerifier            func(childComplexity int, input model.CreateVerifierInput) int
+		DeactivateBureau          func(childComplexity int, bureauID string, reason string) int
+		IssueCredential           func(childComplexity int, input model.IssueCredentialInput) int
+		IssueCredentials          func(childComplexity int, inputs []*model.IssueCredentialInput) int
+		ReinstateCredential       func(childComplexity int, id string, reason string) int
+		RevokeCredential          func(childComplexity int, id string, reason string) int
+		RotateBureauKey           func(childComplexity int, bureauID string) int
+		SubmitPresentation        func(childComplexity int, requestID string, presentation string) int
+		SuspendCredential         func(childComplexity int, id string, reason string) int
 	}
 
 	PageInfo struct {
@@ -159,21 +210,55 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PresentationRequest struct {
+		Challenge  func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Definition func(childComplexity int) int
+		Domain     func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Purpose    func(childComplexity int) int
+		RequestURI func(childComplexity int) int
+		Result     func(childComplexity int) int
+		State      func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditTrail       func(childComplexity int, credentialID string) int
-		Bureau           func(childComplexity int, id string) int
-		Bureaus          func(childComplexity int) int
-		Credential       func(childComplexity int, id string) int
-		CredentialTypes  func(childComplexity int) int
-		Credentials      func(childComplexity int, filter *model.CredentialFilter, after *string, first *int) int
-		MyCredentials    func(childComplexity int) int
-		VerifyCredential func(childComplexity int, credential string) int
+		Anchors             func(childComplexity int, first *int, after *string) int
+		AuditTrail          func(childComplexity int, credentialID string) int
+		Bureau              func(childComplexity int, id string) int
+		Bureaus             func(childComplexity int) int
+		Credential          func(childComplexity int, id string) int
+		CredentialTypes     func(childComplexity int) int
+		Credentials         func(childComplexity int, filter *model.CredentialFilter, after *string, first *int) int
+		Evidence            func(childComplexity int, credentialID string) int
+		MyCredentials       func(childComplexity int) int
+		PresentationRequest func(childComplexity int, id string) int
+		StatusList          func(childComplexity int, id string, version *int) int
+		VerifyCredential    func(childComplexity int, credential string) int
+		VerifyPresentation  func(childComplexity int, presentation string, challenge *string, domain *string) int
 	}
 
 	Session struct {
 		Did       func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
+	}
+
+	StatusList struct {
+		Anchor     func(childComplexity int) int
+		BureauID   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Credential func(childComplexity int) int
+		Digest     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Purpose    func(childComplexity int) int
+		URL        func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	Subscription struct {
+		PresentationSubmitted func(childComplexity int, requestID string) int
 	}
 
 	VerificationKey struct {
@@ -185,6 +270,7 @@ type ComplexityRoot struct {
 	}
 
 	VerificationResult struct {
+		Anchor      func(childComplexity int) int
 		Checks      func(childComplexity int) int
 		Credentials func(childComplexity int) int
 		Verified    func(childComplexity int) int
@@ -213,6 +299,11 @@ type MutationResolver interface {
 	IssueCredentials(ctx context.Context, inputs []*model.IssueCredentialInput) (*model.IssueBatchPayload, error)
 	AuthChallenge(ctx context.Context, did string) (*model.AuthChallenge, error)
 	Authenticate(ctx context.Context, did string, challenge string, proof string) (*model.Session, error)
+	CreatePresentationRequest(ctx context.Context, input model.PresentationRequestInput) (*model.PresentationRequest, error)
+	SubmitPresentation(ctx context.Context, requestID string, presentation string) (*model.VerificationResult, error)
+	SuspendCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
+	ReinstateCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
+	RevokeCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
 }
 type QueryResolver interface {
 	VerifyCredential(ctx context.Context, credential string) (*model.VerificationResult, error)
@@ -223,6 +314,14 @@ type QueryResolver interface {
 	Credentials(ctx context.Context, filter *model.CredentialFilter, after *string, first *int) (*model.CredentialConnection, error)
 	AuditTrail(ctx context.Context, credentialID string) ([]*model.AuditEvent, error)
 	MyCredentials(ctx context.Context) ([]*model.IssuedCredential, error)
+	PresentationRequest(ctx context.Context, id string) (*model.PresentationRequest, error)
+	VerifyPresentation(ctx context.Context, presentation string, challenge *string, domain *string) (*model.VerificationResult, error)
+	StatusList(ctx context.Context, id string, version *int) (*model.StatusList, error)
+	Anchors(ctx context.Context, first *int, after *string) (*model.AnchorConnection, error)
+	Evidence(ctx context.Context, credentialID string) (*model.EvidenceBundle, error)
+}
+type SubscriptionResolver interface {
+	PresentationSubmitted(ctx context.Context, requestID string) (<-chan *model.PresentationRequest, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -242,6 +341,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Anchor.attempts":
+		if e.ComplexityRoot.Anchor.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.Attempts(childComplexity), true
+	case "Anchor.block":
+		if e.ComplexityRoot.Anchor.Block == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.Block(childComplexity), true
+	case "Anchor.blockTime":
+		if e.ComplexityRoot.Anchor.BlockTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.BlockTime(childComplexity), true
+	case "Anchor.createdAt":
+		if e.ComplexityRoot.Anchor.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.CreatedAt(childComplexity), true
+	case "Anchor.digest":
+		if e.ComplexityRoot.Anchor.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.Digest(childComplexity), true
+	case "Anchor.id":
+		if e.ComplexityRoot.Anchor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.ID(childComplexity), true
+	case "Anchor.kind":
+		if e.ComplexityRoot.Anchor.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.Kind(childComplexity), true
+	case "Anchor.lastError":
+		if e.ComplexityRoot.Anchor.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.LastError(childComplexity), true
+	case "Anchor.listId":
+		if e.ComplexityRoot.Anchor.ListID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.ListID(childComplexity), true
+	case "Anchor.state":
+		if e.ComplexityRoot.Anchor.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.State(childComplexity), true
+	case "Anchor.treeSize":
+		if e.ComplexityRoot.Anchor.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.TreeSize(childComplexity), true
+	case "Anchor.txHash":
+		if e.ComplexityRoot.Anchor.TxHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.TxHash(childComplexity), true
+	case "Anchor.version":
+		if e.ComplexityRoot.Anchor.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anchor.Version(childComplexity), true
+
+	case "AnchorConnection.backlog":
+		if e.ComplexityRoot.AnchorConnection.Backlog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorConnection.Backlog(childComplexity), true
+	case "AnchorConnection.edges":
+		if e.ComplexityRoot.AnchorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorConnection.Edges(childComplexity), true
+	case "AnchorConnection.pageInfo":
+		if e.ComplexityRoot.AnchorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorConnection.PageInfo(childComplexity), true
+
+	case "AnchorEdge.cursor":
+		if e.ComplexityRoot.AnchorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorEdge.Cursor(childComplexity), true
+	case "AnchorEdge.node":
+		if e.ComplexityRoot.AnchorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorEdge.Node(childComplexity), true
+
+	case "AnchorInfo.block":
+		if e.ComplexityRoot.AnchorInfo.Block == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorInfo.Block(childComplexity), true
+	case "AnchorInfo.blockTime":
+		if e.ComplexityRoot.AnchorInfo.BlockTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorInfo.BlockTime(childComplexity), true
+	case "AnchorInfo.txHash":
+		if e.ComplexityRoot.AnchorInfo.TxHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnchorInfo.TxHash(childComplexity), true
 
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
@@ -511,6 +740,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CredentialType.Suspendable(childComplexity), true
 
+	case "EvidenceBundle.credentialHash":
+		if e.ComplexityRoot.EvidenceBundle.CredentialHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.CredentialHash(childComplexity), true
+	case "EvidenceBundle.credentialId":
+		if e.ComplexityRoot.EvidenceBundle.CredentialID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.CredentialID(childComplexity), true
+	case "EvidenceBundle.inclusionProof":
+		if e.ComplexityRoot.EvidenceBundle.InclusionProof == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.InclusionProof(childComplexity), true
+	case "EvidenceBundle.json":
+		if e.ComplexityRoot.EvidenceBundle.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.JSON(childComplexity), true
+	case "EvidenceBundle.leafIndex":
+		if e.ComplexityRoot.EvidenceBundle.LeafIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.LeafIndex(childComplexity), true
+	case "EvidenceBundle.logAnchor":
+		if e.ComplexityRoot.EvidenceBundle.LogAnchor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.LogAnchor(childComplexity), true
+	case "EvidenceBundle.root":
+		if e.ComplexityRoot.EvidenceBundle.Root == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.Root(childComplexity), true
+	case "EvidenceBundle.statusLists":
+		if e.ComplexityRoot.EvidenceBundle.StatusLists == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.StatusLists(childComplexity), true
+	case "EvidenceBundle.treeSize":
+		if e.ComplexityRoot.EvidenceBundle.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceBundle.TreeSize(childComplexity), true
+
 	case "IssueBatchPayload.failed":
 		if e.ComplexityRoot.IssueBatchPayload.Failed == nil {
 			break
@@ -674,6 +958,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBureau(childComplexity, args["input"].(model.CreateBureauInput)), true
+	case "Mutation.createPresentationRequest":
+		if e.ComplexityRoot.Mutation.CreatePresentationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPresentationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePresentationRequest(childComplexity, args["input"].(model.PresentationRequestInput)), true
 	case "Mutation.createVerifier":
 		if e.ComplexityRoot.Mutation.CreateVerifier == nil {
 			break
@@ -718,6 +1013,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueCredentials(childComplexity, args["inputs"].([]*model.IssueCredentialInput)), true
+	case "Mutation.reinstateCredential":
+		if e.ComplexityRoot.Mutation.ReinstateCredential == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reinstateCredential_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReinstateCredential(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.revokeCredential":
+		if e.ComplexityRoot.Mutation.RevokeCredential == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeCredential_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCredential(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.rotateBureauKey":
 		if e.ComplexityRoot.Mutation.RotateBureauKey == nil {
 			break
@@ -729,6 +1046,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateBureauKey(childComplexity, args["bureauId"].(string)), true
+	case "Mutation.submitPresentation":
+		if e.ComplexityRoot.Mutation.SubmitPresentation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitPresentation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitPresentation(childComplexity, args["requestId"].(string), args["presentation"].(string)), true
+	case "Mutation.suspendCredential":
+		if e.ComplexityRoot.Mutation.SuspendCredential == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendCredential_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendCredential(childComplexity, args["id"].(string), args["reason"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -743,6 +1082,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PresentationRequest.challenge":
+		if e.ComplexityRoot.PresentationRequest.Challenge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Challenge(childComplexity), true
+	case "PresentationRequest.createdAt":
+		if e.ComplexityRoot.PresentationRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.CreatedAt(childComplexity), true
+	case "PresentationRequest.definition":
+		if e.ComplexityRoot.PresentationRequest.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Definition(childComplexity), true
+	case "PresentationRequest.domain":
+		if e.ComplexityRoot.PresentationRequest.Domain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Domain(childComplexity), true
+	case "PresentationRequest.expiresAt":
+		if e.ComplexityRoot.PresentationRequest.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.ExpiresAt(childComplexity), true
+	case "PresentationRequest.id":
+		if e.ComplexityRoot.PresentationRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.ID(childComplexity), true
+	case "PresentationRequest.purpose":
+		if e.ComplexityRoot.PresentationRequest.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Purpose(childComplexity), true
+	case "PresentationRequest.requestUri":
+		if e.ComplexityRoot.PresentationRequest.RequestURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.RequestURI(childComplexity), true
+	case "PresentationRequest.result":
+		if e.ComplexityRoot.PresentationRequest.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Result(childComplexity), true
+	case "PresentationRequest.state":
+		if e.ComplexityRoot.PresentationRequest.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.State(childComplexity), true
+
+	case "Query.anchors":
+		if e.ComplexityRoot.Query.Anchors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_anchors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Anchors(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditTrail":
 		if e.ComplexityRoot.Query.AuditTrail == nil {
 			break
@@ -799,6 +1210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Credentials(childComplexity, args["filter"].(*model.CredentialFilter), args["after"].(*string), args["first"].(*int)), true
+	case "Query.evidence":
+		if e.ComplexityRoot.Query.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Evidence(childComplexity, args["credentialId"].(string)), true
 
 	case "Query.myCredentials":
 		if e.ComplexityRoot.Query.MyCredentials == nil {
@@ -806,6 +1228,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyCredentials(childComplexity), true
+	case "Query.presentationRequest":
+		if e.ComplexityRoot.Query.PresentationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_presentationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PresentationRequest(childComplexity, args["id"].(string)), true
+	case "Query.statusList":
+		if e.ComplexityRoot.Query.StatusList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statusList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StatusList(childComplexity, args["id"].(string), args["version"].(*int)), true
 	case "Query.verifyCredential":
 		if e.ComplexityRoot.Query.VerifyCredential == nil {
 			break
@@ -817,6 +1261,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCredential(childComplexity, args["credential"].(string)), true
+	case "Query.verifyPresentation":
+		if e.ComplexityRoot.Query.VerifyPresentation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyPresentation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyPresentation(childComplexity, args["presentation"].(string), args["challenge"].(*string), args["domain"].(*string)), true
 
 	case "Session.did":
 		if e.ComplexityRoot.Session.Did == nil {
@@ -836,6 +1291,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.Token(childComplexity), true
+
+	case "StatusList.anchor":
+		if e.ComplexityRoot.StatusList.Anchor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.Anchor(childComplexity), true
+	case "StatusList.bureauId":
+		if e.ComplexityRoot.StatusList.BureauID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.BureauID(childComplexity), true
+	case "StatusList.createdAt":
+		if e.ComplexityRoot.StatusList.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.CreatedAt(childComplexity), true
+	case "StatusList.credential":
+		if e.ComplexityRoot.StatusList.Credential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.Credential(childComplexity), true
+	case "StatusList.digest":
+		if e.ComplexityRoot.StatusList.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.Digest(childComplexity), true
+	case "StatusList.id":
+		if e.ComplexityRoot.StatusList.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.ID(childComplexity), true
+	case "StatusList.purpose":
+		if e.ComplexityRoot.StatusList.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.Purpose(childComplexity), true
+	case "StatusList.url":
+		if e.ComplexityRoot.StatusList.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.URL(childComplexity), true
+	case "StatusList.version":
+		if e.ComplexityRoot.StatusList.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusList.Version(childComplexity), true
+
+	case "Subscription.presentationSubmitted":
+		if e.ComplexityRoot.Subscription.PresentationSubmitted == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_presentationSubmitted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PresentationSubmitted(childComplexity, args["requestId"].(string)), true
 
 	case "VerificationKey.algorithm":
 		if e.ComplexityRoot.VerificationKey.Algorithm == nil {
@@ -868,6 +1390,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VerificationKey.RetiredAt(childComplexity), true
 
+	case "VerificationResult.anchor":
+		if e.ComplexityRoot.VerificationResult.Anchor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationResult.Anchor(childComplexity), true
 	case "VerificationResult.checks":
 		if e.ComplexityRoot.VerificationResult.Checks == nil {
 			break
@@ -919,6 +1447,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateVerifierInput", ec.unmarshalInputCreateVerifierInput),
 			graphql.NewInputUnmarshaler("CredentialFilter", ec.unmarshalInputCredentialFilter),
 			graphql.NewInputUnmarshaler("IssueCredentialInput", ec.unmarshalInputIssueCredentialInput),
+			graphql.NewInputUnmarshaler("PresentationRequestInput", ec.unmarshalInputPresentationRequestInput),
 		)
 	}
 	first := true
@@ -963,6 +1492,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1233,6 +1779,173 @@ extend type Mutation {
   authenticate(did: String!, challenge: String!, proof: String!): Session!
 }
 `, BuiltIn: false},
+	{Name: "../schema/presentation.graphqls", Input: `enum PresentationRequestState {
+  PENDING
+  VERIFIED
+  FAILED
+}
+
+"A verifier's request for a presentation."
+input PresentationRequestInput {
+  "A DIF Presentation Exchange v2 presentation_definition. Give this or the shorthand fields."
+  definition: JSON
+  "Shorthand: credential types required, one credential per type."
+  types: [String!]
+  "Shorthand: credentialSubject fields every requested credential must contain (and disclose)."
+  fields: [String!]
+  "Shorthand: accept credentials only from these issuer DIDs."
+  acceptedIssuers: [String!]
+  "Shorthand: require selective disclosure of only the requested fields."
+  limitDisclosure: Boolean
+  "Why the verifier asks (shown to the holder)."
+  purpose: String
+  "Audience the holder must bind the presentation to; defaults to the service URL."
+  domain: String
+  "Seconds until the request expires (default 600, at most 86400)."
+  expiresIn: Int
+}
+
+type PresentationRequest {
+  id: ID!
+  "Sign the presentation with this as nonce."
+  challenge: String!
+  "Sign the presentation with this as aud."
+  domain: String!
+  purpose: String
+  "The presentation definition (DIF PE v2)."
+  definition: JSON!
+  expiresAt: Time!
+  "Hand this to the holder (QR code, link): GET it for the request as JSON."
+  requestUri: String!
+  state: PresentationRequestState!
+  "The verification result once a presentation was submitted."
+  result: VerificationResult
+  createdAt: Time!
+}
+
+extend type Query {
+  "The verifier who created it (or anyone holding the id, for the public part): state and result."
+  presentationRequest(id: ID!): PresentationRequest
+  "Anyone: verify a presentation (vp+jwt, VCDM 1.1 JWT VP, SD-JWT with key binding), optionally bound to a challenge and domain."
+  verifyPresentation(presentation: String!, challenge: String, domain: String): VerificationResult!
+}
+
+extend type Mutation {
+  "Verifier only: ask holders for a presentation."
+  createPresentationRequest(input: PresentationRequestInput!): PresentationRequest!
+  "Holder (or anyone holding the request id): answer a request once."
+  submitPresentation(requestId: ID!, presentation: String!): VerificationResult!
+}
+
+type Subscription {
+  "Verifier only: pushed once when a presentation for the request was verified or failed."
+  presentationSubmitted(requestId: ID!): PresentationRequest!
+}
+`, BuiltIn: false},
+	{Name: "../schema/status.graphqls", Input: `"Where something was anchored on the consortium chain."
+type AnchorInfo {
+  txHash: String
+  block: Int
+  blockTime: Time
+}
+
+"One published version of a status list (Bitstring Status List v1.0)."
+type StatusList {
+  id: ID!
+  "revocation or suspension"
+  purpose: String!
+  bureauId: ID!
+  version: Int!
+  "The signed status list credential of this version (vc+jwt)."
+  credential: String!
+  "Hex SHA-256 of ` + "`" + `credential` + "`" + `: what is anchored on chain."
+  digest: String!
+  "Where verifiers fetch it: GET {url} (current) or {url}?version=N."
+  url: String!
+  createdAt: Time!
+  "Null until the version is anchored."
+  anchor: AnchorInfo
+}
+
+enum AnchorKind {
+  STATUS_LIST
+  LOG_ROOT
+}
+
+enum AnchorState {
+  PENDING
+  SUBMITTED
+  CONFIRMED
+}
+
+"One item of the anchoring outbox."
+type Anchor {
+  id: ID!
+  kind: AnchorKind!
+  listId: String
+  version: Int
+  "Hex digest (status list version) or Merkle root (issuance log)."
+  digest: String!
+  treeSize: Int
+  state: AnchorState!
+  txHash: String
+  block: Int
+  blockTime: Time
+  attempts: Int!
+  lastError: String
+  createdAt: Time!
+}
+
+type AnchorEdge {
+  cursor: String!
+  node: Anchor!
+}
+
+type AnchorConnection {
+  edges: [AnchorEdge!]!
+  pageInfo: PageInfo!
+  "Items not yet confirmed on chain."
+  backlog: Int!
+}
+
+"Everything needed to prove a credential's issuance and status against the chain alone."
+type EvidenceBundle {
+  credentialId: ID!
+  credentialHash: String!
+  leafIndex: Int!
+  treeSize: Int!
+  root: String!
+  inclusionProof: [String!]!
+  "Null while the covering log root is not anchored yet."
+  logAnchor: AnchorInfo
+  statusLists: [StatusList!]!
+  "The whole bundle as JSON, for ` + "`" + `vcctl evidence verify` + "`" + `."
+  json: JSON!
+}
+
+extend type VerificationResult {
+  "Where the credential's issuance is anchored, if it is one of ours and anchored."
+  anchor: AnchorInfo
+}
+
+extend type Query {
+  "Anyone: a status list's current version, or the given one."
+  statusList(id: ID!, version: Int): StatusList
+  "Operator or bureau: the anchoring outbox, oldest first."
+  anchors(first: Int, after: String): AnchorConnection!
+  "Bureau only: the evidence bundle of one of its credentials."
+  evidence(credentialId: ID!): EvidenceBundle!
+}
+
+extend type Mutation {
+  "Bureau only: suspend one of its credentials (types that allow suspension)."
+  suspendCredential(id: ID!, reason: String!): IssuedCredential!
+  "Bureau only: lift a suspension."
+  reinstateCredential(id: ID!, reason: String!): IssuedCredential!
+  "Bureau only: revoke one of its credentials for good."
+  revokeCredential(id: ID!, reason: String!): IssuedCredential!
+}
+`, BuiltIn: false},
 	{Name: "../schema/verify.graphqls", Input: `"One check a verifier made, with an explanation."
 type Check {
   "signature, issuer_known, validity, schema, ..."
@@ -1273,6 +1986,72 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Anchor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Anchor_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Anchor_kind(ctx, field)
+	case "listId":
+		return ec.fieldContext_Anchor_listId(ctx, field)
+	case "version":
+		return ec.fieldContext_Anchor_version(ctx, field)
+	case "digest":
+		return ec.fieldContext_Anchor_digest(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_Anchor_treeSize(ctx, field)
+	case "state":
+		return ec.fieldContext_Anchor_state(ctx, field)
+	case "txHash":
+		return ec.fieldContext_Anchor_txHash(ctx, field)
+	case "block":
+		return ec.fieldContext_Anchor_block(ctx, field)
+	case "blockTime":
+		return ec.fieldContext_Anchor_blockTime(ctx, field)
+	case "attempts":
+		return ec.fieldContext_Anchor_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Anchor_lastError(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Anchor_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Anchor", field.Name)
+}
+
+func (ec *executionContext) childFields_AnchorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AnchorConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AnchorConnection_pageInfo(ctx, field)
+	case "backlog":
+		return ec.fieldContext_AnchorConnection_backlog(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnchorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AnchorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AnchorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AnchorEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnchorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AnchorInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "txHash":
+		return ec.fieldContext_AnchorInfo_txHash(ctx, field)
+	case "block":
+		return ec.fieldContext_AnchorInfo_block(ctx, field)
+	case "blockTime":
+		return ec.fieldContext_AnchorInfo_blockTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnchorInfo", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1420,6 +2199,30 @@ func (ec *executionContext) childFields_CredentialType(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CredentialType", field.Name)
 }
 
+func (ec *executionContext) childFields_EvidenceBundle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "credentialId":
+		return ec.fieldContext_EvidenceBundle_credentialId(ctx, field)
+	case "credentialHash":
+		return ec.fieldContext_EvidenceBundle_credentialHash(ctx, field)
+	case "leafIndex":
+		return ec.fieldContext_EvidenceBundle_leafIndex(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_EvidenceBundle_treeSize(ctx, field)
+	case "root":
+		return ec.fieldContext_EvidenceBundle_root(ctx, field)
+	case "inclusionProof":
+		return ec.fieldContext_EvidenceBundle_inclusionProof(ctx, field)
+	case "logAnchor":
+		return ec.fieldContext_EvidenceBundle_logAnchor(ctx, field)
+	case "statusLists":
+		return ec.fieldContext_EvidenceBundle_statusLists(ctx, field)
+	case "json":
+		return ec.fieldContext_EvidenceBundle_json(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceBundle", field.Name)
+}
+
 func (ec *executionContext) childFields_IssueBatchPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "results":
@@ -1496,6 +2299,32 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PresentationRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PresentationRequest_id(ctx, field)
+	case "challenge":
+		return ec.fieldContext_PresentationRequest_challenge(ctx, field)
+	case "domain":
+		return ec.fieldContext_PresentationRequest_domain(ctx, field)
+	case "purpose":
+		return ec.fieldContext_PresentationRequest_purpose(ctx, field)
+	case "definition":
+		return ec.fieldContext_PresentationRequest_definition(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PresentationRequest_expiresAt(ctx, field)
+	case "requestUri":
+		return ec.fieldContext_PresentationRequest_requestUri(ctx, field)
+	case "state":
+		return ec.fieldContext_PresentationRequest_state(ctx, field)
+	case "result":
+		return ec.fieldContext_PresentationRequest_result(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PresentationRequest_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PresentationRequest", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -1506,6 +2335,30 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusList(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusList_id(ctx, field)
+	case "purpose":
+		return ec.fieldContext_StatusList_purpose(ctx, field)
+	case "bureauId":
+		return ec.fieldContext_StatusList_bureauId(ctx, field)
+	case "version":
+		return ec.fieldContext_StatusList_version(ctx, field)
+	case "credential":
+		return ec.fieldContext_StatusList_credential(ctx, field)
+	case "digest":
+		return ec.fieldContext_StatusList_digest(ctx, field)
+	case "url":
+		return ec.fieldContext_StatusList_url(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatusList_createdAt(ctx, field)
+	case "anchor":
+		return ec.fieldContext_StatusList_anchor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusList", field.Name)
 }
 
 func (ec *executionContext) childFields_VerificationKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1532,6 +2385,8 @@ func (ec *executionContext) childFields_VerificationResult(ctx context.Context, 
 		return ec.fieldContext_VerificationResult_checks(ctx, field)
 	case "credentials":
 		return ec.fieldContext_VerificationResult_credentials(ctx, field)
+	case "anchor":
+		return ec.fieldContext_VerificationResult_anchor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerificationResult", field.Name)
 }
@@ -1722,6 +2577,20 @@ func (ec *executionContext) field_Mutation_createBureau_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPresentationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PresentationRequestInput, error) {
+			return ec.unmarshalNPresentationRequestInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createVerifier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1786,6 +2655,50 @@ func (ec *executionContext) field_Mutation_issueCredentials_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reinstateCredential_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeCredential_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rotateBureauKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1800,6 +2713,50 @@ func (ec *executionContext) field_Mutation_rotateBureauKey_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitPresentation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requestId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "presentation",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["presentation"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendCredential_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1811,6 +2768,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_anchors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -1886,6 +2865,56 @@ func (ec *executionContext) field_Query_credentials_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "credentialId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["credentialId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_presentationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statusList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_verifyCredential_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1897,6 +2926,50 @@ func (ec *executionContext) field_Query_verifyCredential_args(ctx context.Contex
 		return nil, err
 	}
 	args["credential"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_verifyPresentation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "presentation",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["presentation"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "challenge",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["challenge"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "domain",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["domain"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_presentationSubmitted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requestId"] = arg0
 	return args, nil
 }
 
@@ -1973,6 +3046,516 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Anchor_id(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Anchor_kind(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnchorKind) graphql.Marshaler {
+			return ec.marshalNAnchorKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "AnchorKind")
+}
+
+func (ec *executionContext) _Anchor_listId(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_listId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_listId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Anchor_version(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Anchor_digest(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Anchor_treeSize(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_treeSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TreeSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_treeSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Anchor_state(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnchorState) graphql.Marshaler {
+			return ec.marshalNAnchorState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "AnchorState")
+}
+
+func (ec *executionContext) _Anchor_txHash(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_txHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_txHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Anchor_block(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Block, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Anchor_blockTime(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_blockTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_blockTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Anchor_attempts(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Anchor_lastError(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Anchor_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Anchor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anchor_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Anchor_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anchor", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AnchorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AnchorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AnchorEdge) graphql.Marshaler {
+			return ec.marshalNAnchorEdge2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnchorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnchorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnchorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AnchorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnchorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnchorConnection_backlog(ctx context.Context, field graphql.CollectedField, obj *model.AnchorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorConnection_backlog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Backlog, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorConnection_backlog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnchorConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnchorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AnchorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnchorEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnchorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AnchorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Anchor) graphql.Marshaler {
+			return ec.marshalNAnchor2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnchorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Anchor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnchorInfo_txHash(ctx context.Context, field graphql.CollectedField, obj *model.AnchorInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorInfo_txHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorInfo_txHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnchorInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnchorInfo_block(ctx context.Context, field graphql.CollectedField, obj *model.AnchorInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorInfo_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Block, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorInfo_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnchorInfo", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnchorInfo_blockTime(ctx context.Context, field graphql.CollectedField, obj *model.AnchorInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnchorInfo_blockTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnchorInfo_blockTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnchorInfo", field, false, false, "Time")
+}
 
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3017,6 +4600,231 @@ func (ec *executionContext) fieldContext_CredentialType_schema(_ context.Context
 	return graphql.NewScalarFieldContext("CredentialType", field, false, false, "JSON")
 }
 
+func (ec *executionContext) _EvidenceBundle_credentialId(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_credentialId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_credentialId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EvidenceBundle_credentialHash(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_credentialHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_credentialHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceBundle_leafIndex(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_leafIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeafIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_leafIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceBundle_treeSize(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_treeSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TreeSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_treeSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceBundle_root(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_root(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Root, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceBundle_inclusionProof(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_inclusionProof(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InclusionProof, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_inclusionProof(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "String")
+}
+
+func (ec *executionContext) _EvidenceBundle_logAnchor(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_logAnchor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogAnchor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnchorInfo) graphql.Marshaler {
+			return ec.marshalOAnchorInfo2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_logAnchor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceBundle",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnchorInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceBundle_statusLists(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_statusLists(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusLists, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatusList) graphql.Marshaler {
+			return ec.marshalNStatusList2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusListᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_statusLists(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceBundle",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusList(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceBundle_json(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceBundle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceBundle_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceBundle_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceBundle", field, false, false, "JSON")
+}
+
 func (ec *executionContext) _IssueBatchPayload_results(ctx context.Context, field graphql.CollectedField, obj *model.IssueBatchPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3879,6 +5687,226 @@ func (ec *executionContext) fieldContext_Mutation_authenticate(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPresentationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPresentationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePresentationRequest(ctx, fc.Args["input"].(model.PresentationRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {
+			return ec.marshalNPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPresentationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PresentationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPresentationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitPresentation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitPresentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitPresentation(ctx, fc.Args["requestId"].(string), fc.Args["presentation"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationResult) graphql.Marshaler {
+			return ec.marshalNVerificationResult2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐVerificationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitPresentation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitPresentation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendCredential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendCredential(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedCredential) graphql.Marshaler {
+			return ec.marshalNIssuedCredential2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredential(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendCredential(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCredential(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendCredential_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reinstateCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reinstateCredential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReinstateCredential(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedCredential) graphql.Marshaler {
+			return ec.marshalNIssuedCredential2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredential(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reinstateCredential(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCredential(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reinstateCredential_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeCredential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeCredential(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedCredential) graphql.Marshaler {
+			return ec.marshalNIssuedCredential2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐIssuedCredential(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeCredential(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCredential(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeCredential_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3923,6 +5951,245 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PresentationRequest_id(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PresentationRequest_challenge(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_challenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_challenge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PresentationRequest_domain(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PresentationRequest_purpose(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PresentationRequest_definition(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Definition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _PresentationRequest_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PresentationRequest_requestUri(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_requestUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_requestUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PresentationRequest_state(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PresentationRequestState) graphql.Marshaler {
+			return ec.marshalNPresentationRequestState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequestState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "PresentationRequestState")
+}
+
+func (ec *executionContext) _PresentationRequest_result(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationResult) graphql.Marshaler {
+			return ec.marshalOVerificationResult2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐVerificationResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PresentationRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PresentationRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Query_verifyCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4241,6 +6508,226 @@ func (ec *executionContext) fieldContext_Query_myCredentials(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_presentationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_presentationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PresentationRequest(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {
+			return ec.marshalOPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_presentationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PresentationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_presentationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyPresentation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyPresentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyPresentation(ctx, fc.Args["presentation"].(string), fc.Args["challenge"].(*string), fc.Args["domain"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationResult) graphql.Marshaler {
+			return ec.marshalNVerificationResult2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐVerificationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyPresentation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyPresentation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_statusList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statusList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StatusList(ctx, fc.Args["id"].(string), fc.Args["version"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatusList) graphql.Marshaler {
+			return ec.marshalOStatusList2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusList(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statusList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusList(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statusList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_anchors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_anchors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Anchors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnchorConnection) graphql.Marshaler {
+			return ec.marshalNAnchorConnection2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_anchors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnchorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_anchors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Evidence(ctx, fc.Args["credentialId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidenceBundle) graphql.Marshaler {
+			return ec.marshalNEvidenceBundle2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐEvidenceBundle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceBundle(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4384,6 +6871,266 @@ func (ec *executionContext) _Session_expiresAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Session_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusList_id(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatusList_purpose(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusList_bureauId(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_bureauId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BureauID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_bureauId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatusList_version(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusList_credential(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_credential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credential, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_credential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusList_digest(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusList_url(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusList_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusList", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusList_anchor(ctx context.Context, field graphql.CollectedField, obj *model.StatusList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusList_anchor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Anchor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnchorInfo) graphql.Marshaler {
+			return ec.marshalOAnchorInfo2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusList_anchor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusList",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnchorInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_presentationSubmitted(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_presentationSubmitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PresentationSubmitted(ctx, fc.Args["requestId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {
+			return ec.marshalNPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_presentationSubmitted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PresentationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_presentationSubmitted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _VerificationKey_id(ctx context.Context, field graphql.CollectedField, obj *model.VerificationKey) (ret graphql.Marshaler) {
@@ -4583,6 +7330,38 @@ func (ec *executionContext) fieldContext_VerificationResult_credentials(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CredentialSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerificationResult_anchor(ctx context.Context, field graphql.CollectedField, obj *model.VerificationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationResult_anchor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Anchor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnchorInfo) graphql.Marshaler {
+			return ec.marshalOAnchorInfo2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationResult_anchor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerificationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnchorInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5983,6 +8762,97 @@ func UnmarshalIssueCredentialInput(ctx context.Context, raw any) (model.IssueCre
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPresentationRequestInput(ctx context.Context, obj any) (model.PresentationRequestInput, error) {
+	var it model.PresentationRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"definition", "types", "fields", "acceptedIssuers", "limitDisclosure", "purpose", "domain", "expiresIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "acceptedIssuers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptedIssuers"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptedIssuers = data
+		case "limitDisclosure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDisclosure"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDisclosure = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "expiresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresIn"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPresentationRequestInput unmarshals raw into the PresentationRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPresentationRequestInput(ctx context.Context, raw any) (model.PresentationRequestInput, error) {
+	var out model.PresentationRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PresentationRequestInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -5990,6 +8860,223 @@ func UnmarshalIssueCredentialInput(ctx context.Context, raw any) (model.IssueCre
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var anchorImplementors = []string{"Anchor"}
+
+func (ec *executionContext) _Anchor(ctx context.Context, sel ast.SelectionSet, obj *model.Anchor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, anchorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Anchor")
+		case "id":
+			out.Values[i] = ec._Anchor_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Anchor_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listId":
+			out.Values[i] = ec._Anchor_listId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Anchor_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "digest":
+			out.Values[i] = ec._Anchor_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "treeSize":
+			out.Values[i] = ec._Anchor_treeSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._Anchor_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "txHash":
+			out.Values[i] = ec._Anchor_txHash(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "block":
+			out.Values[i] = ec._Anchor_block(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "blockTime":
+			out.Values[i] = ec._Anchor_blockTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attempts":
+			out.Values[i] = ec._Anchor_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._Anchor_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Anchor_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var anchorConnectionImplementors = []string{"AnchorConnection"}
+
+func (ec *executionContext) _AnchorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AnchorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, anchorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnchorConnection")
+		case "edges":
+			out.Values[i] = ec._AnchorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AnchorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "backlog":
+			out.Values[i] = ec._AnchorConnection_backlog(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var anchorEdgeImplementors = []string{"AnchorEdge"}
+
+func (ec *executionContext) _AnchorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AnchorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, anchorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnchorEdge")
+		case "cursor":
+			out.Values[i] = ec._AnchorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AnchorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var anchorInfoImplementors = []string{"AnchorInfo"}
+
+func (ec *executionContext) _AnchorInfo(ctx context.Context, sel ast.SelectionSet, obj *model.AnchorInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, anchorInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnchorInfo")
+		case "txHash":
+			out.Values[i] = ec._AnchorInfo_txHash(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "block":
+			out.Values[i] = ec._AnchorInfo_block(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "blockTime":
+			out.Values[i] = ec._AnchorInfo_blockTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditEventImplementors = []string{"AuditEvent"}
 
@@ -6487,6 +9574,79 @@ func (ec *executionContext) _CredentialType(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var evidenceBundleImplementors = []string{"EvidenceBundle"}
+
+func (ec *executionContext) _EvidenceBundle(ctx context.Context, sel ast.SelectionSet, obj *model.EvidenceBundle) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceBundleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceBundle")
+		case "credentialId":
+			out.Values[i] = ec._EvidenceBundle_credentialId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialHash":
+			out.Values[i] = ec._EvidenceBundle_credentialHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leafIndex":
+			out.Values[i] = ec._EvidenceBundle_leafIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "treeSize":
+			out.Values[i] = ec._EvidenceBundle_treeSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "root":
+			out.Values[i] = ec._EvidenceBundle_root(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inclusionProof":
+			out.Values[i] = ec._EvidenceBundle_inclusionProof(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logAnchor":
+			out.Values[i] = ec._EvidenceBundle_logAnchor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusLists":
+			out.Values[i] = ec._EvidenceBundle_statusLists(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._EvidenceBundle_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var issueBatchPayloadImplementors = []string{"IssueBatchPayload"}
 
 func (ec *executionContext) _IssueBatchPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueBatchPayload) graphql.Marshaler {
@@ -6779,6 +9939,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPresentationRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPresentationRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitPresentation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitPresentation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendCredential":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendCredential(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reinstateCredential":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reinstateCredential(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeCredential":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeCredential(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6814,6 +10009,84 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var presentationRequestImplementors = []string{"PresentationRequest"}
+
+func (ec *executionContext) _PresentationRequest(ctx context.Context, sel ast.SelectionSet, obj *model.PresentationRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, presentationRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PresentationRequest")
+		case "id":
+			out.Values[i] = ec._PresentationRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "challenge":
+			out.Values[i] = ec._PresentationRequest_challenge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domain":
+			out.Values[i] = ec._PresentationRequest_domain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._PresentationRequest_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "definition":
+			out.Values[i] = ec._PresentationRequest_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._PresentationRequest_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestUri":
+			out.Values[i] = ec._PresentationRequest_requestUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._PresentationRequest_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._PresentationRequest_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PresentationRequest_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6901,6 +10174,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myCredentials(ctx, field)
 				})
+		case "presentationRequest":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_presentationRequest(ctx, field)
+				})
+		case "verifyPresentation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyPresentation(ctx, field)
+				})
+		case "statusList":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statusList(ctx, field)
+				})
+		case "anchors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_anchors(ctx, field)
+				})
+		case "evidence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evidence(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -6973,6 +10276,99 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 	}
 
 	return out
+}
+
+var statusListImplementors = []string{"StatusList"}
+
+func (ec *executionContext) _StatusList(ctx context.Context, sel ast.SelectionSet, obj *model.StatusList) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusListImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusList")
+		case "id":
+			out.Values[i] = ec._StatusList_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._StatusList_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bureauId":
+			out.Values[i] = ec._StatusList_bureauId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._StatusList_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credential":
+			out.Values[i] = ec._StatusList_credential(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digest":
+			out.Values[i] = ec._StatusList_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._StatusList_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._StatusList_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "anchor":
+			out.Values[i] = ec._StatusList_anchor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "presentationSubmitted":
+		return ec._Subscription_presentationSubmitted(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var verificationKeyImplementors = []string{"VerificationKey"}
@@ -7052,6 +10448,11 @@ func (ec *executionContext) _VerificationResult(ctx context.Context, sel ast.Sel
 		case "credentials":
 			out.Values[i] = ec._VerificationResult_credentials(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "anchor":
+			out.Values[i] = ec._VerificationResult_anchor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -7476,6 +10877,66 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnchor2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchor(ctx context.Context, sel ast.SelectionSet, v *model.Anchor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Anchor!")
+		return graphql.Null
+	}
+	return ec._Anchor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnchorConnection2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorConnection(ctx context.Context, sel ast.SelectionSet, v *model.AnchorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnchorConnection!")
+		return graphql.Null
+	}
+	return ec._AnchorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnchorEdge2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AnchorEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnchorEdge2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnchorEdge2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorEdge(ctx context.Context, sel ast.SelectionSet, v *model.AnchorEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnchorEdge!")
+		return graphql.Null
+	}
+	return ec._AnchorEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnchorKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorKind(ctx context.Context, v any) (model.AnchorKind, error) {
+	var res model.AnchorKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnchorKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorKind(ctx context.Context, sel ast.SelectionSet, v model.AnchorKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAnchorState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorState(ctx context.Context, v any) (model.AnchorState, error) {
+	var res model.AnchorState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnchorState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorState(ctx context.Context, sel ast.SelectionSet, v model.AnchorState) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEvent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -7696,6 +11157,14 @@ func (ec *executionContext) marshalNCredentialType2ᚖgithubᚗcomᚋcitizenclou
 	return ec._CredentialType(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEvidenceBundle2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐEvidenceBundle(ctx context.Context, sel ast.SelectionSet, v *model.EvidenceBundle) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceBundle!")
+		return graphql.Null
+	}
+	return ec._EvidenceBundle(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7840,12 +11309,59 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcitizencloudᚋci
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx context.Context, sel ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PresentationRequest!")
+		return graphql.Null
+	}
+	return ec._PresentationRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPresentationRequestInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequestInput(ctx context.Context, v any) (model.PresentationRequestInput, error) {
+	res, err := ec.unmarshalInputPresentationRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPresentationRequestState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequestState(ctx context.Context, v any) (model.PresentationRequestState, error) {
+	var res model.PresentationRequestState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPresentationRequestState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequestState(ctx context.Context, sel ast.SelectionSet, v model.PresentationRequestState) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐSession(ctx context.Context, sel ast.SelectionSet, v *model.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatusList2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusListᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatusList) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusList2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusList(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatusList2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusList(ctx context.Context, sel ast.SelectionSet, v *model.StatusList) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusList!")
+		return graphql.Null
+	}
+	return ec._StatusList(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -8087,6 +11603,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAnchorInfo2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐAnchorInfo(ctx context.Context, sel ast.SelectionSet, v *model.AnchorInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AnchorInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8248,6 +11771,55 @@ func (ec *executionContext) marshalOKeyAlgorithm2ᚖgithubᚗcomᚋcitizencloud�
 	return v
 }
 
+func (ec *executionContext) marshalOPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx context.Context, sel ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PresentationRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStatusList2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐStatusList(ctx context.Context, sel ast.SelectionSet, v *model.StatusList) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusList(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -8282,6 +11854,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOVerificationResult2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐVerificationResult(ctx context.Context, sel ast.SelectionSet, v *model.VerificationResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VerificationResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -10,6 +10,43 @@ import (
 	"time"
 )
 
+// One item of the anchoring outbox.
+type Anchor struct {
+	ID      string     `json:"id"`
+	Kind    AnchorKind `json:"kind"`
+	ListID  *string    `json:"listId,omitempty"`
+	Version *int       `json:"version,omitempty"`
+	// Hex digest (status list version) or Merkle root (issuance log).
+	Digest    string      `json:"digest"`
+	TreeSize  *int        `json:"treeSize,omitempty"`
+	State     AnchorState `json:"state"`
+	TxHash    *string     `json:"txHash,omitempty"`
+	Block     *int        `json:"block,omitempty"`
+	BlockTime *time.Time  `json:"blockTime,omitempty"`
+	Attempts  int         `json:"attempts"`
+	LastError *string     `json:"lastError,omitempty"`
+	CreatedAt time.Time   `json:"createdAt"`
+}
+
+type AnchorConnection struct {
+	Edges    []*AnchorEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// Items not yet confirmed on chain.
+	Backlog int `json:"backlog"`
+}
+
+type AnchorEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Anchor `json:"node"`
+}
+
+// Where something was anchored on the consortium chain.
+type AnchorInfo struct {
+	TxHash    *string    `json:"txHash,omitempty"`
+	Block     *int       `json:"block,omitempty"`
+	BlockTime *time.Time `json:"blockTime,omitempty"`
+}
+
 type AuditEvent struct {
 	ID           string    `json:"id"`
 	CredentialID *string   `json:"credentialId,omitempty"`
@@ -116,6 +153,21 @@ type CredentialType struct {
 	Schema map[string]any `json:"schema"`
 }
 
+// Everything needed to prove a credential's issuance and status against the chain alone.
+type EvidenceBundle struct {
+	CredentialID   string   `json:"credentialId"`
+	CredentialHash string   `json:"credentialHash"`
+	LeafIndex      int      `json:"leafIndex"`
+	TreeSize       int      `json:"treeSize"`
+	Root           string   `json:"root"`
+	InclusionProof []string `json:"inclusionProof"`
+	// Null while the covering log root is not anchored yet.
+	LogAnchor   *AnchorInfo   `json:"logAnchor,omitempty"`
+	StatusLists []*StatusList `json:"statusLists"`
+	// The whole bundle as JSON, for `vcctl evidence verify`.
+	JSON map[string]any `json:"json"`
+}
+
 type IssueBatchPayload struct {
 	Results []*IssueResult `json:"results"`
 	Issued  int            `json:"issued"`
@@ -179,6 +231,44 @@ type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 }
 
+type PresentationRequest struct {
+	ID string `json:"id"`
+	// Sign the presentation with this as nonce.
+	Challenge string `json:"challenge"`
+	// Sign the presentation with this as aud.
+	Domain  string  `json:"domain"`
+	Purpose *string `json:"purpose,omitempty"`
+	// The presentation definition (DIF PE v2).
+	Definition map[string]any `json:"definition"`
+	ExpiresAt  time.Time      `json:"expiresAt"`
+	// Hand this to the holder (QR code, link): GET it for the request as JSON.
+	RequestURI string                   `json:"requestUri"`
+	State      PresentationRequestState `json:"state"`
+	// The verification result once a presentation was submitted.
+	Result    *VerificationResult `json:"result,omitempty"`
+	CreatedAt time.Time           `json:"createdAt"`
+}
+
+// A verifier's request for a presentation.
+type PresentationRequestInput struct {
+	// A DIF Presentation Exchange v2 presentation_definition. Give this or the shorthand fields.
+	Definition map[string]any `json:"definition,omitempty"`
+	// Shorthand: credential types required, one credential per type.
+	Types []string `json:"types,omitempty"`
+	// Shorthand: credentialSubject fields every requested credential must contain (and disclose).
+	Fields []string `json:"fields,omitempty"`
+	// Shorthand: accept credentials only from these issuer DIDs.
+	AcceptedIssuers []string `json:"acceptedIssuers,omitempty"`
+	// Shorthand: require selective disclosure of only the requested fields.
+	LimitDisclosure *bool `json:"limitDisclosure,omitempty"`
+	// Why the verifier asks (shown to the holder).
+	Purpose *string `json:"purpose,omitempty"`
+	// Audience the holder must bind the presentation to; defaults to the service URL.
+	Domain *string `json:"domain,omitempty"`
+	// Seconds until the request expires (default 600, at most 86400).
+	ExpiresIn *int `json:"expiresIn,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -187,6 +277,27 @@ type Session struct {
 	Token     string    `json:"token"`
 	Did       string    `json:"did"`
 	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// One published version of a status list (Bitstring Status List v1.0).
+type StatusList struct {
+	ID string `json:"id"`
+	// revocation or suspension
+	Purpose  string `json:"purpose"`
+	BureauID string `json:"bureauId"`
+	Version  int    `json:"version"`
+	// The signed status list credential of this version (vc+jwt).
+	Credential string `json:"credential"`
+	// Hex SHA-256 of `credential`: what is anchored on chain.
+	Digest string `json:"digest"`
+	// Where verifiers fetch it: GET {url} (current) or {url}?version=N.
+	URL       string    `json:"url"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Null until the version is anchored.
+	Anchor *AnchorInfo `json:"anchor,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type VerificationKey struct {
@@ -203,6 +314,8 @@ type VerificationResult struct {
 	Verified    bool                 `json:"verified"`
 	Checks      []*Check             `json:"checks"`
 	Credentials []*CredentialSummary `json:"credentials"`
+	// Where the credential's issuance is anchored, if it is one of ours and anchored.
+	Anchor *AnchorInfo `json:"anchor,omitempty"`
 }
 
 // A third party that asks citizens for presentations.
@@ -210,6 +323,118 @@ type Verifier struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"createdAt"`
+}
+
+type AnchorKind string
+
+const (
+	AnchorKindStatusList AnchorKind = "STATUS_LIST"
+	AnchorKindLogRoot    AnchorKind = "LOG_ROOT"
+)
+
+var AllAnchorKind = []AnchorKind{
+	AnchorKindStatusList,
+	AnchorKindLogRoot,
+}
+
+func (e AnchorKind) IsValid() bool {
+	switch e {
+	case AnchorKindStatusList, AnchorKindLogRoot:
+		return true
+	}
+	return false
+}
+
+func (e AnchorKind) String() string {
+	return string(e)
+}
+
+func (e *AnchorKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnchorKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnchorKind", str)
+	}
+	return nil
+}
+
+func (e AnchorKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnchorKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnchorKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AnchorState string
+
+const (
+	AnchorStatePending   AnchorState = "PENDING"
+	AnchorStateSubmitted AnchorState = "SUBMITTED"
+	AnchorStateConfirmed AnchorState = "CONFIRMED"
+)
+
+var AllAnchorState = []AnchorState{
+	AnchorStatePending,
+	AnchorStateSubmitted,
+	AnchorStateConfirmed,
+}
+
+func (e AnchorState) IsValid() bool {
+	switch e {
+	case AnchorStatePending, AnchorStateSubmitted, AnchorStateConfirmed:
+		return true
+	}
+	return false
+}
+
+func (e AnchorState) String() string {
+	return string(e)
+}
+
+func (e *AnchorState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnchorState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnchorState", str)
+	}
+	return nil
+}
+
+func (e AnchorState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnchorState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnchorState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type CredentialFormat string
@@ -373,6 +598,63 @@ func (e *KeyAlgorithm) UnmarshalJSON(b []byte) error {
 }
 
 func (e KeyAlgorithm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PresentationRequestState string
+
+const (
+	PresentationRequestStatePending  PresentationRequestState = "PENDING"
+	PresentationRequestStateVerified PresentationRequestState = "VERIFIED"
+	PresentationRequestStateFailed   PresentationRequestState = "FAILED"
+)
+
+var AllPresentationRequestState = []PresentationRequestState{
+	PresentationRequestStatePending,
+	PresentationRequestStateVerified,
+	PresentationRequestStateFailed,
+}
+
+func (e PresentationRequestState) IsValid() bool {
+	switch e {
+	case PresentationRequestStatePending, PresentationRequestStateVerified, PresentationRequestStateFailed:
+		return true
+	}
+	return false
+}
+
+func (e PresentationRequestState) String() string {
+	return string(e)
+}
+
+func (e *PresentationRequestState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PresentationRequestState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PresentationRequestState", str)
+	}
+	return nil
+}
+
+func (e PresentationRequestState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PresentationRequestState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PresentationRequestState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

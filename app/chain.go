@@ -1,0 +1,158 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/chain"
+	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/keys"
+)
+
+// openChain connects to the configured chain: the embedded persistent dev
+// chain under <data-dir>/chain, or a JSON-RPC node with --chain-rpc.
+func (m *Main) openChain(ctx context.Context) (*chain.Registry, error) {
+	c := m.Config
+	opts := []chain.Option{chain.WithMaxPollInterval(c.ChainPoll)}
+	if c.ChainRPC == "" {
+		dev, err := chain.OpenDev(ctx, filepath.Join(c.DataDir, "chain"))
+		if err != nil {
+			return nil, fmt.Errorf("embedded chain: %w", err)
+		}
+		m.dev = dev
+		reg, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(c.DataDir, "chain", "registry.address"), opts...)
+		if err != nil {
+			return nil, fmt.Errorf("registry contract: %w", err)
+		}
+		return reg, nil
+	}
+	if c.ChainKeyFile == "" {
+		return nil, errors.New("--chain-rpc needs --chain-key (a file with the hex private key of the consortium admin or an allowed anchorer)")
+	}
+	key, err := chain.LoadKey(c.ChainKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--chain-key: %w", err)
+	}
+	conn, err := chain.Dial(ctx, c.ChainRPC, key)
+	if err != nil {
+		return nil, fmt.Errorf("--chain-rpc: %w", err)
+	}
+	m.conn = conn
+	addrFile := c.RegistryAddressFile
+	if addrFile == "" {
+		addrFile = filepath.Join(c.DataDir, fmt.Sprintf("registry-%s.address", conn.ChainID()))
+	}
+	reg, err := chain.EnsureRegistry(ctx, conn.Client(), key, addrFile, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("registry contract: %w", err)
+	}
+	return reg, nil
+}
+
+// listSigner signs status list credentials with the bureau's current key.
+type listSigner struct {
+	store credentials.Store
+	keys  *keys.Manager
+}
+
+func (s listSigner) IssuerDID(ctx context.Context, bureauID string) (string, error) {
+	b, err := s.store.Bureau(ctx, bureauID)
+	if err != nil {
+		return "", err
+	}
+	return b.DID, nil
+}
+
+func (s listSigner) SignStatusList(ctx context.Context, bureauID string, cred map[string]any) (string, error) {
+	b, err := s.store.Bureau(ctx, bureauID)
+	if err != nil {
+		return "", err
+	}
+	signer, err := s.keys.Signer(ctx, b.KeyID)
+	if err != nil {
+		return "", err
+	}
+	return credentials.SignJWT(cred, signer)
+}
+
+// registryGate lets tests take the chain "down" without stopping it: every
+// call fails with fault.ErrUnavailable while Down is set.
+type registryGate struct {
+	anchor.Registry
+	down func() bool
+}
+
+func (g registryGate) err() error {
+	if g.down() {
+		return fault.Wrap(fault.Unavailable, errors.New("chain is down (test gate)"), "chain unavailable")
+	}
+	return nil
+}
+
+func (g registryGate) SetIssuer(ctx context.Context, e anchor.IssuerEntry) (string, error) {
+	if err := g.err(); err != nil {
+		return "", err
+	}
+	return g.Registry.SetIssuer(ctx, e)
+}
+
+func (g registryGate) Issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
+	if err := g.err(); err != nil {
+		return anchor.IssuerEntry{}, false, err
+	}
+	return g.Registry.Issuer(ctx, did)
+}
+
+func (g registryGate) Anchor(ctx context.Context, lists []anchor.StatusAnchor, log *anchor.LogAnchor) (string, error) {
+	if err := g.err(); err != nil {
+		return "", err
+	}
+	return g.Registry.Anchor(ctx, lists, log)
+}
+
+func (g registryGate) Receipt(ctx context.Context, tx string) (*anchor.Receipt, error) {
+	if err := g.err(); err != nil {
+		return nil, err
+	}
+	return g.Registry.Receipt(ctx, tx)
+}
+
+func (g registryGate) StatusAnchor(ctx context.Context, list string, v uint64) (anchor.Anchored, bool, error) {
+	if err := g.err(); err != nil {
+		return anchor.Anchored{}, false, err
+	}
+	return g.Registry.StatusAnchor(ctx, list, v)
+}
+
+func (g registryGate) LogRoot(ctx context.Context, size uint64) (anchor.Anchored, bool, error) {
+	if err := g.err(); err != nil {
+		return anchor.Anchored{}, false, err
+	}
+	return g.Registry.LogRoot(ctx, size)
+}
+
+func (g registryGate) Head(ctx context.Context) (uint64, error) {
+	if err := g.err(); err != nil {
+		return 0, err
+	}
+	return g.Registry.Head(ctx)
+}
+
+// every runs f every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func(context.Context)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f(ctx)
+		}
+	}
+}

@@ -1,0 +1,435 @@
+// Package ledger ties issued credentials to their public record: the status
+// lists they point into and the consortium chain where issuers are trusted
+// and status list versions and the issuance log are anchored. It adds the
+// checks issuer_trusted, status, status_anchor and issuance_anchor to every
+// verification, builds evidence bundles, and keeps the on-chain trust
+// entries of bureaus in step with the store.
+package ledger
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/status"
+)
+
+// Check names added to verification results.
+const (
+	CheckIssuerTrusted  = "issuer_trusted"
+	CheckStatus         = "status"
+	CheckStatusAnchor   = "status_anchor"
+	CheckIssuanceAnchor = "issuance_anchor"
+)
+
+// Ledger is the verification extension and evidence builder.
+type Ledger struct {
+	creds     credentials.Store
+	keys      keys.Store
+	status    *status.Service
+	lists     status.Store
+	anchors   anchor.Store
+	log       *anchor.Log
+	reg       anchor.Registry
+	statusURL string        // <base>/status/
+	trustTTL  time.Duration // how long a positive trust answer is cached
+	trustWait time.Duration // how long SetTrust waits for its transaction
+	logger    *slog.Logger
+
+	mu    sync.Mutex
+	trust map[string]trustEntry
+}
+
+type trustEntry struct {
+	e       anchor.IssuerEntry
+	ok      bool
+	fetched time.Time
+}
+
+// New returns a Ledger. baseURL is the service's public URL (status list
+// URLs under it are ours).
+func New(creds credentials.Store, ks keys.Store, st *status.Service, lists status.Store, anchors anchor.Store, log *anchor.Log, reg anchor.Registry, baseURL string, logger *slog.Logger) *Ledger {
+	return &Ledger{creds: creds, keys: ks, status: st, lists: lists, anchors: anchors, log: log, reg: reg,
+		statusURL: strings.TrimRight(baseURL, "/") + "/status/", trustTTL: 30 * time.Second, trustWait: 30 * time.Second, logger: logger, trust: map[string]trustEntry{}}
+}
+
+var _ credentials.Extension = (*Ledger)(nil)
+
+// Checks implements credentials.Extension.
+func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credentials.Check {
+	out := []credentials.Check{l.checkTrusted(ctx, p)}
+	out = append(out, l.checkStatus(ctx, p)...)
+	rec := l.ownRecord(ctx, p)
+	if rec != nil {
+		out = append(out, l.checkStatusAnchor(ctx, rec)...)
+		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
+	}
+	return out
+}
+
+// ownRecord returns our stored record of p if we issued exactly this
+// credential, else nil.
+func (l *Ledger) ownRecord(ctx context.Context, p *credentials.Parsed) *credentials.Record {
+	if p.ID == "" {
+		return nil
+	}
+	rec, err := l.creds.Credential(ctx, p.ID)
+	if err != nil || rec.IssuerDID != p.Issuer {
+		return nil
+	}
+	return rec
+}
+
+func fail(name, format string, args ...any) credentials.Check {
+	return credentials.Check{Name: name, OK: false, Message: fmt.Sprintf(format, args...)}
+}
+
+func pass(name, format string, args ...any) credentials.Check {
+	return credentials.Check{Name: name, OK: true, Message: fmt.Sprintf(format, args...)}
+}
+
+// ---- issuer_trusted
+
+func (l *Ledger) issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
+	l.mu.Lock()
+	te, hit := l.trust[did]
+	l.mu.Unlock()
+	// Only positive answers are cached: a bureau registered a moment ago
+	// must not look untrusted for a whole TTL.
+	if hit && te.ok && time.Since(te.fetched) < l.trustTTL {
+		return te.e, te.ok, nil
+	}
+	e, ok, err := l.reg.Issuer(ctx, did)
+	if err != nil {
+		return e, false, err
+	}
+	l.mu.Lock()
+	l.trust[did] = trustEntry{e: e, ok: ok, fetched: time.Now()}
+	l.mu.Unlock()
+	return e, ok, nil
+}
+
+// forget drops the cached trust entry of did (after we changed it).
+func (l *Ledger) forget(did string) {
+	l.mu.Lock()
+	delete(l.trust, did)
+	l.mu.Unlock()
+}
+
+func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) credentials.Check {
+	if p.Issuer == "" {
+		return fail(CheckIssuerTrusted, "the credential names no issuer")
+	}
+	e, ok, err := l.issuer(ctx, p.Issuer)
+	switch {
+	case err != nil:
+		return fail(CheckIssuerTrusted, "the consortium registry could not be read (%s); trust not established", fault.Message(err))
+	case !ok:
+		return fail(CheckIssuerTrusted, "%s is not registered as a trusted issuer on the consortium registry", p.Issuer)
+	case !e.Active:
+		return fail(CheckIssuerTrusted, "the consortium withdrew trust in %s", p.Issuer)
+	}
+	if p.KeyID != "" {
+		kid := p.KeyID
+		if strings.HasPrefix(kid, "#") {
+			kid = p.Issuer + kid
+		}
+		fp, err := l.fingerprint(ctx, kid)
+		if err != nil || !slices.Contains(e.KeyFingerprints, fp) {
+			return fail(CheckIssuerTrusted, "%s is trusted, but the signing key %s is not one of its registered keys", p.Issuer, kid)
+		}
+	}
+	for _, t := range p.Types {
+		if t == "VerifiableCredential" {
+			continue
+		}
+		b, err := l.creds.BureauByDID(ctx, p.Issuer)
+		if err == nil && credentials.AllowedTypesHash(b.AllowedTypes) == e.AllowedTypesHash && !slices.Contains(b.AllowedTypes, t) {
+			return fail(CheckIssuerTrusted, "%s is trusted, but not for %s credentials", p.Issuer, t)
+		}
+	}
+	return pass(CheckIssuerTrusted, "%s is an active trusted issuer on the consortium registry", p.Issuer)
+}
+
+// fingerprint is the RFC 7638 SHA-256 thumbprint of one of our keys.
+func (l *Ledger) fingerprint(ctx context.Context, kid string) ([32]byte, error) {
+	rec, err := l.keys.Key(ctx, kid)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	return Thumbprint(rec.PublicJWK)
+}
+
+// Thumbprint returns the RFC 7638 SHA-256 thumbprint of a public JWK.
+func Thumbprint(publicJWK []byte) ([32]byte, error) {
+	k, err := jwk.ParseKey(publicJWK)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	tp, err := k.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	var out [32]byte
+	copy(out[:], tp)
+	return out, nil
+}
+
+// ---- status
+
+// checkStatus gives one status check for all of the credential's entries:
+// it fails if any bit is set (revoked, suspended) or cannot be checked.
+func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed) []credentials.Check {
+	if len(p.Status) == 0 {
+		return []credentials.Check{pass(CheckStatus, "the credential has no status entry, so it cannot be revoked or suspended")}
+	}
+	var bad, good []string
+	var entries []*status.Entry
+	loaded := false
+	for _, st := range p.Status {
+		purpose, _ := st["statusPurpose"].(string)
+		listURL, _ := st["statusListCredential"].(string)
+		idx, err := strconv.Atoi(fmt.Sprint(st["statusListIndex"]))
+		if purpose == "" || listURL == "" || err != nil {
+			bad = append(bad, "a credentialStatus entry is malformed (it needs statusPurpose, statusListCredential and statusListIndex)")
+			continue
+		}
+		listID, ours := l.ownList(ctx, listURL, p.Issuer)
+		if !ours {
+			bad = append(bad, fmt.Sprintf("the %s status is kept in a list at %s, which this service does not fetch (remote status lists are disabled)", purpose, hostOf(listURL)))
+			continue
+		}
+		if !loaded {
+			entries, err = l.lists.EntriesOf(ctx, p.ID)
+			if err != nil {
+				bad = append(bad, "the status could not be read: "+fault.Message(err))
+				continue
+			}
+			loaded = true
+		}
+		var e *status.Entry
+		for _, x := range entries {
+			if x.ListID == listID && x.Index == idx {
+				e = x
+			}
+		}
+		switch {
+		case e == nil:
+			bad = append(bad, fmt.Sprintf("the %s entry (list %s, index %d) is not allocated to this credential", purpose, listID, idx))
+		case e.Set:
+			reason := ""
+			if rec, err := l.creds.Credential(ctx, p.ID); err == nil && rec.StateReason != "" {
+				reason = " (reason: " + rec.StateReason + ")"
+			}
+			bad = append(bad, fmt.Sprintf("%s by the issuer on %s%s", pastTense(purpose), e.UpdatedAt.UTC().Format(time.RFC3339), reason))
+		default:
+			good = append(good, "not "+pastTense(purpose))
+		}
+	}
+	if len(bad) > 0 {
+		return []credentials.Check{fail(CheckStatus, "%s", strings.Join(bad, "; "))}
+	}
+	return []credentials.Check{pass(CheckStatus, "%s", strings.Join(good, ", "))}
+}
+
+// ownList reports whether listURL names one of our lists for issuer: under
+// our status URL, or (after a change of public URL, e.g. a dev server on
+// another port) a /status/{id} path whose list exists here and belongs to
+// the issuing bureau.
+func (l *Ledger) ownList(ctx context.Context, listURL, issuer string) (string, bool) {
+	if id, ok := strings.CutPrefix(listURL, l.statusURL); ok {
+		return id, true
+	}
+	i := strings.LastIndex(listURL, "/status/")
+	if i < 0 {
+		return "", false
+	}
+	id := listURL[i+len("/status/"):]
+	lst, err := l.lists.List(ctx, id)
+	if err != nil {
+		return "", false
+	}
+	b, err := l.creds.Bureau(ctx, lst.BureauID)
+	if err != nil || b.DID != issuer {
+		return "", false
+	}
+	return id, true
+}
+
+func pastTense(purpose string) string {
+	switch purpose {
+	case string(status.Revocation):
+		return "revoked"
+	case string(status.Suspension):
+		return "suspended"
+	}
+	return purpose + " flagged"
+}
+
+func hostOf(u string) string {
+	rest := u
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return host
+}
+
+// ---- status_anchor
+
+func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record) []credentials.Check {
+	versions, err := l.status.Versions(ctx, rec.ID)
+	if err != nil {
+		return []credentials.Check{fail(CheckStatusAnchor, "status list versions could not be read: %s", fault.Message(err))}
+	}
+	if len(versions) == 0 {
+		return []credentials.Check{pass(CheckStatusAnchor, "the credential's status lists are not published yet (they are published within the publish interval)")}
+	}
+	var out []credentials.Check
+	for _, v := range versions {
+		digest := sha256.Sum256([]byte(v.Credential))
+		a, ok, err := l.reg.StatusAnchor(ctx, v.ListID, uint64(v.Version))
+		switch {
+		case err != nil:
+			out = append(out, fail(CheckStatusAnchor, "list %s version %d: the chain could not be read (%s)", v.ListID, v.Version, fault.Message(err)))
+		case ok && a.Digest != digest:
+			out = append(out, fail(CheckStatusAnchor, "list %s version %d does not match the digest anchored on chain in block %d: the stored status list was altered", v.ListID, v.Version, a.Block))
+		case ok:
+			out = append(out, pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339)))
+		default:
+			if hex.EncodeToString(digest[:]) != v.Digest {
+				out = append(out, fail(CheckStatusAnchor, "list %s version %d does not match its recorded digest: the stored status list was altered", v.ListID, v.Version))
+			} else {
+				out = append(out, pass(CheckStatusAnchor, "list %s version %d is queued for anchoring (not on chain yet)", v.ListID, v.Version))
+			}
+		}
+	}
+	return out
+}
+
+// ---- issuance_anchor
+
+func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed) credentials.Check {
+	h := sha256.Sum256([]byte(p.Raw))
+	if hex.EncodeToString(h[:]) != rec.Hash {
+		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (its hash differs from the issuance log)", rec.ID)
+	}
+	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, p.Raw, nil)
+	if errors.Is(err, fault.ErrNotFound) {
+		return fail(CheckIssuanceAnchor, "the credential is not in the issuance log")
+	}
+	if err != nil {
+		return fail(CheckIssuanceAnchor, "the issuance log could not be read: %s", fault.Message(err))
+	}
+	if ev.LogAnchor == nil {
+		return pass(CheckIssuanceAnchor, "logged at position %d; the log root that covers it is queued for anchoring", ev.LeafIndex)
+	}
+	checks, err := anchor.VerifyEvidence(ctx, ev, l.reg)
+	if err != nil {
+		return fail(CheckIssuanceAnchor, "the chain could not be read: %s", fault.Message(err))
+	}
+	for _, c := range checks {
+		if !c.OK {
+			return fail(CheckIssuanceAnchor, "%s", c.Message)
+		}
+	}
+	return pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", ev.LeafIndex, ev.TreeSize, ev.LogAnchor.Block, ev.LogAnchor.BlockTime.UTC().Format(time.RFC3339))
+}
+
+// ---- evidence
+
+// Evidence returns the evidence bundle of one of our credentials: the
+// credential, its inclusion proof against the earliest anchored log root
+// that covers it, and the latest version of each of its status lists with
+// their anchors.
+func (l *Ledger) Evidence(ctx context.Context, credentialID string) (*anchor.Evidence, error) {
+	rec, err := l.creds.Credential(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := l.status.Versions(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	lv := make([]anchor.ListVersion, len(versions))
+	for i, v := range versions {
+		lv[i] = anchor.ListVersion{ListID: v.ListID, Version: v.Version, Credential: v.Credential}
+	}
+	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, credentialID, rec.Credential, lv)
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil, fault.E(fault.NotFound, "credential %s is not in the issuance log", credentialID)
+	}
+	return ev, err
+}
+
+// StatusList returns a list with its current version (or version v when
+// v > 0) and the anchor of that version if confirmed. Errors: NotFound.
+func (l *Ledger) StatusList(ctx context.Context, id string, v int) (*status.List, *status.Version, *anchor.Item, error) {
+	lst, err := l.lists.List(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil, nil, nil, fault.E(fault.NotFound, "no status list %q", id)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var ver *status.Version
+	if v > 0 {
+		ver, err = l.lists.Version(ctx, id, v)
+	} else {
+		ver, err = l.lists.LatestVersion(ctx, id)
+	}
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil, nil, nil, fault.E(fault.NotFound, "status list %q has no such published version", id)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	it, err := l.anchors.Item(ctx, anchor.StatusItemID(id, ver.Version))
+	if err != nil || it.State != anchor.Confirmed {
+		it = nil
+	}
+	return lst, ver, it, nil
+}
+
+// StatusListURL is where verifiers fetch a list.
+func (l *Ledger) StatusListURL(id string) string { return l.statusURL + id }
+
+// Anchors pages through the anchoring outbox in creation order.
+func (l *Ledger) Anchors(ctx context.Context, afterCreated time.Time, afterID string, limit int) ([]*anchor.Item, error) {
+	return l.anchors.Items(ctx, afterCreated, afterID, limit)
+}
+
+// Backlog is the number of items not yet confirmed on chain.
+func (l *Ledger) Backlog(ctx context.Context) (int, error) { return l.anchors.CountUnconfirmed(ctx) }
+
+// IssuanceAnchor returns where the log root covering one of our
+// credentials is anchored, or nil if it is not ours or not anchored yet.
+func (l *Ledger) IssuanceAnchor(ctx context.Context, credentialID string) *anchor.TxRef {
+	if credentialID == "" {
+		return nil
+	}
+	leaf, err := l.anchors.LeafOf(ctx, credentialID)
+	if err != nil {
+		return nil
+	}
+	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, credentialID, "", nil)
+	if err != nil || ev.LogAnchor == nil || leaf == nil {
+		return nil
+	}
+	return ev.LogAnchor
+}
