@@ -216,7 +216,18 @@ func safeMatch(pd *presexch.PresentationDefinition, vcs []*verifiable.Credential
 
 // toAries converts a verified credential to aries' model for matching.
 func toAries(p *presented) (*verifiable.Credential, error) {
-	b, err := json.Marshal(p.json)
+	// aries' model predates VCDM 2.0: it wants credentialStatus as one
+	// object and knows nothing of several schemas. Definitions constrain
+	// type, issuer and subject, so drop what aries would choke on.
+	doc := make(map[string]any, len(p.json))
+	for k, v := range p.json {
+		switch k {
+		case "credentialStatus", "credentialSchema", "evidence", "termsOfUse", "refreshService", "proof":
+			continue
+		}
+		doc[k] = v
+	}
+	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -70,6 +71,8 @@ type Service struct {
 	now        func() time.Time
 	batchLimit int
 	workers    int
+	loaderOnce sync.Once
+	ctxLoader  *ContextLoader
 }
 
 // Option configures a Service.
@@ -174,8 +177,10 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	if in.Format == "" {
 		in.Format = FormatJWT
 	}
-	if in.Format != FormatJWT {
-		return nil, fault.E(fault.Invalid, "format %q is not supported", in.Format)
+	switch in.Format {
+	case FormatJWT, FormatDataIntegrity, FormatSDJWT:
+	default:
+		return nil, fault.E(fault.Invalid, "format %q is not supported (vc+jwt, di, vc+sd-jwt)", in.Format)
 	}
 	if err := checkSubjectDID(in.SubjectDID); err != nil {
 		return nil, err
@@ -237,14 +242,14 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	if err != nil {
 		return nil, fmt.Errorf("open signing key of bureau %s: %w", b.ID, err)
 	}
-	jws, err := SignJWT(vc, signer)
+	jws, err := s.secure(vc, signer, in.Format, now)
 	if err != nil {
 		return nil, fmt.Errorf("sign credential: %w", err)
 	}
 	sum := sha256.Sum256([]byte(jws))
 	rec := &Record{
 		ID: id, BureauID: b.ID, IssuerDID: b.DID, SubjectDID: in.SubjectDID, Type: in.Type,
-		Format: FormatJWT, Credential: jws, Hash: hex.EncodeToString(sum[:]),
+		Format: in.Format, Credential: jws, Hash: hex.EncodeToString(sum[:]),
 		ValidFrom: validFrom, ValidUntil: validUntil, IssuedAt: now,
 		IdempotencyKey: in.IdempotencyKey, State: StateActive, UpdatedAt: now,
 	}
@@ -270,6 +275,31 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	}
 	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: b.ID, Action: "issued", Actor: "bureau:" + b.ID})
 	return rec, nil
+}
+
+// secure signs vc in the requested format and returns it as handed out:
+// a compact vc+jwt, Data Integrity JSON (eddsa-rdfc-2022 / ecdsa-rdfc-2019),
+// or an SD-JWT whose every subject claim is selectively disclosable and
+// whose key binding is the subject DID.
+func (s *Service) secure(vc map[string]any, signer Signer, f Format, now time.Time) (string, error) {
+	switch f {
+	case FormatDataIntegrity:
+		doc, err := SignDataIntegrity(vc, signer, now, SignWithLoader(s.loader()))
+		if err != nil {
+			return "", err
+		}
+		b, err := json.Marshal(doc)
+		return string(b), err
+	case FormatSDJWT:
+		return IssueSDJWT(vc, signer, HolderBinding{})
+	default:
+		return SignJWT(vc, signer)
+	}
+}
+
+func (s *Service) loader() *ContextLoader {
+	s.loaderOnce.Do(func() { s.ctxLoader = NewContextLoader(s.cat) })
+	return s.ctxLoader
 }
 
 // sameRequest returns prev if it answers the same request as in, else a

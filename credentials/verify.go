@@ -170,6 +170,9 @@ func (v *Verifier) VerifyCredential(ctx context.Context, raw string) (res *Resul
 	if res, ok := v.verifyDataIntegrity(ctx, raw); ok {
 		return res
 	}
+	if strings.Contains(raw, "~") {
+		return v.VerifySDJWT(ctx, raw)
+	}
 	p, err := ParseCredential(raw)
 	if err != nil {
 		return &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: fault.Message(err)}}, Credentials: []Summary{}}

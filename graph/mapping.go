@@ -26,6 +26,18 @@ func bureauModel(b *credentials.Bureau) *model.Bureau {
 	return m
 }
 
+var formatFromModel = map[model.CredentialFormat]credentials.Format{
+	model.CredentialFormatJwt:           credentials.FormatJWT,
+	model.CredentialFormatDataIntegrity: credentials.FormatDataIntegrity,
+	model.CredentialFormatSdJwt:         credentials.FormatSDJWT,
+}
+
+var formatToModel = map[credentials.Format]model.CredentialFormat{
+	credentials.FormatJWT:           model.CredentialFormatJwt,
+	credentials.FormatDataIntegrity: model.CredentialFormatDataIntegrity,
+	credentials.FormatSDJWT:         model.CredentialFormatSdJwt,
+}
+
 var stateToModel = map[credentials.State]model.CredentialState{
 	credentials.StateActive:    model.CredentialStateActive,
 	credentials.StateSuspended: model.CredentialStateSuspended,
@@ -41,7 +53,7 @@ var stateFromModel = map[model.CredentialState]credentials.State{
 func credentialModel(r *credentials.Record) *model.IssuedCredential {
 	m := &model.IssuedCredential{
 		ID: r.ID, Type: r.Type, BureauID: r.BureauID, IssuerDid: r.IssuerDID, SubjectDid: r.SubjectDID,
-		Format: model.CredentialFormatJwt, Credential: r.Credential, Hash: r.Hash, State: stateToModel[r.State],
+		Format: formatToModel[r.Format], Credential: r.Credential, Hash: r.Hash, State: stateToModel[r.State],
 		ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, IssuedAt: r.IssuedAt,
 	}
 	if r.StateReason != "" {
@@ -96,6 +108,9 @@ const (
 
 func issueInput(in *model.IssueCredentialInput) credentials.IssueInput {
 	out := credentials.IssueInput{Type: in.Type, SubjectDID: in.SubjectDid, Claims: in.Claims, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil, Format: credentials.FormatJWT}
+	if in.Format != nil {
+		out.Format = formatFromModel[*in.Format]
+	}
 	if in.IdempotencyKey != nil {
 		out.IdempotencyKey = *in.IdempotencyKey
 	}

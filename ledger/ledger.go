@@ -11,6 +11,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -325,11 +326,10 @@ func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record)
 // ---- issuance_anchor
 
 func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed) credentials.Check {
-	h := sha256.Sum256([]byte(p.Raw))
-	if hex.EncodeToString(h[:]) != rec.Hash {
-		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (its hash differs from the issuance log)", rec.ID)
+	if !sameAsIssued(rec, p) {
+		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (it differs from what the issuance log holds)", rec.ID)
 	}
-	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, p.Raw, nil)
+	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, rec.Credential, nil)
 	if errors.Is(err, fault.ErrNotFound) {
 		return fail(CheckIssuanceAnchor, "the credential is not in the issuance log")
 	}
@@ -349,6 +349,30 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 		}
 	}
 	return pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", ev.LeafIndex, ev.TreeSize, ev.LogAnchor.Block, ev.LogAnchor.BlockTime.UTC().Format(time.RFC3339))
+}
+
+// sameAsIssued reports whether p is the credential rec records: the same
+// compact JWS; for SD-JWT the same issuer-signed part (a holder discloses a
+// subset and adds key binding); for Data Integrity the same JSON document
+// (whitespace and member order may change in transit).
+func sameAsIssued(rec *credentials.Record, p *credentials.Parsed) bool {
+	switch rec.Format {
+	case credentials.FormatSDJWT:
+		issued, _, _ := strings.Cut(rec.Credential, "~")
+		presented, _, _ := strings.Cut(p.Raw, "~")
+		return issued == strings.TrimSpace(presented)
+	case credentials.FormatDataIntegrity:
+		var a, b any
+		if json.Unmarshal([]byte(rec.Credential), &a) != nil || json.Unmarshal([]byte(p.Raw), &b) != nil {
+			return false
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return string(ja) == string(jb)
+	default:
+		h := sha256.Sum256([]byte(p.Raw))
+		return hex.EncodeToString(h[:]) == rec.Hash
+	}
 }
 
 // ---- evidence

@@ -1649,6 +1649,10 @@ type CredentialType {
 enum CredentialFormat {
   "VC-JOSE-COSE vc+jwt (EdDSA or ES256)."
   JWT
+  "JSON with a Data Integrity proof: eddsa-rdfc-2022 (Ed25519 keys) or ecdsa-rdfc-2019 (P-256)."
+  DATA_INTEGRITY
+  "SD-JWT VC (vc+sd-jwt): every subject claim selectively disclosable, key-bound to the subject DID."
+  SD_JWT
 }
 
 enum CredentialState {

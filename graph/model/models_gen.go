@@ -442,15 +442,21 @@ type CredentialFormat string
 const (
 	// VC-JOSE-COSE vc+jwt (EdDSA or ES256).
 	CredentialFormatJwt CredentialFormat = "JWT"
+	// JSON with a Data Integrity proof: eddsa-rdfc-2022 (Ed25519 keys) or ecdsa-rdfc-2019 (P-256).
+	CredentialFormatDataIntegrity CredentialFormat = "DATA_INTEGRITY"
+	// SD-JWT VC (vc+sd-jwt): every subject claim selectively disclosable, key-bound to the subject DID.
+	CredentialFormatSdJwt CredentialFormat = "SD_JWT"
 )
 
 var AllCredentialFormat = []CredentialFormat{
 	CredentialFormatJwt,
+	CredentialFormatDataIntegrity,
+	CredentialFormatSdJwt,
 }
 
 func (e CredentialFormat) IsValid() bool {
 	switch e {
-	case CredentialFormatJwt:
+	case CredentialFormatJwt, CredentialFormatDataIntegrity, CredentialFormatSdJwt:
 		return true
 	}
 	return false
