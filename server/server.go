@@ -1,6 +1,6 @@
 // Package server is the HTTP adapter: it mounts the GraphQL API and the
 // plain HTTP resources (DID documents, JSON-LD contexts, JSON Schemas,
-// health, readiness and metrics) on one mux.
+// health, readiness and metrics) and the verifier web page on one mux.
 package server
 
 import (
@@ -20,6 +20,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/server/web"
 	"github.com/citizencloud/citizencredentials/status"
 )
 
@@ -163,6 +164,11 @@ func New(cfg Config) http.Handler {
 			}
 			_, _ = w.Write([]byte(v.Credential))
 		})
+	}
+	// The verifier page, GET /verify and /verify/assets/{file}, unless Extra
+	// replaces it.
+	if _, ok := cfg.Extra[web.PagePattern]; !ok {
+		web.Mount(mux)
 	}
 	for pattern, h := range cfg.Extra {
 		mux.Handle(pattern, h)
