@@ -21,7 +21,9 @@ const (
 	pageSize    = 1 << cacheHeight
 	// appendTries bounds the retries of Append when replicas race for the
 	// next index.
-	appendTries = 64
+	appendTries = 1024
+	// probeJump is how many indices Append probes before re-reading the size.
+	probeJump = 16
 )
 
 // LogOption configures a Log.
@@ -49,6 +51,7 @@ type Log struct {
 	now   func() time.Time
 
 	appendMu sync.Mutex // serialises this process's appends (fewer conflicts)
+	next     int64      // index the next append tries; -1: ask the store
 
 	mu    sync.Mutex
 	cache map[node][32]byte // perfect subtrees of height >= cacheHeight
@@ -62,7 +65,7 @@ type node struct {
 
 // NewLog returns the issuance log over store.
 func NewLog(store Store, opts ...LogOption) *Log {
-	l := &Log{store: store, now: time.Now, cache: map[node][32]byte{}}
+	l := &Log{store: store, now: time.Now, cache: map[node][32]byte{}, next: -1}
 	for _, o := range opts {
 		o(l)
 	}
@@ -81,31 +84,44 @@ func (l *Log) Append(ctx context.Context, credentialID string, credentialHash [3
 		return 0, fault.E(fault.Invalid, "credential id is required")
 	}
 	hexHash := hex.EncodeToString(credentialHash[:])
-	if idx, ok, err := l.existing(ctx, credentialID, hexHash); ok || err != nil {
-		return idx, err
-	}
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
+	n := l.next
 	for attempt := range appendTries {
-		n, err := l.store.LeafCount(ctx)
-		if err != nil {
-			return 0, err
+		// The next index is remembered between appends, so a single writer
+		// never asks the store for its size. After a conflict it probes the
+		// following index rather than re-reading the size: inserts under the
+		// unique index are cheap, while counting may not be (FerretDB scans),
+		// and a replica that re-counted after every lost race would always
+		// lose to one that probes. Every probeJump conflicts it re-reads the
+		// size to skip ahead of a fast writer.
+		if n < 0 || (attempt > 0 && attempt%probeJump == 0) {
+			var err error
+			if n, err = l.store.LeafCount(ctx); err != nil {
+				return 0, err
+			}
 		}
 		leaf := &Leaf{Index: n, Hash: hexHash, CredentialID: credentialID, CreatedAt: l.now().UTC()}
-		err = l.store.AppendLeaf(ctx, leaf)
+		err := l.store.AppendLeaf(ctx, leaf)
 		if err == nil {
+			l.next = n + 1
 			return n, nil
 		}
+		l.next = -1
 		if !errors.Is(err, fault.ErrConflict) {
 			return 0, err
 		}
-		// Either the credential is logged (a concurrent retry of the same
-		// issuance) or another replica took index n.
-		if idx, ok, err := l.existing(ctx, credentialID, hexHash); ok || err != nil {
-			return idx, err
+		// Either another replica took index n, or the credential is already
+		// logged (a retried issuance): look it up now and then, not after
+		// every lost race.
+		if attempt == 0 || attempt%probeJump == probeJump-1 {
+			if idx, ok, err := l.existing(ctx, credentialID, hexHash); ok || err != nil {
+				return idx, err
+			}
 		}
-		if attempt >= 4 {
-			if err := sleepJitter(ctx, attempt); err != nil {
+		n++
+		if attempt >= 2*probeJump {
+			if err := sleepJitter(ctx, attempt-2*probeJump); err != nil {
 				return 0, err
 			}
 		}

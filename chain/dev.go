@@ -118,6 +118,10 @@ func OpenDev(ctx context.Context, dir string, opts ...DevOption) (*Dev, error) {
 	ethCfg.Genesis = devGenesis(gasLimit, faucet)
 	ethCfg.StateScheme = "hash" // with NoPruning: survives kill -9 losing only the last blocks
 	ethCfg.NoPruning = true
+	// No log search index: its indexer makes Close wait (about 15 s after a few
+	// transactions under the race detector); eth_getLogs still works unindexed,
+	// which is fine for the service (it reads contract state, not logs).
+	ethCfg.LogNoHistory = true
 	ethCfg.DatabaseCache = devCacheMB
 	ethCfg.TrieCleanCache = devCacheMB
 	ethCfg.TrieDirtyCache = devCacheMB
