@@ -4,7 +4,7 @@
 // gqlgen generates graph/generated and graph/model (go generate ./graph).
 package graph
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
+//go:generate sh -c "cd .. && go tool gqlgen generate"
 
 import (
 	"github.com/citizencloud/citizencredentials/auth"
