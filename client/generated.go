@@ -10,6 +10,25 @@ import (
 	"github.com/Khan/genqlient/graphql"
 )
 
+// AnchorInfo includes the requested fields of the GraphQL type AnchorInfo.
+// The GraphQL type's documentation follows.
+//
+// Where something was anchored on the consortium chain.
+type AnchorInfo struct {
+	TxHash    *string    `json:"txHash"`
+	Block     *int       `json:"block"`
+	BlockTime *time.Time `json:"blockTime"`
+}
+
+// GetTxHash returns AnchorInfo.TxHash, and is useful for accessing the field via an interface.
+func (v *AnchorInfo) GetTxHash() *string { return v.TxHash }
+
+// GetBlock returns AnchorInfo.Block, and is useful for accessing the field via an interface.
+func (v *AnchorInfo) GetBlock() *int { return v.Block }
+
+// GetBlockTime returns AnchorInfo.BlockTime, and is useful for accessing the field via an interface.
+func (v *AnchorInfo) GetBlockTime() *time.Time { return v.BlockTime }
+
 // AuditEvent includes the requested fields of the GraphQL type AuditEvent.
 type AuditEvent struct {
 	Id           string    `json:"id"`
@@ -207,6 +226,17 @@ type CreateBureauResponse struct {
 // GetCreateBureau returns CreateBureauResponse.CreateBureau, and is useful for accessing the field via an interface.
 func (v *CreateBureauResponse) GetCreateBureau() CreateBureauPayload { return v.CreateBureau }
 
+// CreatePresentationRequestResponse is returned by CreatePresentationRequest on success.
+type CreatePresentationRequestResponse struct {
+	// Verifier only: ask holders for a presentation.
+	CreatePresentationRequest PresentationRequestFields `json:"createPresentationRequest"`
+}
+
+// GetCreatePresentationRequest returns CreatePresentationRequestResponse.CreatePresentationRequest, and is useful for accessing the field via an interface.
+func (v *CreatePresentationRequestResponse) GetCreatePresentationRequest() PresentationRequestFields {
+	return v.CreatePresentationRequest
+}
+
 type CreateVerifierInput struct {
 	Name string `json:"name"`
 }
@@ -339,10 +369,16 @@ type CredentialFormat string
 const (
 	// VC-JOSE-COSE vc+jwt (EdDSA or ES256).
 	CredentialFormatJwt CredentialFormat = "JWT"
+	// JSON with a Data Integrity proof: eddsa-rdfc-2022 (Ed25519 keys) or ecdsa-rdfc-2019 (P-256).
+	CredentialFormatDataIntegrity CredentialFormat = "DATA_INTEGRITY"
+	// SD-JWT VC (vc+sd-jwt): every subject claim selectively disclosable, key-bound to the subject DID.
+	CredentialFormatSdJwt CredentialFormat = "SD_JWT"
 )
 
 var AllCredentialFormat = []CredentialFormat{
 	CredentialFormatJwt,
+	CredentialFormatDataIntegrity,
+	CredentialFormatSdJwt,
 }
 
 // CredentialResponse is returned by Credential on success.
@@ -459,6 +495,44 @@ type DeactivateBureauResponse struct {
 
 // GetDeactivateBureau returns DeactivateBureauResponse.DeactivateBureau, and is useful for accessing the field via an interface.
 func (v *DeactivateBureauResponse) GetDeactivateBureau() BureauFields { return v.DeactivateBureau }
+
+// EvidenceBundle includes the requested fields of the GraphQL type EvidenceBundle.
+// The GraphQL type's documentation follows.
+//
+// Everything needed to prove a credential's issuance and status against the chain alone.
+type EvidenceBundle struct {
+	CredentialId string `json:"credentialId"`
+	LeafIndex    int    `json:"leafIndex"`
+	TreeSize     int    `json:"treeSize"`
+	// Null while the covering log root is not anchored yet.
+	LogAnchor *AnchorInfo `json:"logAnchor"`
+	// The whole bundle as JSON, for `vcctl evidence verify`.
+	Json json.RawMessage `json:"json"`
+}
+
+// GetCredentialId returns EvidenceBundle.CredentialId, and is useful for accessing the field via an interface.
+func (v *EvidenceBundle) GetCredentialId() string { return v.CredentialId }
+
+// GetLeafIndex returns EvidenceBundle.LeafIndex, and is useful for accessing the field via an interface.
+func (v *EvidenceBundle) GetLeafIndex() int { return v.LeafIndex }
+
+// GetTreeSize returns EvidenceBundle.TreeSize, and is useful for accessing the field via an interface.
+func (v *EvidenceBundle) GetTreeSize() int { return v.TreeSize }
+
+// GetLogAnchor returns EvidenceBundle.LogAnchor, and is useful for accessing the field via an interface.
+func (v *EvidenceBundle) GetLogAnchor() *AnchorInfo { return v.LogAnchor }
+
+// GetJson returns EvidenceBundle.Json, and is useful for accessing the field via an interface.
+func (v *EvidenceBundle) GetJson() json.RawMessage { return v.Json }
+
+// EvidenceResponse is returned by Evidence on success.
+type EvidenceResponse struct {
+	// Bureau only: the evidence bundle of one of its credentials.
+	Evidence EvidenceBundle `json:"evidence"`
+}
+
+// GetEvidence returns EvidenceResponse.Evidence, and is useful for accessing the field via an interface.
+func (v *EvidenceResponse) GetEvidence() EvidenceBundle { return v.Evidence }
 
 // IssueBatchPayload includes the requested fields of the GraphQL type IssueBatchPayload.
 type IssueBatchPayload struct {
@@ -597,6 +671,252 @@ func (v *PageInfo) GetEndCursor() *string { return v.EndCursor }
 // GetHasNextPage returns PageInfo.HasNextPage, and is useful for accessing the field via an interface.
 func (v *PageInfo) GetHasNextPage() bool { return v.HasNextPage }
 
+// PresentationRequestFields includes the GraphQL fields of PresentationRequest requested by the fragment PresentationRequestFields.
+type PresentationRequestFields struct {
+	Id string `json:"id"`
+	// Sign the presentation with this as nonce.
+	Challenge string `json:"challenge"`
+	// Sign the presentation with this as aud.
+	Domain  string  `json:"domain"`
+	Purpose *string `json:"purpose"`
+	// The presentation definition (DIF PE v2).
+	Definition json.RawMessage `json:"definition"`
+	ExpiresAt  time.Time       `json:"expiresAt"`
+	// Hand this to the holder (QR code, link): GET it for the request as JSON.
+	RequestUri string                   `json:"requestUri"`
+	State      PresentationRequestState `json:"state"`
+	CreatedAt  time.Time                `json:"createdAt"`
+}
+
+// GetId returns PresentationRequestFields.Id, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetId() string { return v.Id }
+
+// GetChallenge returns PresentationRequestFields.Challenge, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetChallenge() string { return v.Challenge }
+
+// GetDomain returns PresentationRequestFields.Domain, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetDomain() string { return v.Domain }
+
+// GetPurpose returns PresentationRequestFields.Purpose, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetPurpose() *string { return v.Purpose }
+
+// GetDefinition returns PresentationRequestFields.Definition, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetDefinition() json.RawMessage { return v.Definition }
+
+// GetExpiresAt returns PresentationRequestFields.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetExpiresAt() time.Time { return v.ExpiresAt }
+
+// GetRequestUri returns PresentationRequestFields.RequestUri, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetRequestUri() string { return v.RequestUri }
+
+// GetState returns PresentationRequestFields.State, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetState() PresentationRequestState { return v.State }
+
+// GetCreatedAt returns PresentationRequestFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// A verifier's request for a presentation.
+type PresentationRequestInput struct {
+	// A DIF Presentation Exchange v2 presentation_definition. Give this or the shorthand fields.
+	Definition *json.RawMessage `json:"definition,omitempty"`
+	// Shorthand: credential types required, one credential per type.
+	Types []string `json:"types,omitempty"`
+	// Shorthand: credentialSubject fields every requested credential must contain (and disclose).
+	Fields []string `json:"fields,omitempty"`
+	// Shorthand: accept credentials only from these issuer DIDs.
+	AcceptedIssuers []string `json:"acceptedIssuers,omitempty"`
+	// Shorthand: require selective disclosure of only the requested fields.
+	LimitDisclosure *bool `json:"limitDisclosure,omitempty"`
+	// Why the verifier asks (shown to the holder).
+	Purpose *string `json:"purpose,omitempty"`
+	// Audience the holder must bind the presentation to; defaults to the service URL.
+	Domain *string `json:"domain,omitempty"`
+	// Seconds until the request expires (default 600, at most 86400).
+	ExpiresIn *int `json:"expiresIn,omitempty"`
+}
+
+// GetDefinition returns PresentationRequestInput.Definition, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetDefinition() *json.RawMessage { return v.Definition }
+
+// GetTypes returns PresentationRequestInput.Types, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetTypes() []string { return v.Types }
+
+// GetFields returns PresentationRequestInput.Fields, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetFields() []string { return v.Fields }
+
+// GetAcceptedIssuers returns PresentationRequestInput.AcceptedIssuers, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetAcceptedIssuers() []string { return v.AcceptedIssuers }
+
+// GetLimitDisclosure returns PresentationRequestInput.LimitDisclosure, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetLimitDisclosure() *bool { return v.LimitDisclosure }
+
+// GetPurpose returns PresentationRequestInput.Purpose, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetPurpose() *string { return v.Purpose }
+
+// GetDomain returns PresentationRequestInput.Domain, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetDomain() *string { return v.Domain }
+
+// GetExpiresIn returns PresentationRequestInput.ExpiresIn, and is useful for accessing the field via an interface.
+func (v *PresentationRequestInput) GetExpiresIn() *int { return v.ExpiresIn }
+
+// PresentationRequestResponse is returned by PresentationRequest on success.
+type PresentationRequestResponse struct {
+	// The verifier who created it (or anyone holding the id, for the public part): state and result.
+	PresentationRequest *PresentationRequestWithResult `json:"presentationRequest"`
+}
+
+// GetPresentationRequest returns PresentationRequestResponse.PresentationRequest, and is useful for accessing the field via an interface.
+func (v *PresentationRequestResponse) GetPresentationRequest() *PresentationRequestWithResult {
+	return v.PresentationRequest
+}
+
+type PresentationRequestState string
+
+const (
+	PresentationRequestStatePending  PresentationRequestState = "PENDING"
+	PresentationRequestStateVerified PresentationRequestState = "VERIFIED"
+	PresentationRequestStateFailed   PresentationRequestState = "FAILED"
+)
+
+var AllPresentationRequestState = []PresentationRequestState{
+	PresentationRequestStatePending,
+	PresentationRequestStateVerified,
+	PresentationRequestStateFailed,
+}
+
+// PresentationRequestWithResult includes the requested fields of the GraphQL type PresentationRequest.
+type PresentationRequestWithResult struct {
+	PresentationRequestFields `json:"-"`
+	// The verification result once a presentation was submitted.
+	Result *VerificationResult `json:"result"`
+}
+
+// GetResult returns PresentationRequestWithResult.Result, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetResult() *VerificationResult { return v.Result }
+
+// GetId returns PresentationRequestWithResult.Id, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetId() string { return v.PresentationRequestFields.Id }
+
+// GetChallenge returns PresentationRequestWithResult.Challenge, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetChallenge() string {
+	return v.PresentationRequestFields.Challenge
+}
+
+// GetDomain returns PresentationRequestWithResult.Domain, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetDomain() string { return v.PresentationRequestFields.Domain }
+
+// GetPurpose returns PresentationRequestWithResult.Purpose, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetPurpose() *string {
+	return v.PresentationRequestFields.Purpose
+}
+
+// GetDefinition returns PresentationRequestWithResult.Definition, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetDefinition() json.RawMessage {
+	return v.PresentationRequestFields.Definition
+}
+
+// GetExpiresAt returns PresentationRequestWithResult.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetExpiresAt() time.Time {
+	return v.PresentationRequestFields.ExpiresAt
+}
+
+// GetRequestUri returns PresentationRequestWithResult.RequestUri, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetRequestUri() string {
+	return v.PresentationRequestFields.RequestUri
+}
+
+// GetState returns PresentationRequestWithResult.State, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetState() PresentationRequestState {
+	return v.PresentationRequestFields.State
+}
+
+// GetCreatedAt returns PresentationRequestWithResult.CreatedAt, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetCreatedAt() time.Time {
+	return v.PresentationRequestFields.CreatedAt
+}
+
+func (v *PresentationRequestWithResult) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*PresentationRequestWithResult
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.PresentationRequestWithResult = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.PresentationRequestFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalPresentationRequestWithResult struct {
+	Result *VerificationResult `json:"result"`
+
+	Id string `json:"id"`
+
+	Challenge string `json:"challenge"`
+
+	Domain string `json:"domain"`
+
+	Purpose *string `json:"purpose"`
+
+	Definition json.RawMessage `json:"definition"`
+
+	ExpiresAt time.Time `json:"expiresAt"`
+
+	RequestUri string `json:"requestUri"`
+
+	State PresentationRequestState `json:"state"`
+
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+func (v *PresentationRequestWithResult) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *PresentationRequestWithResult) __premarshalJSON() (*__premarshalPresentationRequestWithResult, error) {
+	var retval __premarshalPresentationRequestWithResult
+
+	retval.Result = v.Result
+	retval.Id = v.PresentationRequestFields.Id
+	retval.Challenge = v.PresentationRequestFields.Challenge
+	retval.Domain = v.PresentationRequestFields.Domain
+	retval.Purpose = v.PresentationRequestFields.Purpose
+	retval.Definition = v.PresentationRequestFields.Definition
+	retval.ExpiresAt = v.PresentationRequestFields.ExpiresAt
+	retval.RequestUri = v.PresentationRequestFields.RequestUri
+	retval.State = v.PresentationRequestFields.State
+	retval.CreatedAt = v.PresentationRequestFields.CreatedAt
+	return &retval, nil
+}
+
+// ReinstateCredentialResponse is returned by ReinstateCredential on success.
+type ReinstateCredentialResponse struct {
+	// Bureau only: lift a suspension.
+	ReinstateCredential CredentialFields `json:"reinstateCredential"`
+}
+
+// GetReinstateCredential returns ReinstateCredentialResponse.ReinstateCredential, and is useful for accessing the field via an interface.
+func (v *ReinstateCredentialResponse) GetReinstateCredential() CredentialFields {
+	return v.ReinstateCredential
+}
+
 // RequestAuthChallengeResponse is returned by RequestAuthChallenge on success.
 type RequestAuthChallengeResponse struct {
 	// Anyone: start DID authentication for a did:key or did:jwk holder.
@@ -605,6 +925,15 @@ type RequestAuthChallengeResponse struct {
 
 // GetAuthChallenge returns RequestAuthChallengeResponse.AuthChallenge, and is useful for accessing the field via an interface.
 func (v *RequestAuthChallengeResponse) GetAuthChallenge() AuthChallenge { return v.AuthChallenge }
+
+// RevokeCredentialResponse is returned by RevokeCredential on success.
+type RevokeCredentialResponse struct {
+	// Bureau only: revoke one of its credentials for good.
+	RevokeCredential CredentialFields `json:"revokeCredential"`
+}
+
+// GetRevokeCredential returns RevokeCredentialResponse.RevokeCredential, and is useful for accessing the field via an interface.
+func (v *RevokeCredentialResponse) GetRevokeCredential() CredentialFields { return v.RevokeCredential }
 
 // RotateBureauKeyResponse is returned by RotateBureauKey on success.
 type RotateBureauKeyResponse struct {
@@ -633,6 +962,28 @@ func (v *Session) GetDid() string { return v.Did }
 
 // GetExpiresAt returns Session.ExpiresAt, and is useful for accessing the field via an interface.
 func (v *Session) GetExpiresAt() time.Time { return v.ExpiresAt }
+
+// SubmitPresentationResponse is returned by SubmitPresentation on success.
+type SubmitPresentationResponse struct {
+	// Holder (or anyone holding the request id): answer a request once.
+	SubmitPresentation VerificationResult `json:"submitPresentation"`
+}
+
+// GetSubmitPresentation returns SubmitPresentationResponse.SubmitPresentation, and is useful for accessing the field via an interface.
+func (v *SubmitPresentationResponse) GetSubmitPresentation() VerificationResult {
+	return v.SubmitPresentation
+}
+
+// SuspendCredentialResponse is returned by SuspendCredential on success.
+type SuspendCredentialResponse struct {
+	// Bureau only: suspend one of its credentials (types that allow suspension).
+	SuspendCredential CredentialFields `json:"suspendCredential"`
+}
+
+// GetSuspendCredential returns SuspendCredentialResponse.SuspendCredential, and is useful for accessing the field via an interface.
+func (v *SuspendCredentialResponse) GetSuspendCredential() CredentialFields {
+	return v.SuspendCredential
+}
 
 // VerificationKey includes the requested fields of the GraphQL type VerificationKey.
 type VerificationKey struct {
@@ -706,6 +1057,17 @@ func (v *VerifyCredentialResponse) GetVerifyCredential() VerificationResult {
 	return v.VerifyCredential
 }
 
+// VerifyPresentationResponse is returned by VerifyPresentation on success.
+type VerifyPresentationResponse struct {
+	// Anyone: verify a presentation (vp+jwt, VCDM 1.1 JWT VP, SD-JWT with key binding), optionally bound to a challenge and domain.
+	VerifyPresentation VerificationResult `json:"verifyPresentation"`
+}
+
+// GetVerifyPresentation returns VerifyPresentationResponse.VerifyPresentation, and is useful for accessing the field via an interface.
+func (v *VerifyPresentationResponse) GetVerifyPresentation() VerificationResult {
+	return v.VerifyPresentation
+}
+
 // __AuditTrailInput is used internally by genqlient
 type __AuditTrailInput struct {
 	CredentialId string `json:"credentialId"`
@@ -745,6 +1107,14 @@ type __CreateBureauInput struct {
 
 // GetInput returns __CreateBureauInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreateBureauInput) GetInput() CreateBureauInput { return v.Input }
+
+// __CreatePresentationRequestInput is used internally by genqlient
+type __CreatePresentationRequestInput struct {
+	Input PresentationRequestInput `json:"input"`
+}
+
+// GetInput returns __CreatePresentationRequestInput.Input, and is useful for accessing the field via an interface.
+func (v *__CreatePresentationRequestInput) GetInput() PresentationRequestInput { return v.Input }
 
 // __CreateVerifierInput is used internally by genqlient
 type __CreateVerifierInput struct {
@@ -790,6 +1160,14 @@ func (v *__DeactivateBureauInput) GetBureauId() string { return v.BureauId }
 // GetReason returns __DeactivateBureauInput.Reason, and is useful for accessing the field via an interface.
 func (v *__DeactivateBureauInput) GetReason() string { return v.Reason }
 
+// __EvidenceInput is used internally by genqlient
+type __EvidenceInput struct {
+	CredentialId string `json:"credentialId"`
+}
+
+// GetCredentialId returns __EvidenceInput.CredentialId, and is useful for accessing the field via an interface.
+func (v *__EvidenceInput) GetCredentialId() string { return v.CredentialId }
+
 // __IssueCredentialInput is used internally by genqlient
 type __IssueCredentialInput struct {
 	Input IssueCredentialInput `json:"input"`
@@ -806,6 +1184,26 @@ type __IssueCredentialsInput struct {
 // GetInputs returns __IssueCredentialsInput.Inputs, and is useful for accessing the field via an interface.
 func (v *__IssueCredentialsInput) GetInputs() []IssueCredentialInput { return v.Inputs }
 
+// __PresentationRequestInput is used internally by genqlient
+type __PresentationRequestInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __PresentationRequestInput.Id, and is useful for accessing the field via an interface.
+func (v *__PresentationRequestInput) GetId() string { return v.Id }
+
+// __ReinstateCredentialInput is used internally by genqlient
+type __ReinstateCredentialInput struct {
+	Id     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// GetId returns __ReinstateCredentialInput.Id, and is useful for accessing the field via an interface.
+func (v *__ReinstateCredentialInput) GetId() string { return v.Id }
+
+// GetReason returns __ReinstateCredentialInput.Reason, and is useful for accessing the field via an interface.
+func (v *__ReinstateCredentialInput) GetReason() string { return v.Reason }
+
 // __RequestAuthChallengeInput is used internally by genqlient
 type __RequestAuthChallengeInput struct {
 	Did string `json:"did"`
@@ -813,6 +1211,18 @@ type __RequestAuthChallengeInput struct {
 
 // GetDid returns __RequestAuthChallengeInput.Did, and is useful for accessing the field via an interface.
 func (v *__RequestAuthChallengeInput) GetDid() string { return v.Did }
+
+// __RevokeCredentialInput is used internally by genqlient
+type __RevokeCredentialInput struct {
+	Id     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// GetId returns __RevokeCredentialInput.Id, and is useful for accessing the field via an interface.
+func (v *__RevokeCredentialInput) GetId() string { return v.Id }
+
+// GetReason returns __RevokeCredentialInput.Reason, and is useful for accessing the field via an interface.
+func (v *__RevokeCredentialInput) GetReason() string { return v.Reason }
 
 // __RotateBureauKeyInput is used internally by genqlient
 type __RotateBureauKeyInput struct {
@@ -822,6 +1232,30 @@ type __RotateBureauKeyInput struct {
 // GetBureauId returns __RotateBureauKeyInput.BureauId, and is useful for accessing the field via an interface.
 func (v *__RotateBureauKeyInput) GetBureauId() string { return v.BureauId }
 
+// __SubmitPresentationInput is used internally by genqlient
+type __SubmitPresentationInput struct {
+	RequestId    string `json:"requestId"`
+	Presentation string `json:"presentation"`
+}
+
+// GetRequestId returns __SubmitPresentationInput.RequestId, and is useful for accessing the field via an interface.
+func (v *__SubmitPresentationInput) GetRequestId() string { return v.RequestId }
+
+// GetPresentation returns __SubmitPresentationInput.Presentation, and is useful for accessing the field via an interface.
+func (v *__SubmitPresentationInput) GetPresentation() string { return v.Presentation }
+
+// __SuspendCredentialInput is used internally by genqlient
+type __SuspendCredentialInput struct {
+	Id     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// GetId returns __SuspendCredentialInput.Id, and is useful for accessing the field via an interface.
+func (v *__SuspendCredentialInput) GetId() string { return v.Id }
+
+// GetReason returns __SuspendCredentialInput.Reason, and is useful for accessing the field via an interface.
+func (v *__SuspendCredentialInput) GetReason() string { return v.Reason }
+
 // __VerifyCredentialInput is used internally by genqlient
 type __VerifyCredentialInput struct {
 	Credential string `json:"credential"`
@@ -829,6 +1263,22 @@ type __VerifyCredentialInput struct {
 
 // GetCredential returns __VerifyCredentialInput.Credential, and is useful for accessing the field via an interface.
 func (v *__VerifyCredentialInput) GetCredential() string { return v.Credential }
+
+// __VerifyPresentationInput is used internally by genqlient
+type __VerifyPresentationInput struct {
+	Presentation string  `json:"presentation"`
+	Challenge    *string `json:"challenge,omitempty"`
+	Domain       *string `json:"domain,omitempty"`
+}
+
+// GetPresentation returns __VerifyPresentationInput.Presentation, and is useful for accessing the field via an interface.
+func (v *__VerifyPresentationInput) GetPresentation() string { return v.Presentation }
+
+// GetChallenge returns __VerifyPresentationInput.Challenge, and is useful for accessing the field via an interface.
+func (v *__VerifyPresentationInput) GetChallenge() *string { return v.Challenge }
+
+// GetDomain returns __VerifyPresentationInput.Domain, and is useful for accessing the field via an interface.
+func (v *__VerifyPresentationInput) GetDomain() *string { return v.Domain }
 
 // The query executed by AuditTrail.
 const AuditTrail_Operation = `
@@ -1050,6 +1500,51 @@ func CreateBureau(
 	}
 
 	data_ = &CreateBureauResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by CreatePresentationRequest.
+const CreatePresentationRequest_Operation = `
+mutation CreatePresentationRequest ($input: PresentationRequestInput!) {
+	createPresentationRequest(input: $input) {
+		... PresentationRequestFields
+	}
+}
+fragment PresentationRequestFields on PresentationRequest {
+	id
+	challenge
+	domain
+	purpose
+	definition
+	expiresAt
+	requestUri
+	state
+	createdAt
+}
+`
+
+func CreatePresentationRequest(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input PresentationRequestInput,
+) (data_ *CreatePresentationRequestResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreatePresentationRequest",
+		Query:  CreatePresentationRequest_Operation,
+		Variables: &__CreatePresentationRequestInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CreatePresentationRequestResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -1299,6 +1794,48 @@ func DeactivateBureau(
 	return data_, err_
 }
 
+// The query executed by Evidence.
+const Evidence_Operation = `
+query Evidence ($credentialId: ID!) {
+	evidence(credentialId: $credentialId) {
+		credentialId
+		leafIndex
+		treeSize
+		logAnchor {
+			txHash
+			block
+			blockTime
+		}
+		json
+	}
+}
+`
+
+func Evidence(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	credentialId string,
+) (data_ *EvidenceResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Evidence",
+		Query:  Evidence_Operation,
+		Variables: &__EvidenceInput{
+			CredentialId: credentialId,
+		},
+	}
+
+	data_ = &EvidenceResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by IssueCredential.
 const IssueCredential_Operation = `
 mutation IssueCredential ($input: IssueCredentialInput!) {
@@ -1457,6 +1994,120 @@ func MyCredentials(
 	return data_, err_
 }
 
+// The query executed by PresentationRequest.
+const PresentationRequest_Operation = `
+query PresentationRequest ($id: ID!) {
+	presentationRequest(id: $id) {
+		... PresentationRequestFields
+		result {
+			verified
+			checks {
+				name
+				ok
+				message
+				credential
+			}
+			credentials {
+				id
+				types
+				issuer
+				subject
+				validFrom
+				validUntil
+				claims
+			}
+		}
+	}
+}
+fragment PresentationRequestFields on PresentationRequest {
+	id
+	challenge
+	domain
+	purpose
+	definition
+	expiresAt
+	requestUri
+	state
+	createdAt
+}
+`
+
+func PresentationRequest(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *PresentationRequestResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PresentationRequest",
+		Query:  PresentationRequest_Operation,
+		Variables: &__PresentationRequestInput{
+			Id: id,
+		},
+	}
+
+	data_ = &PresentationRequestResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by ReinstateCredential.
+const ReinstateCredential_Operation = `
+mutation ReinstateCredential ($id: ID!, $reason: String!) {
+	reinstateCredential(id: $id, reason: $reason) {
+		... CredentialFields
+	}
+}
+fragment CredentialFields on IssuedCredential {
+	id
+	type
+	bureauId
+	issuerDid
+	subjectDid
+	format
+	credential
+	hash
+	state
+	stateReason
+	validFrom
+	validUntil
+	issuedAt
+}
+`
+
+func ReinstateCredential(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	reason string,
+) (data_ *ReinstateCredentialResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ReinstateCredential",
+		Query:  ReinstateCredential_Operation,
+		Variables: &__ReinstateCredentialInput{
+			Id:     id,
+			Reason: reason,
+		},
+	}
+
+	data_ = &ReinstateCredentialResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by RequestAuthChallenge.
 const RequestAuthChallenge_Operation = `
 mutation RequestAuthChallenge ($did: String!) {
@@ -1484,6 +2135,57 @@ func RequestAuthChallenge(
 	}
 
 	data_ = &RequestAuthChallengeResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RevokeCredential.
+const RevokeCredential_Operation = `
+mutation RevokeCredential ($id: ID!, $reason: String!) {
+	revokeCredential(id: $id, reason: $reason) {
+		... CredentialFields
+	}
+}
+fragment CredentialFields on IssuedCredential {
+	id
+	type
+	bureauId
+	issuerDid
+	subjectDid
+	format
+	credential
+	hash
+	state
+	stateReason
+	validFrom
+	validUntil
+	issuedAt
+}
+`
+
+func RevokeCredential(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	reason string,
+) (data_ *RevokeCredentialResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevokeCredential",
+		Query:  RevokeCredential_Operation,
+		Variables: &__RevokeCredentialInput{
+			Id:     id,
+			Reason: reason,
+		},
+	}
+
+	data_ = &RevokeCredentialResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -1546,6 +2248,108 @@ func RotateBureauKey(
 	return data_, err_
 }
 
+// The mutation executed by SubmitPresentation.
+const SubmitPresentation_Operation = `
+mutation SubmitPresentation ($requestId: ID!, $presentation: String!) {
+	submitPresentation(requestId: $requestId, presentation: $presentation) {
+		verified
+		checks {
+			name
+			ok
+			message
+			credential
+		}
+		credentials {
+			id
+			types
+			issuer
+			subject
+			validFrom
+			validUntil
+			claims
+		}
+	}
+}
+`
+
+func SubmitPresentation(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	requestId string,
+	presentation string,
+) (data_ *SubmitPresentationResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SubmitPresentation",
+		Query:  SubmitPresentation_Operation,
+		Variables: &__SubmitPresentationInput{
+			RequestId:    requestId,
+			Presentation: presentation,
+		},
+	}
+
+	data_ = &SubmitPresentationResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by SuspendCredential.
+const SuspendCredential_Operation = `
+mutation SuspendCredential ($id: ID!, $reason: String!) {
+	suspendCredential(id: $id, reason: $reason) {
+		... CredentialFields
+	}
+}
+fragment CredentialFields on IssuedCredential {
+	id
+	type
+	bureauId
+	issuerDid
+	subjectDid
+	format
+	credential
+	hash
+	state
+	stateReason
+	validFrom
+	validUntil
+	issuedAt
+}
+`
+
+func SuspendCredential(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	reason string,
+) (data_ *SuspendCredentialResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SuspendCredential",
+		Query:  SuspendCredential_Operation,
+		Variables: &__SuspendCredentialInput{
+			Id:     id,
+			Reason: reason,
+		},
+	}
+
+	data_ = &SuspendCredentialResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by VerifyCredential.
 const VerifyCredential_Operation = `
 query VerifyCredential ($credential: String!) {
@@ -1584,6 +2388,61 @@ func VerifyCredential(
 	}
 
 	data_ = &VerifyCredentialResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by VerifyPresentation.
+const VerifyPresentation_Operation = `
+query VerifyPresentation ($presentation: String!, $challenge: String, $domain: String) {
+	verifyPresentation(presentation: $presentation, challenge: $challenge, domain: $domain) {
+		verified
+		checks {
+			name
+			ok
+			message
+			credential
+		}
+		credentials {
+			id
+			types
+			issuer
+			subject
+			validFrom
+			validUntil
+			claims
+		}
+	}
+}
+`
+
+// The selection of VerificationResult is the same everywhere (genqlient
+// generates one Go type for one typename).
+func VerifyPresentation(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	presentation string,
+	challenge *string,
+	domain *string,
+) (data_ *VerifyPresentationResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "VerifyPresentation",
+		Query:  VerifyPresentation_Operation,
+		Variables: &__VerifyPresentationInput{
+			Presentation: presentation,
+			Challenge:    challenge,
+			Domain:       domain,
+		},
+	}
+
+	data_ = &VerifyPresentationResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

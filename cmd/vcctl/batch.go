@@ -36,6 +36,7 @@ type batchRecord struct {
 type recordDefaults struct {
 	typ                   string
 	validFrom, validUntil *time.Time
+	format                *client.CredentialFormat
 }
 
 // recordReader yields records until io.EOF; any other error ends the batch
@@ -194,6 +195,9 @@ func (d recordDefaults) apply(in *client.IssueCredentialInput) error {
 	}
 	if in.ValidUntil == nil {
 		in.ValidUntil = d.validUntil
+	}
+	if in.Format == nil {
+		in.Format = d.format
 	}
 	var missing []string
 	if in.Type == "" {

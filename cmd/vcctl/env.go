@@ -38,9 +38,13 @@ type env struct {
 type auth int
 
 const (
-	authNone     auth = iota // anyone; a token is sent if given
+	authNone     auth = iota // anyone; no token is sent
 	authOperator             // operator token; falls back to ./data/admin.token
 	authBureau               // a bureau's API key
+	authVerifier             // a verifier's API key
+	authOptional             // anyone; a token is sent if given (the owner sees more)
+	authWallet               // the local wallet: its key and holder session, never --token
+	authChain                // no service at all: the chain and a file
 )
 
 // command is one vcctl command; run parses its own flags.
@@ -175,9 +179,12 @@ func (e *env) client(c *command) (cl *client.Client, ok bool) {
 	case c.auth == authBureau:
 		fmt.Fprintf(e.stderr, "vcctl %s: needs the bureau's API key: pass --token or set VCCTL_TOKEN (bureau create prints it once)\n", c.name)
 		return nil, false
+	case c.auth == authVerifier:
+		fmt.Fprintf(e.stderr, "vcctl %s: needs the verifier's API key: pass --token or set VCCTL_TOKEN (verifier create prints it once)\n", c.name)
+		return nil, false
 	}
 	token := e.token
-	if c.auth == authNone {
+	if c.auth == authNone || c.auth == authWallet || c.auth == authChain {
 		// Public queries: a stale $VCCTL_TOKEN must not make them fail
 		// with UNAUTHENTICATED.
 		token = ""

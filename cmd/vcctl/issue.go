@@ -20,9 +20,18 @@ type issueFlags struct {
 	typ, subject, claims    string
 	validFrom, validUntil   string
 	idempotencyKey, out     string
-	batch                   string
+	batch, format           string
 	batchSize               int
 	validFromT, validUntilT *time.Time
+	formatV                 *client.CredentialFormat
+}
+
+// credentialFormats are the names --format takes.
+var credentialFormats = map[string]client.CredentialFormat{
+	"jwt":            client.CredentialFormatJwt,
+	"sd-jwt":         client.CredentialFormatSdJwt,
+	"di":             client.CredentialFormatDataIntegrity,
+	"data-integrity": client.CredentialFormatDataIntegrity,
 }
 
 // maxBatch is the service's default limit per issueCredentials call.
@@ -39,6 +48,7 @@ func defineIssue(fs *flag.FlagSet) any {
 	fs.StringVar(&f.out, "out", "", "write the credential to this file (with --batch: the issued credentials as JSON lines)")
 	fs.StringVar(&f.batch, "batch", "", "issue one credential per record of this JSON-lines or CSV file; - reads standard input")
 	fs.IntVar(&f.batchSize, "batch-size", maxBatch, "records per call, at most 1000")
+	fs.StringVar(&f.format, "format", "", "how the credential is secured: jwt (vc+jwt, the default), sd-jwt (every claim selectively\ndisclosable, bound to the holder) or di (Data Integrity JSON)")
 	return f
 }
 
@@ -59,6 +69,13 @@ func issueCmd(e *env, c *command, opts any, args []string) int {
 			return e.usageError(c, "%s %q is not an RFC 3339 time such as 2026-07-01T00:00:00Z", t.flag, t.v)
 		}
 		*t.dst = &tm
+	}
+	if f.format != "" {
+		cf, ok := credentialFormats[strings.ToLower(f.format)]
+		if !ok {
+			return e.usageError(c, "--format must be jwt, sd-jwt or di, not %q", f.format)
+		}
+		f.formatV = &cf
 	}
 	if f.batch != "" {
 		if f.subject != "" || f.claims != "" {
@@ -90,7 +107,7 @@ func issueCmd(e *env, c *command, opts any, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	in := client.IssueCredentialInput{Type: f.typ, SubjectDid: f.subject, Claims: claims, ValidFrom: f.validFromT, ValidUntil: f.validUntilT}
+	in := client.IssueCredentialInput{Type: f.typ, SubjectDid: f.subject, Claims: claims, ValidFrom: f.validFromT, ValidUntil: f.validUntilT, Format: f.formatV}
 	if f.idempotencyKey != "" {
 		in.IdempotencyKey = &f.idempotencyKey
 	}
@@ -142,7 +159,7 @@ func issueBatch(e *env, c *command, f *issueFlags) int {
 			return e.fail(err)
 		}
 	}
-	defaults := recordDefaults{typ: f.typ, validFrom: f.validFromT, validUntil: f.validUntilT}
+	defaults := recordDefaults{typ: f.typ, validFrom: f.validFromT, validUntil: f.validUntilT, format: f.formatV}
 	total := -1 // unknown for standard input
 	if src.seekable() {
 		if total, err = src.count(defaults, schemas); err != nil {

@@ -1,8 +1,13 @@
 // Command vcctl is the command-line client of the Citizen Credentials
-// service: operators register bureaus and verifiers, bureaus issue
-// credentials (one at a time or in batches from JSON lines or CSV) and list
-// them, anyone verifies a credential. It talks to the GraphQL API through
-// package client. Run `vcctl help` for the commands.
+// service: operators register bureaus and verifiers; bureaus issue
+// credentials (one at a time or in batches from JSON lines or CSV), list,
+// revoke, suspend and reinstate them and export their evidence; citizens
+// keep a wallet (a did:key whose key is sealed under a passphrase), log in
+// with it, fetch their credentials and answer verifiers' presentation
+// requests; verifiers create requests and read their results; anyone
+// verifies a credential or presentation, and checks an evidence bundle
+// against the chain without the service. It talks to the GraphQL API
+// through package client. Run `vcctl help` for the commands.
 package main
 
 import (

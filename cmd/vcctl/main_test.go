@@ -23,6 +23,8 @@ func TestMain(m *testing.M) {
 	// A developer's own settings must not leak into the tests.
 	os.Unsetenv("VCCTL_URL")
 	os.Unsetenv("VCCTL_TOKEN")
+	os.Unsetenv("VCCTL_WALLET")
+	os.Unsetenv("VCCTL_PASSPHRASE")
 	os.Exit(m.Run())
 }
 

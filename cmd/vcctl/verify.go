@@ -3,13 +3,24 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/client"
 )
 
-func verifyCmd(e *env, c *command, _ any, args []string) int {
+type verifyFlags struct{ challenge, domain string }
+
+func defineVerify(fs *flag.FlagSet) any {
+	f := &verifyFlags{}
+	fs.StringVar(&f.challenge, "challenge", "", "presentations: the challenge the verifier issued; checked against the nonce")
+	fs.StringVar(&f.domain, "domain", "", "presentations: the verifier's domain; checked against the aud")
+	return f
+}
+
+func verifyCmd(e *env, c *command, opts any, args []string) int {
+	f := opts.(*verifyFlags)
 	name, code, ok := oneArg(e, c, args, "FILE (or - for standard input)")
 	if !ok {
 		return code
@@ -22,16 +33,40 @@ func verifyCmd(e *env, c *command, _ any, args []string) int {
 	if cred == "" {
 		return e.failf("%s is empty", inputName(name))
 	}
+	isVP := isPresentation(cred)
+	if !isVP && (f.challenge != "" || f.domain != "") {
+		return e.usageError(c, "--challenge and --domain apply to presentations; %s holds a credential", inputName(name))
+	}
 	cl, ok := e.client(c)
 	if !ok {
 		return exitUsage
 	}
-	resp, err := client.VerifyCredential(e.ctx, cl, cred)
-	if err != nil {
-		e.fail(err)
-		return exitUsage // no verdict: not the same as NOT VERIFIED
+	var res client.VerificationResult
+	if isVP {
+		var ch, dom *string
+		if f.challenge != "" {
+			ch = &f.challenge
+		}
+		if f.domain != "" {
+			dom = &f.domain
+		}
+		resp, err := client.VerifyPresentation(e.ctx, cl, cred, ch, dom)
+		if err != nil {
+			e.fail(err)
+			return exitUsage // no verdict: not the same as NOT VERIFIED
+		}
+		res = resp.VerifyPresentation
+		if !e.json && f.challenge == "" && f.domain == "" {
+			fmt.Fprintln(e.stderr, "presentation: no --challenge or --domain given, so what it is bound to is not checked (a replayed presentation would pass)")
+		}
+	} else {
+		resp, err := client.VerifyCredential(e.ctx, cl, cred)
+		if err != nil {
+			e.fail(err)
+			return exitUsage // no verdict: not the same as NOT VERIFIED
+		}
+		res = resp.VerifyCredential
 	}
-	res := resp.VerifyCredential
 	if e.json {
 		_ = printJSON(e.stdout, res)
 	} else {
@@ -60,30 +95,21 @@ func printVerification(e *env, res *client.VerificationResult) {
 			valid += " until " + fmtTime(*s.ValidUntil)
 		}
 		fmt.Fprintf(tw, "  valid:\t%s\n", valid)
+		if c := claimsText(s.Claims); c != "" {
+			fmt.Fprintf(tw, "  claims:\t%s\n", c)
+		}
 		_ = tw.Flush()
 		fmt.Fprintln(e.stdout)
 	}
-	width := 0
-	for _, ch := range res.Checks {
-		width = max(width, len(ch.Name))
-	}
-	for _, ch := range res.Checks {
-		mark := "✔"
-		if !ch.Ok {
-			mark = "✘"
-		}
+	rows := make([]checkRow, len(res.Checks))
+	for i, ch := range res.Checks {
 		msg := deref(ch.Message)
 		if ch.Credential != nil {
 			msg = "[" + *ch.Credential + "] " + msg // inside a presentation
 		}
-		fmt.Fprintf(e.stdout, "%s %-*s  %s\n", mark, width, ch.Name, msg)
+		rows[i] = checkRow{ch.Name, ch.Ok, msg}
 	}
-	fmt.Fprintln(e.stdout)
-	if res.Verified {
-		fmt.Fprintln(e.stdout, "VERIFIED")
-	} else {
-		fmt.Fprintln(e.stdout, "NOT VERIFIED")
-	}
+	printCheckRows(e, rows, res.Verified)
 }
 
 // extractCredential returns the credential in raw: the text itself (a
@@ -101,6 +127,53 @@ func extractCredential(raw []byte) string {
 		}
 	}
 	return string(raw)
+}
+
+// claimsText is a summary's claims as compact JSON, "" if there are none.
+func claimsText(raw *json.RawMessage) string {
+	if raw == nil {
+		return ""
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, *raw) != nil {
+		return ""
+	}
+	if s := b.String(); s != "null" && s != "{}" {
+		return s
+	}
+	return ""
+}
+
+// isPresentation tells a presentation from a credential: an SD-JWT with a
+// key-binding JWT, a JWT of typ vp+jwt (or with a "vp" claim), or JSON of
+// type VerifiablePresentation.
+func isPresentation(s string) bool {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return false
+	case s[0] == '{':
+		var doc map[string]any
+		return json.Unmarshal([]byte(s), &doc) == nil && listContains(stringList(doc["type"]), "VerifiablePresentation")
+	case strings.Contains(s, "~"):
+		parts := strings.Split(s, "~")
+		if hdr, _, err := decodeJWS(parts[0]); err == nil {
+			if typ, _ := hdr["typ"].(string); typ == "vp+sd-jwt" {
+				return true
+			}
+		}
+		return parts[len(parts)-1] != "" // ends in a key-binding JWT
+	}
+	hdr, payload, err := decodeJWS(s)
+	if err != nil {
+		return false
+	}
+	switch typ, _ := hdr["typ"].(string); typ {
+	case "vp+jwt", "vp+ld+json+jwt", "vp+ld+jwt":
+		return true
+	}
+	_, hasVP := payload["vp"]
+	return hasVP
 }
 
 // nonBase drops the generic "VerifiableCredential" type when a specific one
