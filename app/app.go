@@ -220,7 +220,18 @@ func (m *Main) Run(ctx context.Context) error {
 		if c.Playground {
 			fmt.Fprintf(os.Stderr, ", playground %s/", m.URL())
 		}
-		fmt.Fprintf(os.Stderr, ")\nvcserve: store: %s\nvcserve: operator token (%s): %s\n", store, state, c.AdminTokenFile)
+		chainDesc := "embedded dev chain in " + filepath.Join(c.DataDir, "chain")
+		if c.ChainRPC != "" {
+			h, err := hostOf(c.ChainRPC)
+			if err != nil {
+				h = "(configured)"
+			}
+			if i := strings.LastIndex(h, "@"); i >= 0 {
+				h = h[i+1:] // never print credentials embedded in the URL
+			}
+			chainDesc = "JSON-RPC node at " + h
+		}
+		fmt.Fprintf(os.Stderr, ", verifier page %s/verify)\nvcserve: store: %s; chain: %s\nvcserve: operator token (%s): %s\n", m.URL(), store, chainDesc, state, c.AdminTokenFile)
 	}
 	return nil
 }
