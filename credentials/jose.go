@@ -124,44 +124,9 @@ func audience(m map[string]any, what string) ([]string, bool, error) {
 // presentations). It returns the absolute method id, or a message saying
 // why none fits.
 func selectAuthKey(doc *did.Document, holder, kid string) (string, string) {
-	if doc.ID != holder {
-		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", truncate(holder, 200))
-	}
-	var vmID string
-	switch {
-	case kid == "" || kid == holder:
-		if len(doc.Authentication) != 1 {
-			return "", fmt.Sprintf("the JWT has no kid and holder %s has %d authentication keys; cannot tell which one signed", truncate(holder, 200), len(doc.Authentication))
-		}
-		vmID = doc.AbsoluteID(doc.Authentication[0])
-	case strings.HasPrefix(kid, "#"):
-		vmID = holder + kid
-	case strings.Contains(kid, "#"):
-		owner, _ := did.Split(kid)
-		if owner != holder {
-			return "", fmt.Sprintf("the signing key %s does not belong to the holder %s", truncate(kid, 200), truncate(holder, 200))
-		}
-		vmID = kid
-	default:
-		if _, err := doc.Method(holder + "#" + kid); err == nil {
-			vmID = holder + "#" + kid
-			break
-		}
-		for _, vm := range doc.VerificationMethod {
-			var j struct {
-				Kid string `json:"kid"`
-			}
-			if len(vm.PublicKeyJwk) > 0 && json.Unmarshal(vm.PublicKeyJwk, &j) == nil && j.Kid == kid {
-				vmID = doc.AbsoluteID(vm.ID)
-				break
-			}
-		}
-		if vmID == "" {
-			return "", fmt.Sprintf("the signing key %s is not in the DID document of holder %s", truncate(kid, 200), truncate(holder, 200))
-		}
-	}
-	if _, err := doc.Method(vmID); err != nil {
-		return "", fmt.Sprintf("the signing key %s is not in the DID document of holder %s", truncate(vmID, 200), truncate(holder, 200))
+	vmID, msg := findMethod(doc, "holder", holder, doc.Authentication, "authentication", kid)
+	if msg != "" {
+		return "", msg
 	}
 	if !doc.CanAuthenticate(vmID) {
 		return "", fmt.Sprintf("the key %s is not an authentication key of %s, so it cannot sign for the holder", truncate(vmID, 200), truncate(holder, 200))

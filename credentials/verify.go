@@ -273,29 +273,43 @@ func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Chec
 // issuer's document and checks it may issue (assertionMethod). It returns
 // the absolute method id, or a message saying why none fits.
 func selectKey(doc *did.Document, issuer, kid string) (string, string) {
-	if doc.ID != issuer {
-		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", truncate(issuer, 200))
+	vmID, msg := findMethod(doc, "issuer", issuer, doc.AssertionMethod, "assertion", kid)
+	if msg != "" {
+		return "", msg
+	}
+	if !doc.CanAssert(vmID) {
+		return "", fmt.Sprintf("the key %s is not an assertion method of issuer %s, so it may not issue credentials", truncate(vmID, 200), truncate(issuer, 200))
+	}
+	return vmID, ""
+}
+
+// findMethod finds the verification method kid names in the document of
+// owner (the issuer or holder, as role says); with no kid, owner must have
+// exactly one key in rel (named relName in messages). It returns the
+// absolute method id, or a message saying why none fits.
+func findMethod(doc *did.Document, role, owner string, rel []string, relName, kid string) (string, string) {
+	if doc.ID != owner {
+		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", truncate(owner, 200))
 	}
 	var vmID string
 	switch {
-	case kid == "" || kid == issuer:
-		if len(doc.AssertionMethod) != 1 {
-			return "", fmt.Sprintf("the JWT has no kid and issuer %s has %d assertion keys; cannot tell which one signed", truncate(issuer, 200), len(doc.AssertionMethod))
+	case kid == "" || kid == owner:
+		if len(rel) != 1 {
+			return "", fmt.Sprintf("the JWT has no kid and %s %s has %d %s keys; cannot tell which one signed", role, truncate(owner, 200), len(rel), relName)
 		}
-		vmID = doc.AbsoluteID(doc.AssertionMethod[0])
+		vmID = doc.AbsoluteID(rel[0])
 	case strings.HasPrefix(kid, "#"):
-		vmID = issuer + kid
+		vmID = owner + kid
 	case strings.Contains(kid, "#"):
-		owner, _ := did.Split(kid)
-		if owner != issuer {
-			return "", fmt.Sprintf("the signing key %s does not belong to the issuer %s", truncate(kid, 200), truncate(issuer, 200))
+		if o, _ := did.Split(kid); o != owner {
+			return "", fmt.Sprintf("the signing key %s does not belong to the %s %s", truncate(kid, 200), role, truncate(owner, 200))
 		}
 		vmID = kid
 	default:
-		// A bare kid: a fragment of the issuer's document, or the JWK kid
-		// (e.g. a thumbprint) of one of its keys.
-		if _, err := doc.Method(issuer + "#" + kid); err == nil {
-			vmID = issuer + "#" + kid
+		// A bare kid: a fragment of the document, or the JWK kid (e.g. a
+		// thumbprint) of one of its keys.
+		if _, err := doc.Method(owner + "#" + kid); err == nil {
+			vmID = owner + "#" + kid
 			break
 		}
 		for _, vm := range doc.VerificationMethod {
@@ -308,14 +322,11 @@ func selectKey(doc *did.Document, issuer, kid string) (string, string) {
 			}
 		}
 		if vmID == "" {
-			return "", fmt.Sprintf("the signing key %s is not in the DID document of issuer %s", truncate(kid, 200), truncate(issuer, 200))
+			return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(kid, 200), role, truncate(owner, 200))
 		}
 	}
 	if _, err := doc.Method(vmID); err != nil {
-		return "", fmt.Sprintf("the signing key %s is not in the DID document of issuer %s", truncate(vmID, 200), truncate(issuer, 200))
-	}
-	if !doc.CanAssert(vmID) {
-		return "", fmt.Sprintf("the key %s is not an assertion method of issuer %s, so it may not issue credentials", truncate(vmID, 200), truncate(issuer, 200))
+		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(vmID, 200), role, truncate(owner, 200))
 	}
 	return vmID, ""
 }
