@@ -953,48 +953,8 @@ func sdSummary(p *Parsed, typ string) Summary {
 // disclosed claims must match the schema, but claims the holder chose not to
 // disclose are not missing.
 func (v *Verifier) checkDisclosedSchema(p *Parsed) Check {
-	c := Check{Name: CheckSchema, OK: true}
-	var msgs []string
-	for _, t := range p.Types {
-		if t == "VerifiableCredential" {
-			continue
-		}
-		if v.cat == nil {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
-			continue
-		}
-		if _, ok := v.cat.Type(t); !ok {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
-			continue
-		}
-		subs := subjects(p.JSON["credentialSubject"])
-		if len(subs) == 0 {
-			c.OK = false
-			msgs = append(msgs, "the credential has no credentialSubject")
-			continue
-		}
-		good := true
-		for _, s := range subs {
-			claims := make(map[string]any, len(s))
-			for k, val := range s {
-				if k != "id" {
-					claims[k] = val
-				}
-			}
-			if err := validateDisclosed(v.cat, t, claims); err != nil {
-				c.OK, good = false, false
-				msgs = append(msgs, reason(err))
-			}
-		}
-		if good {
-			msgs = append(msgs, fmt.Sprintf("the disclosed claims match the %s schema (undisclosed claims are not checked)", t))
-		}
-	}
-	if len(msgs) == 0 {
-		msgs = []string{"no credential type besides VerifiableCredential; nothing to check"}
-	}
-	c.Message = strings.Join(msgs, "; ")
-	return c
+	return v.schemaCheck(p, func(t string, claims map[string]any) error { return validateDisclosed(v.cat, t, claims) },
+		"the disclosed claims match the %s schema (undisclosed claims are not checked)")
 }
 
 // disclosedSchemas caches the relaxed schemas (without "required") by the
