@@ -120,6 +120,21 @@ func NewEvidence(ctx context.Context, store Store, log *Log, credentialID, crede
 	return ev, nil
 }
 
+// LogAnchorOf returns where the earliest confirmed log root covering the
+// credential landed, or nil if none is confirmed yet. Unlike NewEvidence it
+// builds no proof. Errors: fault.ErrNotFound if the credential is not logged.
+func LogAnchorOf(ctx context.Context, store Store, credentialID string) (*TxRef, error) {
+	leaf, err := store.LeafOf(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	it, err := earliestLogRoot(ctx, store, leaf)
+	if err != nil || it == nil {
+		return nil, err
+	}
+	return &TxRef{TxHash: it.TxHash, Block: it.Block, BlockTime: it.BlockTime}, nil
+}
+
 // earliestLogRoot returns the first confirmed log root item created after
 // the leaf whose tree contains it, or nil.
 func earliestLogRoot(ctx context.Context, store Store, leaf *Leaf) (*Item, error) {

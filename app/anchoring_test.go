@@ -76,6 +76,16 @@ func TestStatusLifecycleAndAnchors(t *testing.T) {
 		if _, _, msg := v.check("issuance_anchor"); !strings.Contains(msg, "block") {
 			t.Fatalf("issuance_anchor does not name the block: %s", msg)
 		}
+		var withAnchor struct {
+			Anchor *struct {
+				Block  int
+				TxHash string
+			}
+		}
+		s.must(t, "", `query($c: String!) { verifyCredential(credential: $c) { anchor { block txHash } } }`, map[string]any{"c": cred.Credential}, "verifyCredential", &withAnchor)
+		if withAnchor.Anchor == nil || withAnchor.Anchor.Block == 0 || withAnchor.Anchor.TxHash == "" {
+			t.Fatalf("verifyCredential.anchor: %+v", withAnchor.Anchor)
+		}
 	})
 
 	t.Run("suspend-reinstate-revoke", func(t *testing.T) {
@@ -152,7 +162,7 @@ func TestStatusLifecycleAndAnchors(t *testing.T) {
 		s.publishAndAnchor(t)
 		st, ok := s.Store().(*sqlite.Store)
 		if !ok {
-			t.Skip("needs the sqlite store")
+			t.Fatalf("the default store is %T, not the embedded SQLite store", s.Store())
 		}
 		// Someone with database access swaps the stored list for another one.
 		if _, err := st.DB().Exec(`UPDATE status_versions SET credential = credential || 'x'`); err != nil {
