@@ -14,8 +14,9 @@ import (
 	"time"
 )
 
-// vectorsDir is the shared corpus, relative to this package.
-const vectorsDir = "../../shared/vectors"
+// vectorsDir is the vendored third-party corpus (see testdata/vectors/README.md
+// and each folder's SOURCE.md for origin and licence).
+const vectorsDir = "testdata/vectors"
 
 // expectation is an entry of expected.json: a case (exact id) or every case
 // under a prefix that is known not to pass, and why.
@@ -167,7 +168,7 @@ func (r *runner) table() string {
 // each case; the table is logged at the end either way.
 func TestConformance(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(vectorsDir, "README.md")); err != nil {
-		t.Skipf("conformance corpus not available at %s: %v", vectorsDir, err)
+		t.Fatalf("conformance corpus missing at %s (vendored under testdata/vectors): %v", vectorsDir, err)
 	}
 	start := time.Now()
 	r := newRunner(t)

@@ -1,5 +1,5 @@
 // Package conformance runs the shared third-party conformance corpus
-// (shared/vectors, read in place and never copied) against the service's
+// (vendored under testdata/vectors with each folder's SOURCE.md) against the service's
 // credential, DID and status packages: every positive vector must verify,
 // every negative must fail for its stated reason, deterministic Ed25519
 // suites must reproduce their proofValue byte for byte, and the mutation

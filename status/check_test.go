@@ -16,8 +16,8 @@ import (
 	"github.com/citizencloud/citizencredentials/status"
 )
 
-// vectors is the shared status-list vector set, read in place.
-const vectors = "../../shared/vectors/09-status-list"
+// vectors is the status-list vector set vendored under conformance/testdata.
+const vectors = "../conformance/testdata/vectors/09-status-list"
 
 func readJSON(t *testing.T, rel string) map[string]any {
 	t.Helper()

@@ -40,6 +40,9 @@ import (
 func TestVerifierPageInBrowser(t *testing.T) {
 	bin := findChromium()
 	if bin == "" {
+		if os.Getenv("CC_REQUIRE_BROWSER") != "" {
+			t.Fatal("CC_REQUIRE_BROWSER is set but no Chromium was found (set CHROMIUM or run .ci/install-chromium.sh)")
+		}
 		t.Skip("no Chromium found (set CHROMIUM or run .ci/install-chromium.sh): skipping the real-browser test of /verify")
 	}
 	if testing.Short() {
