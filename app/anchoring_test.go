@@ -4,13 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/app"
-	"github.com/citizencloud/citizencredentials/app/apptest"
-	"github.com/citizencloud/citizencredentials/sqlite"
+	"github.com/citizencloud/citizencredentials/chain/chaintest"
+	"github.com/citizencloud/citizencredentials/sqlite/sqlitetest"
 )
 
 // manual turns off the background publisher and anchor worker so a test
@@ -57,7 +56,8 @@ func (s *testServer) issueVolunteer(t *testing.T, apiKey, holder string) issued 
 }
 
 func TestStatusLifecycleAndAnchors(t *testing.T) {
-	s := startServer(t, t.TempDir(), manual)
+	dir := t.TempDir()
+	s := startServer(t, dir, manual)
 	b := s.createBureau(t, "volunteer-office", "VolunteerServiceCredential")
 	holder, _ := newHolderDID(t)
 	cred := s.issueVolunteer(t, b.APIKey, holder)
@@ -160,13 +160,10 @@ func TestStatusLifecycleAndAnchors(t *testing.T) {
 	t.Run("fail/status-list-altered-after-anchoring", func(t *testing.T) {
 		c := s.issueVolunteer(t, b.APIKey, holder)
 		s.publishAndAnchor(t)
-		st, ok := s.Store().(*sqlite.Store)
-		if !ok {
-			t.Fatalf("the default store is %T, not the embedded SQLite store", s.Store())
-		}
-		// Someone with database access swaps the stored list for another one.
-		if _, err := st.DB().Exec(`UPDATE status_versions SET credential = credential || 'x'`); err != nil {
-			t.Fatal(err)
+		// Someone with access to the database file swaps the stored lists
+		// for other ones.
+		if n := sqlitetest.Exec(t, dir, `UPDATE status_versions SET credential = credential || 'x'`); n == 0 {
+			t.Fatal("no stored status list version to alter")
 		}
 		v := s.verify(t, c.Credential)
 		if ok, found, msg := v.check("status_anchor"); v.Verified || !found || ok || !strings.Contains(msg, "altered") {
@@ -254,11 +251,12 @@ func (s *testServer) anchorItems(t *testing.T) map[string]string {
 	}
 }
 
+// TestChainDownThenBack runs the service against a chain node reached over
+// JSON-RPC, stops the node (an outage: connections are refused) and starts
+// it again.
 func TestChainDownThenBack(t *testing.T) {
-	var down atomic.Bool
-	dir := t.TempDir()
-	m, admin := apptest.StartWith(t, dir, func(m *app.Main) { m.ChainDown = down.Load }, manual)
-	s := &testServer{Main: m, admin: admin}
+	node := chaintest.StartNode(t)
+	s := startServer(t, t.TempDir(), manual, func(c *app.Config) { c.ChainRPC, c.ChainKeyFile = node.URL(), node.KeyFile() })
 	b := s.createBureau(t, "rescue-service", "AssistanceRecordCredential")
 	holder, _ := newHolderDID(t)
 	var cred issued
@@ -266,7 +264,7 @@ func TestChainDownThenBack(t *testing.T) {
 		"claims": map[string]any{"kind": "rescue", "role": "boat crew", "date": "2026-07-14", "location": "North Harbour"}}}, "issueCredential", &cred)
 	s.publishAndAnchor(t)
 
-	down.Store(true)
+	node.Stop()
 	s.must(t, b.APIKey, revokeQ, map[string]any{"id": cred.ID, "r": "issued in error"}, "revokeCredential", &struct{}{})
 	ctx := context.Background()
 	if _, err := s.Publish(ctx); err != nil {
@@ -291,7 +289,7 @@ func TestChainDownThenBack(t *testing.T) {
 		t.Fatal("revocation not visible while the chain is down")
 	}
 
-	down.Store(false)
+	node.Start()
 	s.publishAndAnchor(t)
 	v = s.verify(t, cred.Credential)
 	if ok, _, msg := v.check("status_anchor"); !ok || !strings.Contains(msg, "block") {

@@ -38,7 +38,7 @@ import (
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
 	"github.com/citizencloud/citizencredentials/status"
-	"github.com/citizencloud/citizencredentials/storetest"
+	"github.com/citizencloud/citizencredentials/store"
 )
 
 // Main is the running service. Tests start it on 127.0.0.1:0 with a
@@ -47,18 +47,13 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	// ChainDown, if set before Run, makes every chain call fail with
-	// fault.ErrUnavailable while it returns true (tests of outages).
-	ChainDown func() bool
-
-	store     storetest.Store
+	store     store.Store
 	mongo     *mongo.Client
 	dev       *chain.Dev
 	conn      *chain.Conn
 	status    *status.Service
 	worker    *anchor.Worker
 	ledger    *ledger.Ledger
-	registry  anchor.Registry
 	cancelBG  context.CancelFunc
 	bg        sync.WaitGroup
 	listener  net.Listener
@@ -118,13 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("catalogue: %w", err)
 	}
 
-	reg, err := m.openChain(ctx)
+	registry, err := m.openChain(ctx)
 	if err != nil {
 		return err
-	}
-	var registry anchor.Registry = reg
-	if m.ChainDown != nil {
-		registry = registryGate{Registry: reg, down: m.ChainDown}
 	}
 	instance, err := m.instanceID()
 	if err != nil {
@@ -144,8 +135,13 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 			return m.worker.Enqueue(ctx, v.ListID, v.Version, d)
 		}))
-	m.registry = registry
-	m.ledger = ledger.New(m.store, m.store, m.status, m.store, m.store, issuanceLog, registry, m.publicURL, m.Logger)
+	m.ledger, err = ledger.New(ledger.Config{
+		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
+		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger,
+	})
+	if err != nil {
+		return err
+	}
 
 	bureaus := credentials.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
@@ -330,15 +326,6 @@ func (m *Main) Anchor(ctx context.Context) (anchor.TickResult, error) {
 
 // Backlog returns the number of items waiting to be anchored.
 func (m *Main) Backlog(ctx context.Context) (int, error) { return m.worker.Backlog(ctx) }
-
-// Ledger exposes the trust, status and anchor checks (tests, tools).
-func (m *Main) Ledger() *ledger.Ledger { return m.ledger }
-
-// Registry exposes the chain registry (tests, tools).
-func (m *Main) Registry() anchor.Registry { return m.registry }
-
-// Store exposes the store (tests that inspect or damage records).
-func (m *Main) Store() storetest.Store { return m.store }
 
 // instanceID names this server in leases. It is kept in the data dir, so a
 // restarted server takes its own lease back at once instead of waiting for

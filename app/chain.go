@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"time"
 
-	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/credentials"
-	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/keys"
 )
 
@@ -78,81 +75,4 @@ func (s listSigner) SignStatusList(ctx context.Context, bureauID string, cred ma
 		return "", err
 	}
 	return credentials.SignJWT(cred, signer)
-}
-
-// registryGate lets tests take the chain "down" without stopping it: every
-// call fails with fault.ErrUnavailable while Down is set.
-type registryGate struct {
-	anchor.Registry
-	down func() bool
-}
-
-func (g registryGate) err() error {
-	if g.down() {
-		return fault.Wrap(fault.Unavailable, errors.New("chain is down (test gate)"), "chain unavailable")
-	}
-	return nil
-}
-
-func (g registryGate) SetIssuer(ctx context.Context, e anchor.IssuerEntry) (string, error) {
-	if err := g.err(); err != nil {
-		return "", err
-	}
-	return g.Registry.SetIssuer(ctx, e)
-}
-
-func (g registryGate) Issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
-	if err := g.err(); err != nil {
-		return anchor.IssuerEntry{}, false, err
-	}
-	return g.Registry.Issuer(ctx, did)
-}
-
-func (g registryGate) Anchor(ctx context.Context, lists []anchor.StatusAnchor, log *anchor.LogAnchor) (string, error) {
-	if err := g.err(); err != nil {
-		return "", err
-	}
-	return g.Registry.Anchor(ctx, lists, log)
-}
-
-func (g registryGate) Receipt(ctx context.Context, tx string) (*anchor.Receipt, error) {
-	if err := g.err(); err != nil {
-		return nil, err
-	}
-	return g.Registry.Receipt(ctx, tx)
-}
-
-func (g registryGate) StatusAnchor(ctx context.Context, list string, v uint64) (anchor.Anchored, bool, error) {
-	if err := g.err(); err != nil {
-		return anchor.Anchored{}, false, err
-	}
-	return g.Registry.StatusAnchor(ctx, list, v)
-}
-
-func (g registryGate) LogRoot(ctx context.Context, size uint64) (anchor.Anchored, bool, error) {
-	if err := g.err(); err != nil {
-		return anchor.Anchored{}, false, err
-	}
-	return g.Registry.LogRoot(ctx, size)
-}
-
-func (g registryGate) Head(ctx context.Context) (uint64, error) {
-	if err := g.err(); err != nil {
-		return 0, err
-	}
-	return g.Registry.Head(ctx)
-}
-
-// every runs f every interval until ctx ends.
-func every(ctx context.Context, interval time.Duration, f func(context.Context)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			f(ctx)
-		}
-	}
 }

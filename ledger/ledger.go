@@ -18,9 +18,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/citizencloud/citizencredentials/anchor"
@@ -52,21 +52,62 @@ type Ledger struct {
 	trustWait time.Duration // how long SetTrust waits for its transaction
 	logger    *slog.Logger
 
-	mu    sync.Mutex
-	trust map[string]trustEntry
+	// trust caches the registry's answers for issuers it knows, least
+	// recently used first out. verifyCredential is anonymous, so the issuer
+	// looked up is whatever a caller sends: only issuers the registry holds
+	// an entry for (which only the consortium admin can write) are cached,
+	// so invented ones never take a place, and the size is bounded anyway.
+	trust *lru.Cache[string, trustEntry]
 }
 
 type trustEntry struct {
 	e       anchor.IssuerEntry
-	ok      bool
 	fetched time.Time
 }
 
-// New returns a Ledger. baseURL is the service's public URL (status list
-// URLs under it are ours).
-func New(creds credentials.Store, ks keys.Store, st *status.Service, lists status.Store, anchors anchor.Store, log *anchor.Log, reg anchor.Registry, baseURL string, logger *slog.Logger) *Ledger {
-	return &Ledger{creds: creds, keys: ks, status: st, lists: lists, anchors: anchors, log: log, reg: reg,
-		statusURL: strings.TrimRight(baseURL, "/") + "/status/", trustTTL: 30 * time.Second, trustWait: 30 * time.Second, logger: logger, trust: map[string]trustEntry{}}
+// Defaults of the trust cache.
+const (
+	DefaultTrustCacheSize = 1024
+	DefaultTrustTTL       = 30 * time.Second
+)
+
+// Config is what a Ledger reads and where: the stores it checks against,
+// the chain, and the service's public URL.
+type Config struct {
+	Credentials credentials.Store // issued credentials and bureaus
+	Keys        keys.Store        // bureau keys (fingerprints of signing keys)
+	Status      *status.Service   // published status list versions
+	Lists       status.Store      // status lists and their entries
+	Anchors     anchor.Store      // the anchoring outbox
+	Log         *anchor.Log       // the issuance log
+	Registry    anchor.Registry   // the consortium chain
+	BaseURL     string            // the service's public URL; status list URLs under it are ours
+	Logger      *slog.Logger      // nil: slog.Default()
+
+	// TrustCacheSize bounds how many issuers' trust entries are cached
+	// (0: DefaultTrustCacheSize); TrustTTL is how long one is served
+	// before the registry is asked again (0: DefaultTrustTTL).
+	TrustCacheSize int
+	TrustTTL       time.Duration
+}
+
+// New returns a Ledger for c. Errors: a negative TrustCacheSize.
+func New(c Config) (*Ledger, error) {
+	if c.TrustCacheSize == 0 {
+		c.TrustCacheSize = DefaultTrustCacheSize
+	}
+	if c.TrustTTL <= 0 {
+		c.TrustTTL = DefaultTrustTTL
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	trust, err := lru.New[string, trustEntry](c.TrustCacheSize)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: trust cache of %d entries: %w", c.TrustCacheSize, err)
+	}
+	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry,
+		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust}, nil
 }
 
 var _ credentials.Extension = (*Ledger)(nil)
@@ -106,31 +147,28 @@ func pass(name, format string, args ...any) credentials.Check {
 
 // ---- issuer_trusted
 
+// issuer returns the registry's trust entry for did and whether it has one,
+// from the cache while the entry is fresh.
 func (l *Ledger) issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
-	l.mu.Lock()
-	te, hit := l.trust[did]
-	l.mu.Unlock()
-	// Only positive answers are cached: a bureau registered a moment ago
-	// must not look untrusted for a whole TTL.
-	if hit && te.ok && time.Since(te.fetched) < l.trustTTL {
-		return te.e, te.ok, nil
+	if te, hit := l.trust.Get(did); hit {
+		if time.Since(te.fetched) < l.trustTTL {
+			return te.e, true, nil
+		}
+		l.trust.Remove(did)
 	}
 	e, ok, err := l.reg.Issuer(ctx, did)
-	if err != nil {
+	if err != nil || !ok {
+		// Negative answers are not cached: a bureau registered a moment ago
+		// must not look untrusted for a whole TTL, and an issuer the
+		// registry does not know, which anyone can invent, takes no place.
 		return e, false, err
 	}
-	l.mu.Lock()
-	l.trust[did] = trustEntry{e: e, ok: ok, fetched: time.Now()}
-	l.mu.Unlock()
-	return e, ok, nil
+	l.trust.Add(did, trustEntry{e: e, fetched: time.Now()})
+	return e, true, nil
 }
 
 // forget drops the cached trust entry of did (after we changed it).
-func (l *Ledger) forget(did string) {
-	l.mu.Lock()
-	delete(l.trust, did)
-	l.mu.Unlock()
-}
+func (l *Ledger) forget(did string) { l.trust.Remove(did) }
 
 func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) credentials.Check {
 	if p.Issuer == "" {

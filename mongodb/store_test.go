@@ -8,8 +8,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/citizencloud/citizencredentials/mongodb/mongotest"
+	"github.com/citizencloud/citizencredentials/store"
 	"github.com/citizencloud/citizencredentials/storetest"
 )
+
+var _ store.Store = (*Store)(nil)
 
 // TestStore runs the shared behavioural suite against FerretDB: one server,
 // a fresh database per subtest.

@@ -16,10 +16,11 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/sqlite"
+	"github.com/citizencloud/citizencredentials/store"
 	"github.com/citizencloud/citizencredentials/storetest"
 )
 
-var _ storetest.Store = (*sqlite.Store)(nil)
+var _ store.Store = (*sqlite.Store)(nil)
 
 // template is a migrated, closed database that open copies, so that each
 // subtest skips the schema creation (about 80 ms under -race). Fresh

@@ -18,13 +18,6 @@ import (
 // returns the running service and the operator token.
 func Start(t testing.TB, dir string, tweaks ...func(*app.Config)) (*app.Main, string) {
 	t.Helper()
-	return StartWith(t, dir, nil, tweaks...)
-}
-
-// StartWith is Start with a hook that adjusts the Main before it runs (for
-// example to set ChainDown).
-func StartWith(t testing.TB, dir string, hook func(*app.Main), tweaks ...func(*app.Config)) (*app.Main, string) {
-	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -38,9 +31,6 @@ func StartWith(t testing.TB, dir string, hook func(*app.Main), tweaks ...func(*a
 	}
 	if err := m.SetConfig(c); err != nil {
 		t.Fatal(err)
-	}
-	if hook != nil {
-		hook(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start vcserve: %v", err)

@@ -1,0 +1,31 @@
+// Package store names what the service persists as one interface: the small
+// storage interfaces of the domain packages (credentials, keys, auth,
+// status, anchor) together, plus the backend's lifecycle. Each adapter
+// (sqlite, mongodb) implements all of it; app wires one of them; storetest
+// is the behavioural suite both must pass.
+package store
+
+import (
+	"context"
+
+	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/status"
+)
+
+// Store is everything the service persists; each adapter implements all of it.
+type Store interface {
+	credentials.Store
+	credentials.RequestStore
+	keys.Store
+	auth.Store
+	auth.ChallengeStore
+	status.Store
+	anchor.Store
+	// Ping reports whether the backend is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the backend (and, for sqlite, the data-dir lock).
+	Close() error
+}
