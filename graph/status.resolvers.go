@@ -108,14 +108,14 @@ func (r *queryResolver) Anchors(ctx context.Context, first *int, after *string) 
 }
 
 func (r *queryResolver) Evidence(ctx context.Context, credentialID string) (*model.EvidenceBundle, error) {
-	p, err := auth.Require(ctx, auth.RoleBureau, auth.RoleOperator)
+	// The bundle holds the credential itself (personal data): only the
+	// bureau that issued it gets it, as for credential(id).
+	p, err := auth.Require(ctx, auth.RoleBureau)
 	if err != nil {
 		return nil, err
 	}
-	if p.Role == auth.RoleBureau {
-		if _, err := r.Issuer.Credential(ctx, p.ID, credentialID); err != nil {
-			return nil, err
-		}
+	if _, err := r.Issuer.Credential(ctx, p.ID, credentialID); err != nil {
+		return nil, err
 	}
 	ev, err := r.Ledger.Evidence(ctx, credentialID)
 	if err != nil {
