@@ -536,6 +536,9 @@ type Evaluation struct {
 	// Accepted lists, per input descriptor id, the candidates that meet it
 	// (constraints, format, limit_disclosure), in the order given.
 	Accepted map[string][]*Candidate
+	// Why says, per input descriptor id met by none, why candidates close
+	// to it do not qualify.
+	Why map[string][]string
 }
 
 // Evaluate is the engine: which candidates meet which input descriptor,
@@ -607,7 +610,7 @@ func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
 	if !ok && len(unreadable) > 0 {
 		msg += " (not matched: " + truncate(strings.Join(unreadable, "; "), 600) + ")"
 	}
-	return &Evaluation{OK: ok, Message: msg, Accepted: final}, nil
+	return &Evaluation{OK: ok, Message: msg, Accepted: final, Why: why}, nil
 }
 
 // evaluateDefinition is the constraints check: the credentials that verified

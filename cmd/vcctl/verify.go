@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -196,4 +198,41 @@ func inputName(name string) string {
 		return "standard input"
 	}
 	return name
+}
+
+// decodeJWS returns the protected header and payload of a compact JWS,
+// without verifying it.
+func decodeJWS(raw string) (hdr, payload map[string]any, err error) {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, nil, errors.New("not a compact JWS (header.payload.signature)")
+	}
+	for i, v := range []*map[string]any{&hdr, &payload} {
+		b, err := base64.RawURLEncoding.DecodeString(parts[i])
+		if err != nil {
+			return nil, nil, errors.New("not base64url")
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		if err := d.Decode(v); err != nil {
+			return nil, nil, err
+		}
+	}
+	return hdr, payload, nil
+}
+
+func stringList(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
