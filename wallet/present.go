@@ -171,11 +171,17 @@ func Choose(def json.RawMessage, creds []Credential, now time.Time) (*Plan, erro
 	var usable, unusable []*credentials.Candidate
 	byCand := map[*credentials.Candidate]*held{}
 	for _, h := range all {
-		byCand[h.dec.Candidate] = h
+		// What the holder will disclose is chosen after (ChooseDisclosures)
+		// and checked by Check; here an SD-JWT discloses nothing yet.
+		c := *h.dec.Candidate
+		if c.SD {
+			c.Disclosed = nil
+		}
+		byCand[&c] = h
 		if h.why == "" {
-			usable = append(usable, h.dec.Candidate)
+			usable = append(usable, &c)
 		} else {
-			unusable = append(unusable, h.dec.Candidate)
+			unusable = append(unusable, &c)
 		}
 	}
 	ev, err := d.Evaluate(usable)
