@@ -67,7 +67,19 @@ func (d *Decoded) SubjectClaims() map[string]any {
 
 // Types returns the credential's type list (an SD-JWT VC: its vct).
 func (d *Decoded) Types() []string {
-	switch t := d.Candidate.JSON["type"].(type) {
+	if t := TypesOf(d.Candidate.JSON); len(t) > 0 {
+		return t
+	}
+	if vct, ok := d.Candidate.JSON["vct"].(string); ok {
+		return []string{vct}
+	}
+	return nil
+}
+
+// TypesOf returns the "type" of a credential or presentation as JSON (one
+// string or a list).
+func TypesOf(doc map[string]any) []string {
+	switch t := doc["type"].(type) {
 	case string:
 		return []string{t}
 	case []any:
@@ -78,9 +90,6 @@ func (d *Decoded) Types() []string {
 			}
 		}
 		return out
-	}
-	if vct, ok := d.Candidate.JSON["vct"].(string); ok {
-		return []string{vct}
 	}
 	return nil
 }
@@ -219,6 +228,17 @@ func Choose(def json.RawMessage, creds []Credential, now time.Time) (*Plan, erro
 		}
 	}
 	return plan, nil
+}
+
+// Withheld returns the selectively disclosable claims the choice leaves out.
+func (c *Choice) Withheld() []string {
+	var out []string
+	for _, n := range c.Decoded.Disclosable() {
+		if !contains(c.Disclose, lastSegment(n)) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ChooseDisclosures sets what each SD-JWT credential discloses: the claim

@@ -267,9 +267,9 @@ func Load(path string) (*File, error) {
 	return &w, nil
 }
 
-// Save writes w to path atomically, mode 0600. With create it refuses to
-// replace an existing file (the key in it is the only way to use its
-// credentials).
+// Save writes w to path atomically, mode 0600: a reader sees the old file
+// or the new one, never a part. With create it refuses to replace an
+// existing file (the key in it is the only way to use its credentials).
 func (w *File) Save(path string, create bool) error {
 	b, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
@@ -280,13 +280,12 @@ func (w *File) Save(path string, create bool) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return err
 		}
-		return writeNew(path, b)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer os.Remove(tmp.Name()) // no-op after a rename
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
 		return err
@@ -302,18 +301,9 @@ func (w *File) Save(path string, create bool) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if create {
+		// A hard link fails if path exists: never overwrite a wallet.
+		return os.Link(tmp.Name(), path)
+	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// writeNew creates path (mode 0600) with data; it fails if path exists.
-func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
 }

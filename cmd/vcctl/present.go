@@ -191,12 +191,7 @@ func printPlan(e *env, p *wallet.Plan, holder string) {
 			fmt.Fprintf(e.stderr, "      %s: every claim is shown (%s)\n", d.Format, strings.Join(sortedKeys(d.SubjectClaims()), ", "))
 			continue
 		}
-		var withheld []string
-		for _, n := range d.Disclosable() {
-			if !listContains(ch.Disclose, lastSegment(n)) {
-				withheld = append(withheld, n)
-			}
-		}
+		withheld := ch.Withheld()
 		disclosed := "discloses " + strings.Join(ch.Disclose, ", ")
 		if len(ch.Disclose) == 0 {
 			disclosed = "discloses none of its claims (only its type, issuer and subject)"
@@ -210,22 +205,6 @@ func printPlan(e *env, p *wallet.Plan, holder string) {
 	if len(p.Chosen) > 0 {
 		fmt.Fprintln(e.stderr)
 	}
-}
-
-func lastSegment(path string) string {
-	if i := strings.LastIndex(path, "."); i >= 0 {
-		return path[i+1:]
-	}
-	return path
-}
-
-func listContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]any) []string {

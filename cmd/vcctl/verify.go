@@ -7,9 +7,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/client"
+	"github.com/citizencloud/citizencredentials/wallet"
 )
 
 type verifyFlags struct{ challenge, domain string }
@@ -156,7 +158,7 @@ func isPresentation(s string) bool {
 		return false
 	case s[0] == '{':
 		var doc map[string]any
-		return json.Unmarshal([]byte(s), &doc) == nil && listContains(stringList(doc["type"]), "VerifiablePresentation")
+		return json.Unmarshal([]byte(s), &doc) == nil && slices.Contains(wallet.TypesOf(doc), "VerifiablePresentation")
 	case strings.Contains(s, "~"):
 		parts := strings.Split(s, "~")
 		if hdr, _, err := decodeJWS(parts[0]); err == nil {
@@ -219,20 +221,4 @@ func decodeJWS(raw string) (hdr, payload map[string]any, err error) {
 		}
 	}
 	return hdr, payload, nil
-}
-
-func stringList(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
