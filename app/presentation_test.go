@@ -134,6 +134,14 @@ func TestCitizenStory(t *testing.T) {
 		t.Fatalf("wallet fetched %d credentials", len(wallet))
 	}
 
+	// A definition that would make the verifier's engine fetch a schema from
+	// elsewhere is refused when the request is created, not ignored later.
+	remote := map[string]any{"id": "remote", "input_descriptors": []any{map[string]any{"id": "v", "constraints": map[string]any{"fields": []any{
+		map[string]any{"path": []any{"$.type"}, "filter": map[string]any{"type": "array", "contains": map[string]any{"$ref": "https://schemas.example/volunteer.json"}}}}}}}}
+	if r := s.do(t, verifier, createRequestQ, map[string]any{"in": map[string]any{"definition": remote}}); r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "not local to the filter") {
+		t.Fatalf("a definition with a remote $ref: %+v", r)
+	}
+
 	// A verifier asks for a volunteer-service credential with hours and waits.
 	req := s.request(t, verifier, map[string]any{"types": []string{"VolunteerServiceCredential"}, "fields": []string{"hours"}, "purpose": "Check volunteering hours for the application"})
 	if req.Challenge == "" || req.Domain == "" || !strings.Contains(req.RequestURI, req.ID) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -18,17 +19,25 @@ import (
 
 // DIF Presentation Exchange v2: what a presentation request asks for.
 //
-// Matching a credential against an input descriptor's constraints.fields
-// (JSONPath + JSON Schema filter, optional fields, subject_is_issuer) is
-// done by aries' presexch (MatchSubmissionRequirement), over the
-// credentials of a presentation that verified, as their JSON (an SD-JWT
-// credential: its disclosed claims only; a VCDM 1.1 JWT: the vc claim
-// completed from iss/sub/jti, so paths start at $.credentialSubject, not
-// $.vc). aries' own handling of "format" (it only knows jwt*/ldp*, and
-// reads them from credential.JWT and proofs, which our already verified
-// credentials do not carry) and of limit_disclosure (it either ignores it or
-// rewrites credentials with its own JSON-LD/SD-JWT model) does not fit, and
-// it evaluates submission_requirements only holder side (CreateVP), without
+// One engine serves the verifier (Requests.Submit) and the holder (package
+// wallet): Definition.Evaluate. Matching a credential against an input
+// descriptor's constraints.fields (JSONPath + JSON Schema filter, optional
+// fields, subject_is_issuer) is done by aries' presexch
+// (MatchSubmissionRequirement) over Candidates: a credential as the verifier
+// sees it (an SD-JWT credential: its disclosed claims only; a VCDM 1.1 JWT:
+// the vc claim completed from iss/sub/jti, so paths start at
+// $.credentialSubject, not $.vc). aries matches on its own re-serialisation
+// of a credential, so each candidate is handed over whole (credentialStatus,
+// credentialSchema, evidence, termsOfUse as VCDM 2.0 writes them) and the
+// round trip is checked: a credential aries would see differently is not
+// matched, and the outcome says so. aries keeps only some JSON Schema
+// keywords of a filter and fetches remote references, so a definition whose
+// filters it would not evaluate as written is refused when it is read.
+// aries' own handling of "format" (it only knows jwt*/ldp*, and reads them
+// from credential.JWT and proofs, which our already verified credentials do
+// not carry) and of limit_disclosure (it either ignores it or rewrites
+// credentials with its own JSON-LD/SD-JWT model) does not fit, and it
+// evaluates submission_requirements only holder side (CreateVP), without
 // saying what is missing. Those three parts are evaluated here: format
 // designations per credential format (and alg lists), limit_disclosure
 // "required" (the credential must be an SD-JWT that discloses nothing the
@@ -86,6 +95,9 @@ func parseDefinition(raw []byte) (*definition, error) {
 	}
 	if err := json.Unmarshal(raw, &formatsRaw); err != nil {
 		return nil, fault.E(fault.Invalid, "the format of the presentation definition is not an object of claim format designations")
+	}
+	if err := checkFilters(raw); err != nil {
+		return nil, err
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, raw); err != nil {
@@ -151,6 +163,125 @@ func parseDefinition(raw []byte) (*definition, error) {
 	return d, nil
 }
 
+// filterKeywords are the JSON Schema keywords aries' presexch.Filter keeps
+// at the top level of a field's filter; it drops any other one, which would
+// then not be enforced. Inside "not" and "contains" the schema is kept whole
+// and evaluated by gojsonschema (drafts 4, 6 and 7).
+var filterKeywords = map[string]bool{
+	"type": true, "format": true, "pattern": true, "minimum": true, "maximum": true,
+	"minLength": true, "maxLength": true, "exclusiveMinimum": true, "exclusiveMaximum": true,
+	"const": true, "enum": true, "not": true, "contains": true,
+}
+
+// laterDraftKeywords are JSON Schema 2019-09 and 2020-12 keywords that
+// gojsonschema does not know and would ignore.
+var laterDraftKeywords = map[string]bool{
+	"$defs": true, "$anchor": true, "$dynamicRef": true, "$dynamicAnchor": true, "$recursiveRef": true,
+	"$recursiveAnchor": true, "$vocabulary": true, "prefixItems": true, "unevaluatedItems": true,
+	"unevaluatedProperties": true, "dependentRequired": true, "dependentSchemas": true,
+	"minContains": true, "maxContains": true, "contentSchema": true,
+}
+
+// knownDrafts are the $schema values gojsonschema recognises without
+// fetching anything.
+var knownDrafts = map[string]bool{
+	"http://json-schema.org/draft-04/schema#": true, "http://json-schema.org/draft-04/schema": true,
+	"http://json-schema.org/draft-06/schema#": true, "http://json-schema.org/draft-06/schema": true,
+	"http://json-schema.org/draft-07/schema#": true, "http://json-schema.org/draft-07/schema": true,
+}
+
+// knownFormats are the "format" values gojsonschema checks; it lets any
+// other value pass.
+var knownFormats = map[string]bool{
+	"date-time": true, "date": true, "time": true, "email": true, "idn-email": true, "hostname": true,
+	"idn-hostname": true, "ipv4": true, "ipv6": true, "uri": true, "uri-reference": true, "iri": true,
+	"iri-reference": true, "uri-template": true, "uuid": true, "regex": true, "json-pointer": true,
+	"relative-json-pointer": true,
+}
+
+// checkFilters refuses filters the engine would not evaluate as written: a
+// top-level keyword aries drops, a reference that is not local to the
+// filter ($ref not starting with "#", $id, a $schema other than draft 4/6/7:
+// gojsonschema would fetch it, and a verifier's constraint must not depend
+// on, or reach, another server), keywords of later drafts, unknown formats
+// and patterns that Go's regexp cannot compile. Errors are fault Invalid.
+func checkFilters(raw []byte) error {
+	var doc struct {
+		InputDescriptors []struct {
+			ID          string `json:"id"`
+			Constraints *struct {
+				Fields []struct {
+					Filter json.RawMessage `json:"filter"`
+				} `json:"fields"`
+			} `json:"constraints"`
+		} `json:"input_descriptors"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fault.E(fault.Invalid, "the presentation definition does not have the shape of DIF Presentation Exchange v2: %s", truncate(err.Error(), 200))
+	}
+	for _, desc := range doc.InputDescriptors {
+		if desc.Constraints == nil {
+			continue
+		}
+		for j, f := range desc.Constraints.Fields {
+			if len(f.Filter) == 0 || string(f.Filter) == "null" {
+				continue
+			}
+			where := fmt.Sprintf("the filter of field #%d of input descriptor %q", j+1, truncate(desc.ID, 64))
+			var top map[string]any
+			if err := json.Unmarshal(f.Filter, &top); err != nil {
+				return fault.E(fault.Invalid, "%s is not a JSON Schema object", where)
+			}
+			for k := range top {
+				if !filterKeywords[k] && k != "$schema" && k != "$comment" {
+					return fault.E(fault.Invalid, "%s uses %q, which the Presentation Exchange engine (aries presexch) does not evaluate at the top of a filter (it evaluates %s; nest other keywords under \"not\" or \"contains\")", where, truncate(k, 64), "type, format, pattern, minimum, maximum, minLength, maxLength, exclusiveMinimum, exclusiveMaximum, const, enum, not, contains")
+				}
+			}
+			if msg := schemaProblem(top); msg != "" {
+				return fault.E(fault.Invalid, "%s %s", where, msg)
+			}
+		}
+	}
+	return nil
+}
+
+// schemaProblem walks a JSON Schema (as decoded JSON) and says what in it
+// the engine cannot evaluate ("" if nothing).
+func schemaProblem(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			s, isString := val.(string)
+			switch {
+			case k == "$ref" && (!isString || !strings.HasPrefix(s, "#")):
+				return fmt.Sprintf("has the reference $ref %q, which is not local to the filter; remote schemas are not fetched, so use a filter that says the constraint itself", truncate(fmt.Sprint(val), 100))
+			case k == "$id":
+				return "sets $id, which changes how references resolve; remote schemas are not fetched, so leave it out"
+			case k == "$schema" && (!isString || !knownDrafts[s]):
+				return fmt.Sprintf("names the meta-schema %q; only JSON Schema drafts 4, 6 and 7 (http://json-schema.org/draft-07/schema#) are evaluated and nothing is fetched", truncate(fmt.Sprint(val), 100))
+			case laterDraftKeywords[k]:
+				return fmt.Sprintf("uses %q (JSON Schema 2019-09/2020-12), which the engine does not evaluate (it evaluates draft 7)", k)
+			case k == "format" && isString && !knownFormats[s]:
+				return fmt.Sprintf("uses the format %q, which the engine does not check", truncate(s, 64))
+			case k == "pattern" && isString:
+				if _, err := regexp.Compile(s); err != nil {
+					return fmt.Sprintf("has a pattern the engine cannot compile (Go regular expressions: no lookaround or backreferences): %q", truncate(s, 100))
+				}
+			}
+			if msg := schemaProblem(val); msg != "" {
+				return msg
+			}
+		}
+	case []any:
+		for _, el := range x {
+			if msg := schemaProblem(el); msg != "" {
+				return msg
+			}
+		}
+	}
+	return ""
+}
+
 // readFormats reads a PE "format" object: designation → alg list (alg,
 // sd-jwt_alg_values) or nil.
 func readFormats(f map[string]map[string]any) map[string][]string {
@@ -179,7 +310,7 @@ var designations = map[Format][]string{
 
 // formatOK says whether p is in a format the descriptor accepts ("" if so,
 // else why not).
-func (d *definition) formatOK(descID string, p *presented) string {
+func (d *definition) formatOK(descID string, p *Candidate) string {
 	f := d.formats[descID]
 	if f == nil {
 		f = d.formats[""]
@@ -187,12 +318,12 @@ func (d *definition) formatOK(descID string, p *presented) string {
 	if f == nil {
 		return ""
 	}
-	for _, name := range designations[p.format] {
+	for _, name := range designations[p.Format] {
 		algs, ok := f[name]
 		if !ok {
 			continue
 		}
-		if len(algs) == 0 || p.alg == "" || listHas(algs, p.alg) {
+		if len(algs) == 0 || p.Alg == "" || listHas(algs, p.Alg) {
 			return ""
 		}
 	}
@@ -201,7 +332,7 @@ func (d *definition) formatOK(descID string, p *presented) string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return fmt.Sprintf("credential %s is a %s (%s), but the request accepts only %s", p.tag, p.format, p.alg, truncate(strings.Join(names, ", "), 200))
+	return fmt.Sprintf("credential %s is a %s (%s), but the request accepts only %s", p.Tag, p.Format, p.Alg, truncate(strings.Join(names, ", "), 200))
 }
 
 // safeMatch runs aries' matching, turning a panic into an error.
@@ -214,64 +345,240 @@ func safeMatch(pd *presexch.PresentationDefinition, vcs []*verifiable.Credential
 	return pd.MatchSubmissionRequirement(vcs, nil)
 }
 
-// toAries converts a verified credential to aries' model for matching.
-func toAries(p *presented) (*verifiable.Credential, error) {
-	// aries' model predates VCDM 2.0: it wants credentialStatus as one
-	// object and knows nothing of several schemas. Definitions constrain
-	// type, issuer and subject, so drop what aries would choke on.
-	doc := make(map[string]any, len(p.json))
-	for k, v := range p.json {
-		switch k {
-		case "credentialStatus", "credentialSchema", "evidence", "termsOfUse", "refreshService", "proof":
-			continue
-		}
+// Candidate is a credential as Presentation Exchange evaluates it: as the
+// verifier receives it in a presentation.
+type Candidate struct {
+	Tag       string         // how messages name it: its id, or "#n"
+	Format    Format         // how it is secured
+	Alg       string         // JWS alg of JOSE-secured credentials
+	JSON      map[string]any // the credential (SD-JWT: the disclosed claims only)
+	SD        bool           // selectively disclosed (SD-JWT)
+	Disclosed []string       // SD-JWT: paths of the disclosed claims, e.g. "credentialSubject.hours"
+}
+
+// asCustom are the members aries' credential model reads into typed fields
+// that cannot hold what VCDM 2.0 allows (several statuses or schemas, a
+// proof set): they go to aries as custom fields, which it serialises as
+// given.
+var asCustom = []string{"credentialStatus", "credentialSchema", "evidence", "termsOfUse", "refreshService", "proof"}
+
+// toAries converts a candidate to aries' model for matching. aries matches
+// on json.Marshal of that model, so the result is checked to serialise to
+// the candidate's JSON, member by member; an error names the members aries
+// would see differently.
+func toAries(c *Candidate) (*verifiable.Credential, error) {
+	want, err := normalJSON(c.JSON)
+	if err != nil {
+		return nil, err
+	}
+	doc := make(map[string]any, len(want))
+	custom := map[string]any{}
+	for k, v := range want {
 		doc[k] = v
+	}
+	for _, k := range asCustom {
+		if v, ok := doc[k]; ok {
+			custom[k] = v
+			delete(doc, k)
+		}
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
-	return verifiable.ParseCredential(b, verifiable.WithCredDisableValidation(), verifiable.WithDisabledProofCheck())
+	vc, err := verifiable.ParseCredential(b, verifiable.WithCredDisableValidation(), verifiable.WithDisabledProofCheck())
+	if err != nil {
+		return nil, fmt.Errorf("aries' credential model cannot read it: %s", truncate(err.Error(), 200))
+	}
+	if ctx, ok := want["@context"].([]any); ok {
+		// Strings first, then objects is how aries writes a mixed
+		// context; as custom context it keeps the order given.
+		vc.Context, vc.CustomContext = nil, ctx
+	}
+	if vc.CustomFields == nil {
+		vc.CustomFields = verifiable.CustomFields{}
+	}
+	for k, v := range custom {
+		vc.CustomFields[k] = v
+	}
+	got, err := json.Marshal(vc)
+	if err != nil {
+		return nil, fmt.Errorf("aries' credential model cannot write it: %s", truncate(err.Error(), 200))
+	}
+	var back map[string]any
+	if err := json.Unmarshal(got, &back); err != nil {
+		return nil, err
+	}
+	var differ []string
+	for k, v := range want {
+		if bv, ok := back[k]; !ok || !reflect.DeepEqual(v, bv) {
+			differ = append(differ, k)
+		}
+	}
+	for k := range back {
+		if _, ok := want[k]; !ok {
+			differ = append(differ, k)
+		}
+	}
+	if len(differ) > 0 {
+		sort.Strings(differ)
+		return nil, fmt.Errorf("aries' credential model cannot represent its %s as given, so it cannot be matched", truncate(strings.Join(differ, ", "), 200))
+	}
+	return vc, nil
 }
 
-// evaluateDefinition is the constraints check: the credentials that verified
-// satisfy the definition.
-func evaluateDefinition(raw []byte, creds []*presented) Check {
-	c := Check{Name: CheckConstraints}
+// normalJSON returns v as encoding/json decodes it (numbers as float64).
+func normalJSON(v map[string]any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CandidateOf reads a secured credential (a vc+jwt or VCDM 1.1 JWT, an
+// SD-JWT, or a Data Integrity credential as JSON) the way the verifier reads
+// it inside a presentation, without verifying it: what a holder uses to
+// choose credentials and to check what it is about to present. For an
+// SD-JWT, JSON holds the claims of the disclosures it carries and Disclosed
+// their paths (as issued: every selectively disclosable claim). Errors
+// (fault Invalid): it cannot be read.
+func CandidateOf(secured string) (*Candidate, error) {
+	secured = strings.TrimSpace(secured)
+	c := &Candidate{}
+	switch {
+	case secured == "":
+		return nil, fault.E(fault.Invalid, "the credential is empty")
+	case secured[0] == '{':
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(secured), &doc); err != nil {
+			return nil, fault.E(fault.Invalid, "the credential is not JSON")
+		}
+		if _, ok := doc["proof"]; !ok {
+			return nil, fault.E(fault.Invalid, "the credential is unsecured JSON (no proof)")
+		}
+		c.Format, c.JSON = FormatDataIntegrity, doc
+	case strings.Contains(secured, "~"):
+		sc, _, err := decodeSDJWT(secured)
+		if err != nil {
+			return nil, err
+		}
+		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.jws.alg, sc.parsed.JSON, true, sc.disclosed
+	default:
+		parsed, err := ParseCredential(secured)
+		if err != nil {
+			return nil, err
+		}
+		c.Format, c.Alg, c.JSON = parsed.Format, parsed.alg, parsed.JSON
+	}
+	c.Tag, _ = c.JSON["id"].(string)
+	if c.Tag == "" {
+		c.Tag, _ = c.JSON["jti"].(string)
+	}
+	c.Tag = truncate(c.Tag, 200)
+	return c, nil
+}
+
+// Definition is a parsed DIF Presentation Exchange v2 presentation
+// definition.
+type Definition struct{ d *definition }
+
+// ParseDefinition reads a presentation definition (bare, or wrapped in
+// {"presentation_definition": ...}) as Requests.Create does. Errors are
+// fault Invalid and say what the engine cannot evaluate.
+func ParseDefinition(raw []byte) (*Definition, error) {
 	d, err := parseDefinition(raw)
 	if err != nil {
-		c.Message = "the request's presentation definition cannot be evaluated: " + fault.Message(err)
-		return c
+		return nil, err
 	}
-	var valid []*presented
+	return &Definition{d: d}, nil
+}
+
+// Descriptor is what one input descriptor asks for.
+type Descriptor struct {
+	ID, Name, Purpose string
+	Description       string   // in words: "a VolunteerServiceCredential with credentialSubject.hours issued by ..."
+	SubjectFields     []string // the credentialSubject claims its fields name ("hours", "address.city")
+	LimitDisclosure   bool     // limit_disclosure "required"
+}
+
+// Descriptors lists the input descriptors in order.
+func (d *Definition) Descriptors() []Descriptor {
+	out := make([]Descriptor, 0, len(d.d.pd.InputDescriptors))
+	for _, desc := range d.d.pd.InputDescriptors {
+		x := Descriptor{ID: desc.ID, Name: desc.Name, Purpose: desc.Purpose, Description: describeDescriptor(desc)}
+		if c := desc.Constraints; c != nil {
+			x.LimitDisclosure = c.LimitDisclosure != nil && *c.LimitDisclosure == presexch.Required
+			for _, f := range c.Fields {
+				for _, path := range f.Path {
+					if rest, ok := strings.CutPrefix(plainJSONPath(path), "credentialSubject."); ok && rest != "" {
+						if !listHas(x.SubjectFields, rest) {
+							x.SubjectFields = append(x.SubjectFields, rest)
+						}
+						break
+					}
+				}
+			}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// Evaluation is the outcome of a definition over a set of candidates.
+type Evaluation struct {
+	OK      bool   // the candidates together satisfy the definition
+	Message string // what they satisfy, or what is missing and why
+	// Accepted lists, per input descriptor id, the candidates that meet it
+	// (constraints, format, limit_disclosure), in the order given.
+	Accepted map[string][]*Candidate
+	// Why says, per input descriptor id met by none, why candidates close
+	// to it do not qualify.
+	Why map[string][]string
+}
+
+// Evaluate is the engine: which candidates meet which input descriptor,
+// and whether together they satisfy the definition (submission
+// requirements included). The verifier runs it over the credentials of a
+// presentation that verified; a wallet over the credentials it holds, and
+// again over exactly what it is about to present. A candidate the engine
+// cannot represent is not matched and the message says why. Errors: the
+// engine failed (fault Invalid).
+func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
 	vcs := []*verifiable.Credential{}
-	back := map[*verifiable.Credential]*presented{}
-	for _, p := range creds {
-		if !p.ok() || p.json == nil {
+	back := map[*verifiable.Credential]*Candidate{}
+	var usable []*Candidate
+	var unreadable []string
+	for _, p := range cands {
+		if p == nil || p.JSON == nil {
 			continue
 		}
 		vc, err := toAries(p)
 		if err != nil {
+			unreadable = append(unreadable, fmt.Sprintf("credential %s: %s", p.Tag, err.Error()))
 			continue
 		}
-		valid = append(valid, p)
+		usable = append(usable, p)
 		vcs = append(vcs, vc)
 		back[vc] = p
 	}
-	reqs, err := safeMatch(d.pd, vcs)
+	reqs, err := safeMatch(d.d.pd, vcs)
 	if err != nil {
-		c.Message = "the request's presentation definition cannot be evaluated: " + truncate(err.Error(), 300)
-		return c
+		return nil, fault.E(fault.Invalid, "the presentation definition cannot be evaluated: %s", truncate(err.Error(), 300))
 	}
 	// Per descriptor: the credentials aries matched, then format and
 	// limit_disclosure.
-	matched := map[string][]*presented{}
+	matched := map[string][]*Candidate{}
 	var walk func([]*presexch.MatchedSubmissionRequirement)
 	walk = func(rs []*presexch.MatchedSubmissionRequirement) {
 		for _, r := range rs {
 			for _, md := range r.Descriptors {
 				for _, vc := range md.MatchedVCs {
-					if p := back[vc]; p != nil && !hasPresented(matched[md.ID], p) {
+					if p := back[vc]; p != nil && !hasCandidate(matched[md.ID], p) {
 						matched[md.ID] = append(matched[md.ID], p)
 					}
 				}
@@ -281,10 +588,10 @@ func evaluateDefinition(raw []byte, creds []*presented) Check {
 	}
 	walk(reqs)
 	why := map[string][]string{}
-	final := map[string][]*presented{}
-	for _, desc := range d.pd.InputDescriptors {
+	final := map[string][]*Candidate{}
+	for _, desc := range d.d.pd.InputDescriptors {
 		for _, p := range matched[desc.ID] {
-			if msg := d.formatOK(desc.ID, p); msg != "" {
+			if msg := d.d.formatOK(desc.ID, p); msg != "" {
 				why[desc.ID] = append(why[desc.ID], msg)
 				continue
 			}
@@ -295,19 +602,46 @@ func evaluateDefinition(raw []byte, creds []*presented) Check {
 			final[desc.ID] = append(final[desc.ID], p)
 		}
 		if len(final[desc.ID]) == 0 && len(why[desc.ID]) == 0 {
-			why[desc.ID] = nearMisses(d, desc, valid)
+			why[desc.ID] = nearMisses(d.d, desc, usable)
 		}
 	}
-	e := &evaluation{d: d, final: final, why: why}
+	e := &evaluation{d: d.d, final: final, why: why}
 	ok, msg := e.all()
-	c.OK, c.Message = ok, msg
-	if len(creds) > len(valid) && !ok {
+	if !ok && len(unreadable) > 0 {
+		msg += " (not matched: " + truncate(strings.Join(unreadable, "; "), 600) + ")"
+	}
+	return &Evaluation{OK: ok, Message: msg, Accepted: final, Why: why}, nil
+}
+
+// evaluateDefinition is the constraints check: the credentials that verified
+// satisfy the definition.
+func evaluateDefinition(raw []byte, creds []*presented) Check {
+	c := Check{Name: CheckConstraints}
+	d, err := ParseDefinition(raw)
+	if err != nil {
+		c.Message = "the request's presentation definition cannot be evaluated: " + fault.Message(err)
+		return c
+	}
+	var valid []*Candidate
+	for _, p := range creds {
+		if !p.ok() || p.json == nil {
+			continue
+		}
+		valid = append(valid, &Candidate{Tag: p.tag, Format: p.format, Alg: p.alg, JSON: p.json, SD: p.sd, Disclosed: p.disclosed})
+	}
+	ev, err := d.Evaluate(valid)
+	if err != nil {
+		c.Message = "the request's presentation definition cannot be evaluated: " + fault.Message(err)
+		return c
+	}
+	c.OK, c.Message = ev.OK, ev.Message
+	if len(creds) > len(valid) && !ev.OK {
 		c.Message += fmt.Sprintf(" (%s did not verify and %s not considered)", plural(len(creds)-len(valid), "1 credential", strconv.Itoa(len(creds)-len(valid))+" credentials"), plural(len(creds)-len(valid), "was", "were"))
 	}
 	return c
 }
 
-func hasPresented(list []*presented, p *presented) bool {
+func hasCandidate(list []*Candidate, p *Candidate) bool {
 	for _, x := range list {
 		if x == p {
 			return true
@@ -318,12 +652,12 @@ func hasPresented(list []*presented, p *presented) bool {
 
 // limitDisclosure applies constraints.limit_disclosure "required": the
 // credential must be an SD-JWT and disclose only what the fields ask for.
-func limitDisclosure(desc *presexch.InputDescriptor, p *presented) string {
+func limitDisclosure(desc *presexch.InputDescriptor, p *Candidate) string {
 	if desc.Constraints == nil || desc.Constraints.LimitDisclosure == nil || *desc.Constraints.LimitDisclosure != presexch.Required {
 		return ""
 	}
-	if !p.sd {
-		return fmt.Sprintf("credential %s is a %s, which reveals all its claims, but the request requires selective disclosure (an SD-JWT)", p.tag, p.format)
+	if !p.SD {
+		return fmt.Sprintf("credential %s is a %s, which reveals all its claims, but the request requires selective disclosure (an SD-JWT)", p.Tag, p.Format)
 	}
 	var asked []string
 	for _, f := range desc.Constraints.Fields {
@@ -331,14 +665,14 @@ func limitDisclosure(desc *presexch.InputDescriptor, p *presented) string {
 			asked = append(asked, plainJSONPath(path))
 		}
 	}
-	for _, got := range p.disclosed {
+	for _, got := range p.Disclosed {
 		got = strings.TrimSuffix(got, "[]")
 		allowed := false
 		for _, a := range asked {
 			allowed = allowed || got == a || strings.HasPrefix(got, a+".")
 		}
 		if !allowed {
-			return fmt.Sprintf("credential %s discloses %s, which the request did not ask for (it requires limited disclosure)", p.tag, truncate(got, 100))
+			return fmt.Sprintf("credential %s discloses %s, which the request did not ask for (it requires limited disclosure)", p.Tag, truncate(got, 100))
 		}
 	}
 	return ""
@@ -469,7 +803,7 @@ func probeFields(fields []*presexch.Field, vc *verifiable.Credential) bool {
 
 // nearMisses explains why credentials of the right type do not satisfy a
 // descriptor: which fields they lack (or do not disclose) or fail.
-func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*presented) []string {
+func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*Candidate) []string {
 	if desc.Constraints == nil {
 		return nil
 	}
@@ -500,7 +834,7 @@ func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*presente
 				continue
 			}
 			path := plainJSONPath(f.Path[0])
-			if _, err := jsonpath.Get(f.Path[0], p.json); err != nil {
+			if _, err := jsonpath.Get(f.Path[0], p.JSON); err != nil {
 				missing = append(missing, path)
 			} else {
 				failing = append(failing, path)
@@ -509,7 +843,7 @@ func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*presente
 		var parts []string
 		if len(missing) > 0 {
 			verb := "has no"
-			if p.sd {
+			if p.SD {
 				verb = "does not disclose"
 			}
 			parts = append(parts, verb+" "+strings.Join(missing, ", "))
@@ -518,7 +852,7 @@ func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*presente
 			parts = append(parts, "has "+strings.Join(failing, ", ")+" but not with the required value")
 		}
 		if len(parts) > 0 {
-			out = append(out, fmt.Sprintf("credential %s %s", p.tag, strings.Join(parts, " and ")))
+			out = append(out, fmt.Sprintf("credential %s %s", p.Tag, strings.Join(parts, " and ")))
 		}
 	}
 	return out
@@ -528,7 +862,7 @@ func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*presente
 // matches.
 type evaluation struct {
 	d     *definition
-	final map[string][]*presented
+	final map[string][]*Candidate
 	why   map[string][]string
 }
 
@@ -543,7 +877,7 @@ func (e *evaluation) missing(desc *presexch.InputDescriptor) string {
 func (e *evaluation) satisfied(desc *presexch.InputDescriptor) string {
 	var tags []string
 	for _, p := range e.final[desc.ID] {
-		tags = append(tags, p.tag)
+		tags = append(tags, p.Tag)
 	}
 	return describeDescriptor(desc) + " (" + plural(len(tags), "credential ", "credentials ") + strings.Join(tags, ", ") + ")"
 }

@@ -319,6 +319,11 @@ func TestRequestsErrors(t *testing.T) {
 		{"fail/definition-not-json", credentials.RequestInput{Definition: json.RawMessage(`[1]`)}, "not a JSON object"},
 		{"fail/definition-no-descriptors", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[]}`)}, "no input_descriptors"},
 		{"fail/definition-bad-path", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["credentialSubject"]}]}}]}`)}, "not JSONPath"},
+		{"fail/filter-remote-ref", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"contains":{"$ref":"https://schemas.example/t.json"}}}]}}]}`)}, "not local to the filter"},
+		{"fail/filter-remote-schema", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$schema":"https://evil.example/meta","type":"array"}}]}}]}`)}, "meta-schema"},
+		{"fail/filter-top-level-ref", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$ref":"#/definitions/x"}}]}}]}`)}, "does not evaluate"},
+		{"fail/filter-keyword-aries-drops", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.credentialSubject"],"filter":{"type":"object","required":["hours"]}}]}}]}`)}, "does not evaluate"},
+		{"fail/filter-later-draft", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"type":"array","contains":{"$defs":{}}}}]}}]}`)}, "2019-09"},
 		{"fail/definition-unknown-group", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","submission_requirements":[{"rule":"all","from":"Z"}],"input_descriptors":[{"id":"b","group":["A"]}]}`)}, "cannot be evaluated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

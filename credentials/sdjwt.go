@@ -795,78 +795,11 @@ func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCre
 	fail := func(err error) (*Result, *sdCredential) {
 		return &Result{Checks: []Check{{Name: CheckFormat, Message: fault.Message(err)}}, Credentials: []Summary{}}, nil
 	}
-	if len(raw) > MaxCredentialSize {
-		return fail(fault.E(fault.Invalid, "the credential is larger than %d bytes", MaxCredentialSize))
-	}
-	parts, err := splitSDJWT(raw)
+	sc, problems, err := decodeSDJWT(raw)
 	if err != nil {
 		return fail(err)
 	}
-	j, err := parseCompactJWS(parts.jwt, "SD-JWT")
-	if err != nil {
-		return fail(err)
-	}
-	switch j.typ {
-	case TypVCSDJWT, "vc+ld+json+sd-jwt":
-		switch j.cty {
-		case "", "vc", "vc+ld+json", "credential+ld+json":
-		default:
-			return fail(fault.E(fault.Invalid, "unsupported SD-JWT content type %q; expected vc", truncate(j.cty, 40)))
-		}
-	case TypDCSDJWT, "vc+sd-jwt-vc":
-	case TypVPSDJWT:
-		return fail(fault.E(fault.Invalid, "this is a presentation (typ vp+sd-jwt), not a credential"))
-	case "", "jwt":
-		return fail(fault.E(fault.Invalid, "the SD-JWT has no type; an SD-JWT credential has typ vc+sd-jwt (or dc+sd-jwt)"))
-	default:
-		return fail(fault.E(fault.Invalid, "unsupported SD-JWT type %q; expected vc+sd-jwt", truncate(j.typ, 40)))
-	}
-	h, err := sdHash(j.payload)
-	if err != nil {
-		return fail(err)
-	}
-	var problems []string
-	var ds []*disclosure
-	for i, r := range parts.disclosures {
-		d, err := decodeDisclosure(r, h)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("disclosure #%d is malformed (%s): it was altered", i+1, fault.Message(err)))
-			continue
-		}
-		d.index = i + 1
-		ds = append(ds, d)
-	}
-	processed, disclosed, unused, err := processSD(j.payload, ds)
-	if err != nil {
-		return fail(err)
-	}
-	for _, d := range unused {
-		what := "an array element"
-		if d.name != "" {
-			what = "the claim " + strconv.Quote(truncate(d.name, 64))
-		}
-		problems = append(problems, fmt.Sprintf("disclosure #%d (%s) is not covered by any digest the issuer signed: it was altered or belongs to another credential", d.index, what))
-	}
-
-	p := &Parsed{Raw: raw, KeyID: j.kid, alg: j.alg, signingInput: j.signingInput, signature: j.signature}
-	sc := &sdCredential{parts: parts, jws: j, typ: j.typ, hash: h, parsed: p, disclosed: disclosed}
-	sc.cnf, _ = j.payload["cnf"].(map[string]any)
-	if j.typ == TypDCSDJWT || j.typ == "vc+sd-jwt-vc" {
-		if err := p.fromSDJWTVC(processed); err != nil {
-			return fail(err)
-		}
-	} else {
-		for _, claim := range []string{"vc", "vp"} {
-			if _, ok := processed[claim]; ok {
-				return fail(fault.E(fault.Invalid, "a vc+sd-jwt must not have a %q claim: its payload is the credential itself", claim))
-			}
-		}
-		if err := p.fromV2(processed); err != nil {
-			return fail(err)
-		}
-	}
-	p.Format = FormatSDJWT
-	sc.summary = sdSummary(p, j.typ)
+	p, disclosed := sc.parsed, sc.disclosed
 
 	var checks []Check
 	doc, rerr := v.resolve(ctx, p.Issuer)
@@ -895,6 +828,88 @@ func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCre
 		ok = ok && c.OK
 	}
 	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{sc.summary}}, sc
+}
+
+// decodeSDJWT reads an SD-JWT credential without verifying it: the
+// issuer-signed JWT, its disclosures applied (sc.parsed.JSON: the
+// credential with the disclosed claims), and problems that make it fail the
+// disclosures check (a malformed or unsigned disclosure). Errors (fault
+// Invalid): it cannot be read as an SD-JWT credential.
+func decodeSDJWT(raw string) (*sdCredential, []string, error) {
+	if len(raw) > MaxCredentialSize {
+		return nil, nil, fault.E(fault.Invalid, "the credential is larger than %d bytes", MaxCredentialSize)
+	}
+	parts, err := splitSDJWT(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := parseCompactJWS(parts.jwt, "SD-JWT")
+	if err != nil {
+		return nil, nil, err
+	}
+	switch j.typ {
+	case TypVCSDJWT, "vc+ld+json+sd-jwt":
+		switch j.cty {
+		case "", "vc", "vc+ld+json", "credential+ld+json":
+		default:
+			return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT content type %q; expected vc", truncate(j.cty, 40))
+		}
+	case TypDCSDJWT, "vc+sd-jwt-vc":
+	case TypVPSDJWT:
+		return nil, nil, fault.E(fault.Invalid, "this is a presentation (typ vp+sd-jwt), not a credential")
+	case "", "jwt":
+		return nil, nil, fault.E(fault.Invalid, "the SD-JWT has no type; an SD-JWT credential has typ vc+sd-jwt (or dc+sd-jwt)")
+	default:
+		return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT type %q; expected vc+sd-jwt", truncate(j.typ, 40))
+	}
+	h, err := sdHash(j.payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	var problems []string
+	var ds []*disclosure
+	for i, r := range parts.disclosures {
+		d, err := decodeDisclosure(r, h)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("disclosure #%d is malformed (%s): it was altered", i+1, fault.Message(err)))
+			continue
+		}
+		d.index = i + 1
+		ds = append(ds, d)
+	}
+	processed, disclosed, unused, err := processSD(j.payload, ds)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range unused {
+		what := "an array element"
+		if d.name != "" {
+			what = "the claim " + strconv.Quote(truncate(d.name, 64))
+		}
+		problems = append(problems, fmt.Sprintf("disclosure #%d (%s) is not covered by any digest the issuer signed: it was altered or belongs to another credential", d.index, what))
+	}
+
+	p := &Parsed{Raw: raw, KeyID: j.kid, alg: j.alg, signingInput: j.signingInput, signature: j.signature}
+	sc := &sdCredential{parts: parts, jws: j, typ: j.typ, hash: h, parsed: p, disclosed: disclosed}
+	sc.cnf, _ = j.payload["cnf"].(map[string]any)
+	if j.typ == TypDCSDJWT || j.typ == "vc+sd-jwt-vc" {
+		if err := p.fromSDJWTVC(processed); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		for _, claim := range []string{"vc", "vp"} {
+			if _, ok := processed[claim]; ok {
+				return nil, nil, fault.E(fault.Invalid, "a vc+sd-jwt must not have a %q claim: its payload is the credential itself", claim)
+			}
+		}
+		if err := p.fromV2(processed); err != nil {
+			return nil, nil, err
+		}
+	}
+	p.Format = FormatSDJWT
+	sc.summary = sdSummary(p, j.typ)
+
+	return sc, problems, nil
 }
 
 // jwtClaimNames are the registered claims of an SD-JWT VC that are not

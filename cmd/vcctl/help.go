@@ -285,8 +285,10 @@ may be left out.`,
 <url>/requests/ID, <url> being --url, $VCCTL_URL or the service the wallet is
 logged in to), picks for each credential it asks for the newest usable
 credential of the wallet that meets it (types, fields, issuers; revoked,
-suspended and expired ones are skipped) and shows what was chosen. It then
-signs a presentation (vp+jwt, nonce = the request's challenge, aud = its
+suspended and expired ones are skipped) and shows what was chosen. Choosing
+uses the verifier's own Presentation Exchange engine, and what is about to be
+sent is checked with it first, so the wallet does not send what the verifier
+would reject. It then signs a presentation (vp+jwt, nonce = the request's challenge, aud = its
 domain) with the wallet's key, submits it, and prints the verifier's checks
 like 'vcctl verify': VERIFIED or NOT VERIFIED.
 

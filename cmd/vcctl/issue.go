@@ -202,12 +202,12 @@ func issueBatch(e *env, c *command, f *issueFlags) int {
 		}
 		b.chunk = append(b.chunk, rec)
 		if len(b.chunk) == f.batchSize {
-			if code, ok := b.flush(); !ok {
+			if code, ok := b.flush(true); !ok {
 				return code
 			}
 		}
 	}
-	if code, ok := b.flush(); !ok {
+	if code, ok := b.flush(false); !ok {
 		return code
 	}
 	if b.issued+b.failed == 0 {
@@ -234,9 +234,11 @@ type batchRun struct {
 	calls          int
 }
 
-// flush sends the pending chunk. ok is false when the run must stop (the
-// call failed as a whole); code is then the exit code.
-func (b *batchRun) flush() (code int, ok bool) {
+// flush sends the pending chunk and, when more may follow (progress), says
+// how far the run is; the last flush leaves the summary to the caller. ok
+// is false when the run must stop (the call failed as a whole); code is
+// then the exit code.
+func (b *batchRun) flush(progress bool) (code int, ok bool) {
 	if len(b.chunk) == 0 {
 		return 0, true
 	}
@@ -281,6 +283,9 @@ func (b *batchRun) flush() (code int, ok bool) {
 		fmt.Fprintf(e.stderr, "vcctl: the server returned %d results for %d records\n", n, len(b.chunk))
 	}
 	b.chunk = b.chunk[:0]
+	if !progress || (b.total >= 0 && b.issued+b.failed >= b.total) {
+		return 0, true
+	}
 	if b.total >= 0 {
 		fmt.Fprintf(e.stderr, "issued %d/%d", b.issued, b.total)
 	} else {

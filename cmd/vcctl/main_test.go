@@ -226,7 +226,10 @@ func TestEndToEnd(t *testing.T) {
 		"VolunteerServiceCredential,"+holders[3]+",7,Library,Reading to children,2026-03-01,2026-03-31\n")
 	batchOut := filepath.Join(work, "batch.jsonl")
 	r = vcctl(t, "", "--url", url, "--token", cityKey, "issue", "--batch", csvFile, "--batch-size", "2", "--out", batchOut, "--idempotency-key", "h1")
-	expect(t, r, 1, "line 3: BAD_USER_INPUT", "issued 1/4", "issued 3/4 (1 failed)", "done: 3 issued, 1 failed")
+	expect(t, r, 1, "line 3: BAD_USER_INPUT", "issued 1/4 (1 failed)", "done: 3 issued, 1 failed")
+	if strings.Contains(r.stderr, "issued 3/4") {
+		t.Errorf("the last call's progress repeats the summary:\n%s", r)
+	}
 	if n := strings.Count(r.stdout, "urn:uuid:"); n != 3 {
 		t.Errorf("batch printed %d issued records, want 3:\n%s", n, r)
 	}
@@ -249,7 +252,10 @@ func TestEndToEnd(t *testing.T) {
 	// JSON lines from standard input.
 	jsonl := `{"type":"VolunteerServiceCredential","subjectDid":"` + holders[1] + `","claims":` + volunteerClaims + "}\n"
 	r = vcctl(t, jsonl, "--url", url, "--token", cityKey, "issue", "--batch", "-")
-	expect(t, r, 0, "issued 1 (0 failed)", holders[1])
+	expect(t, r, 0, "done: 1 issued, 0 failed", holders[1])
+	if strings.Count(r.stderr, "issued") != 1 {
+		t.Errorf("the summary is printed more than once:\n%s", r)
+	}
 
 	// ---- list ---------------------------------------------------------------
 	// 1 (file) + 1 (idempotent pair) + 3 (CSV) + 1 (JSON lines) = 6.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/client"
+	"github.com/citizencloud/citizencredentials/credentials"
 )
 
 type requestCreateFlags struct {
@@ -145,20 +146,17 @@ func requestShow(e *env, c *command, _ any, args []string) int {
 	return exitOK
 }
 
-// describeDefinition summarises a presentation definition: one entry per
-// input descriptor with what it requires.
+// describeDefinition summarises a presentation definition: what each
+// input descriptor asks for, in the engine's words.
 func describeDefinition(raw json.RawMessage) string {
-	var pd presentationDefinition
-	if json.Unmarshal(raw, &pd) != nil || len(pd.InputDescriptors) == 0 {
+	d, err := credentials.ParseDefinition(raw)
+	if err != nil {
 		return "(see --json)"
 	}
-	parts := make([]string, len(pd.InputDescriptors))
-	for i := range pd.InputDescriptors {
-		d := &pd.InputDescriptors[i]
-		parts[i] = d.ID
-		if needs := compileFields(d.Constraints.Fields).describe(); len(needs) > 0 {
-			parts[i] += " (" + strings.Join(needs, ", ") + ")"
-		}
+	descs := d.Descriptors()
+	parts := make([]string, len(descs))
+	for i, desc := range descs {
+		parts[i] = desc.ID + ": " + desc.Description
 	}
 	return strings.Join(parts, "; ")
 }

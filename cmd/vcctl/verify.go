@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/client"
+	"github.com/citizencloud/citizencredentials/wallet"
 )
 
 type verifyFlags struct{ challenge, domain string }
@@ -154,7 +158,7 @@ func isPresentation(s string) bool {
 		return false
 	case s[0] == '{':
 		var doc map[string]any
-		return json.Unmarshal([]byte(s), &doc) == nil && listContains(stringList(doc["type"]), "VerifiablePresentation")
+		return json.Unmarshal([]byte(s), &doc) == nil && slices.Contains(wallet.TypesOf(doc), "VerifiablePresentation")
 	case strings.Contains(s, "~"):
 		parts := strings.Split(s, "~")
 		if hdr, _, err := decodeJWS(parts[0]); err == nil {
@@ -196,4 +200,25 @@ func inputName(name string) string {
 		return "standard input"
 	}
 	return name
+}
+
+// decodeJWS returns the protected header and payload of a compact JWS,
+// without verifying it.
+func decodeJWS(raw string) (hdr, payload map[string]any, err error) {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, nil, errors.New("not a compact JWS (header.payload.signature)")
+	}
+	for i, v := range []*map[string]any{&hdr, &payload} {
+		b, err := base64.RawURLEncoding.DecodeString(parts[i])
+		if err != nil {
+			return nil, nil, errors.New("not base64url")
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		if err := d.Decode(v); err != nil {
+			return nil, nil, err
+		}
+	}
+	return hdr, payload, nil
 }

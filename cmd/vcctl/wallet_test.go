@@ -246,7 +246,10 @@ func TestCitizenStory(t *testing.T) {
 	expect(t, r, 0, "Logged in")
 
 	// ---- no secret was ever printed ------------------------------------------------
-	var wf walletFile
+	var wf struct {
+		Session *struct{ Token string }
+		Key     struct{ Ciphertext []byte }
+	}
 	b, _ = os.ReadFile(wallet)
 	if err := json.Unmarshal(b, &wf); err != nil || wf.Session == nil {
 		t.Fatalf("wallet file: %v", err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/client"
+	"github.com/citizencloud/citizencredentials/wallet"
 )
 
 // clientWith returns a client that sends exactly token (none if empty),
@@ -23,16 +22,13 @@ func (e *env) clientWith(baseURL, token string) *client.Client {
 	return client.New(baseURL, token, client.WithTimeout(e.timeout), client.WithUserAgent("vcctl"))
 }
 
-// sameService compares service base URLs, ignoring a trailing slash.
-func sameService(a, b string) bool { return strings.TrimRight(a, "/") == strings.TrimRight(b, "/") }
-
 // urlGiven reports whether --url or $VCCTL_URL chose the service (before
 // resolveGlobals fills in the default).
 func (e *env) urlGiven() bool { return e.url != "" || e.getenv("VCCTL_URL") != "" }
 
 // openWallet resolves the wallet path and loads it; on failure it has
 // reported the error and ok is false.
-func (e *env) openWallet(f *walletFlags) (w *walletFile, path string, ok bool) {
+func (e *env) openWallet(f *walletFlags) (w *wallet.File, path string, ok bool) {
 	path, err := e.walletPath(f)
 	if err != nil {
 		e.failf("%v", err)
@@ -47,13 +43,13 @@ func (e *env) openWallet(f *walletFlags) (w *walletFile, path string, ok bool) {
 }
 
 // unlockWallet reads the passphrase and opens the key.
-func (e *env) unlockWallet(f *walletFlags, w *walletFile) (*holderKey, error) {
+func (e *env) unlockWallet(f *walletFlags, w *wallet.File) (*wallet.Key, error) {
 	pass, err := e.passphrase(f)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(pass)
-	return w.unlock(pass)
+	return w.Unlock(pass)
 }
 
 // ---- wallet init --------------------------------------------------------------
@@ -75,14 +71,14 @@ func walletInit(e *env, c *command, opts any, args []string) int {
 		return e.failf("wallet init %v", err)
 	}
 	defer clear(pass)
-	if len([]rune(string(pass))) < minPassLen {
-		return e.failf("the passphrase is too short: use at least %d characters", minPassLen)
+	if len([]rune(string(pass))) < wallet.MinPassphraseLen {
+		return e.failf("the passphrase is too short: use at least %d characters", wallet.MinPassphraseLen)
 	}
-	w, err := newWallet(pass, time.Now())
+	w, err := wallet.New(pass, time.Now())
 	if err != nil {
 		return e.failf("create key: %v", err)
 	}
-	if err := saveWallet(path, w, true); err != nil {
+	if err := w.Save(path, true); err != nil {
 		return e.failf("write wallet: %v", err)
 	}
 	if e.json {
@@ -134,7 +130,7 @@ func walletLogin(e *env, c *command, opts any, args []string) int {
 	if code := e.login(w, key); code != exitOK {
 		return code
 	}
-	if err := saveWallet(path, w, false); err != nil {
+	if err := w.Save(path, false); err != nil {
 		return e.failf("save session: %v", err)
 	}
 	if e.json {
@@ -147,43 +143,15 @@ func walletLogin(e *env, c *command, opts any, args []string) int {
 
 // login runs DID authentication against e.url and stores the session in w
 // (not saved).
-func (e *env) login(w *walletFile, key *holderKey) int {
+func (e *env) login(w *wallet.File, key *wallet.Key) int {
 	e.resolveGlobals()
-	cl := e.clientWith(e.url, "")
-	ch, err := client.RequestAuthChallenge(e.ctx, cl, w.DID)
-	if err != nil {
+	if err := w.Login(e.ctx, e.clientWith(e.url, ""), e.url, key); err != nil {
 		return e.fail(err)
 	}
-	proof, err := signChallenge(key, ch.AuthChallenge.Challenge)
-	if err != nil {
-		return e.failf("sign the challenge: %v", err)
-	}
-	resp, err := client.Authenticate(e.ctx, cl, w.DID, ch.AuthChallenge.Challenge, proof)
-	if err != nil {
-		return e.fail(err)
-	}
-	w.Session = &walletSession{URL: strings.TrimRight(e.url, "/"), Token: resp.Authenticate.Token, ExpiresAt: resp.Authenticate.ExpiresAt.UTC()}
 	return exitOK
 }
 
-// signChallenge is the DID-auth proof: a compact JWS (EdDSA) whose payload
-// is exactly the challenge and whose kid is the did:key verification
-// method.
-func signChallenge(key *holderKey, challenge string) (string, error) {
-	hdr, err := json.Marshal(map[string]string{"alg": "EdDSA", "kid": key.KeyID()})
-	if err != nil {
-		return "", err
-	}
-	input := base64.RawURLEncoding.EncodeToString(hdr) + "." + base64.RawURLEncoding.EncodeToString([]byte(challenge))
-	sig := ed25519.Sign(key.PrivateKey, []byte(input))
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
 // ---- wallet fetch -------------------------------------------------------------
-
-// sessionSlack is how long before its expiry a session is renewed rather
-// than used.
-const sessionSlack = 30 * time.Second
 
 func walletFetch(e *env, c *command, opts any, args []string) int {
 	f := opts.(*walletFlags)
@@ -194,16 +162,15 @@ func walletFetch(e *env, c *command, opts any, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	s := w.Session
-	if !e.urlGiven() && s != nil && s.URL != "" {
-		e.url = s.URL
+	if !e.urlGiven() && w.Session != nil && w.Session.URL != "" {
+		e.url = w.Session.URL
 	}
 	e.resolveGlobals()
-	usable := s != nil && sameService(s.URL, e.url) && time.Until(s.ExpiresAt) > sessionSlack
-	if !usable {
+	s := w.SessionFor(e.url, time.Now())
+	if s == nil {
 		why := "the wallet is not logged in to " + e.url
-		if s != nil && sameService(s.URL, e.url) {
-			why = "the session expired at " + fmtTime(s.ExpiresAt)
+		if w.Session != nil && wallet.SameService(w.Session.URL, e.url) {
+			why = "the session expired at " + fmtTime(w.Session.ExpiresAt)
 		}
 		if !e.hasPassphrase(f) {
 			return e.failf("%s: run 'vcctl wallet login' (or set VCCTL_PASSPHRASE so that fetch logs in by itself)", why)
@@ -218,41 +185,31 @@ func walletFetch(e *env, c *command, opts any, args []string) int {
 		}
 		s = w.Session
 	}
-	resp, err := client.MyCredentials(e.ctx, e.clientWith(s.URL, s.Token))
+	res, err := w.Fetch(e.ctx, e.clientWith(s.URL, s.Token), s.URL, time.Now())
 	if client.Code(err) == "UNAUTHENTICATED" {
 		w.Session = nil
-		_ = saveWallet(path, w, false)
+		if err := w.Save(path, false); err != nil {
+			return e.failf("the service no longer accepts the wallet's session, and the wallet cannot be saved: %v", err)
+		}
 		return e.failf("the service no longer accepts the wallet's session: run 'vcctl wallet login'")
 	}
 	if err != nil {
 		return e.fail(err)
 	}
-	now := time.Now().UTC()
-	fetched := make([]walletCredential, 0, len(resp.MyCredentials))
-	var foreign int
-	for i := range resp.MyCredentials {
-		cr := &resp.MyCredentials[i]
-		if cr.SubjectDid != w.DID {
-			foreign++ // never keep what is not ours
-			continue
-		}
-		fetched = append(fetched, credentialFromAPI(cr, s.URL, now))
-	}
-	added, changed := w.merge(fetched)
-	if err := saveWallet(path, w, false); err != nil {
+	if err := w.Save(path, false); err != nil {
 		return e.failf("save wallet: %v", err)
 	}
 	if e.json {
-		_ = printJSON(e.stdout, map[string]int{"fetched": len(fetched), "new": added, "changedState": changed, "total": len(w.Credentials)})
+		_ = printJSON(e.stdout, map[string]int{"fetched": res.Fetched, "new": res.New, "changedState": res.Changed, "total": len(w.Credentials)})
 		return exitOK
 	}
-	msg := fmt.Sprintf("Fetched %s from %s: %d new", plural(len(fetched), "credential"), s.URL, added)
-	if changed > 0 {
-		msg += fmt.Sprintf(", %d changed state", changed)
+	msg := fmt.Sprintf("Fetched %s from %s: %d new", plural(res.Fetched, "credential"), s.URL, res.New)
+	if res.Changed > 0 {
+		msg += fmt.Sprintf(", %d changed state", res.Changed)
 	}
 	fmt.Fprintf(e.stdout, "%s; the wallet holds %s.\n", msg, plural(len(w.Credentials), "credential"))
-	if foreign > 0 {
-		fmt.Fprintf(e.stderr, "vcctl: warning: the service returned %s for another DID; they were not stored\n", plural(foreign, "credential"))
+	if res.Foreign > 0 {
+		fmt.Fprintf(e.stderr, "vcctl: warning: the service returned %s for another DID; they were not stored\n", plural(res.Foreign, "credential"))
 	}
 	return exitOK
 }
@@ -295,19 +252,10 @@ func walletList(e *env, c *command, opts any, args []string) int {
 	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "ID\tTYPE\tFORMAT\tSTATE\tISSUER\tISSUED\tVALID UNTIL")
 	for _, cr := range w.Credentials {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cr.ID, cr.Type, cr.Format, stateNow(&cr), cr.IssuerDID, fmtTime(cr.IssuedAt), fmtTimePtr(cr.ValidUntil))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cr.ID, cr.Type, cr.Format, cr.StateNow(time.Now()), cr.IssuerDID, fmtTime(cr.IssuedAt), fmtTimePtr(cr.ValidUntil))
 	}
 	_ = tw.Flush()
 	return exitOK
-}
-
-// stateNow is the state as last fetched, or EXPIRED when validUntil has
-// passed since.
-func stateNow(cr *walletCredential) string {
-	if cr.State == string(client.CredentialStateActive) && cr.ValidUntil != nil && time.Now().After(*cr.ValidUntil) {
-		return "EXPIRED"
-	}
-	return cr.State
 }
 
 func walletShow(e *env, c *command, opts any, args []string) int {
@@ -320,31 +268,31 @@ func walletShow(e *env, c *command, opts any, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	cr := w.credential(id)
+	cr := w.Credential(id)
 	if cr == nil {
 		return e.failf("the wallet holds no credential %s; 'vcctl wallet list' shows what it holds", id)
 	}
-	d, err := decodeCredential(cr.Credential)
+	d, err := wallet.Decode(cr.Credential)
 	if err != nil {
 		return e.failf("credential %s cannot be read: %v", cr.ID, err)
 	}
-	claims := d.subjectClaims()
+	claims := d.SubjectClaims()
 	if e.json {
-		out := map[string]any{"credential": cr, "format": d.format, "types": d.types(), "claims": claims}
-		if d.sd {
-			out["disclosable"] = d.disclosableClaims()
+		out := map[string]any{"credential": cr, "format": d.Format, "types": d.Types(), "claims": claims}
+		if d.SD() {
+			out["disclosable"] = d.Disclosable()
 		}
 		_ = printJSON(e.stdout, out)
 		return exitOK
 	}
 	fmt.Fprintf(e.stdout, "credential %s\n", cr.ID)
 	tw := newTable(e.stdout)
-	types := nonBase(d.types())
+	types := nonBase(d.Types())
 	if len(types) == 0 {
 		types = []string{cr.Type}
 	}
 	fmt.Fprintf(tw, "  type:\t%s\n", strings.Join(types, ", "))
-	fmt.Fprintf(tw, "  format:\t%s\n", d.format)
+	fmt.Fprintf(tw, "  format:\t%s\n", d.Format)
 	fmt.Fprintf(tw, "  issuer:\t%s\n", cr.IssuerDID)
 	fmt.Fprintf(tw, "  subject:\t%s\n", cr.SubjectDID)
 	valid := "from " + fmtTime(cr.ValidFrom)
@@ -355,7 +303,7 @@ func walletShow(e *env, c *command, opts any, args []string) int {
 	}
 	fmt.Fprintf(tw, "  valid:\t%s\n", valid)
 	fmt.Fprintf(tw, "  issued:\t%s\n", fmtTime(cr.IssuedAt))
-	state := stateNow(cr)
+	state := cr.StateNow(time.Now())
 	if cr.StateReason != nil && *cr.StateReason != "" {
 		state += " (" + *cr.StateReason + ")"
 	}
@@ -373,8 +321,8 @@ func walletShow(e *env, c *command, opts any, args []string) int {
 		fmt.Fprintf(tw, "    %s:\t%s\n", k, b)
 	}
 	_ = tw.Flush()
-	if d.sd {
-		dc := d.disclosableClaims()
+	if d.SD() {
+		dc := d.Disclosable()
 		if len(dc) == 0 {
 			fmt.Fprintln(e.stdout, "  selective disclosure: none of the claims can be left out")
 		} else {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,60 +16,9 @@ import (
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/wallet"
 )
 
-func TestWalletKeySealing(t *testing.T) {
-	w, err := newWallet([]byte(passphrase), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.KeyID != w.DID+"#"+strings.TrimPrefix(w.DID, "did:key:") {
-		t.Fatalf("keyId %s does not name the did:key verification method", w.KeyID)
-	}
-	t.Run("ok", func(t *testing.T) {
-		k, err := w.unlock([]byte(passphrase))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k.KeyID() != w.KeyID {
-			t.Fatalf("KeyID() = %s", k.KeyID())
-		}
-		got, _ := did.NewKeyDID(k.Public())
-		if got != w.DID {
-			t.Fatalf("the unlocked key is %s, not %s", got, w.DID)
-		}
-	})
-	t.Run("fail/wrong passphrase", func(t *testing.T) {
-		if _, err := w.unlock([]byte("Correct horse battery staple")); !errors.Is(err, errPassphrase) {
-			t.Fatalf("err = %v", err)
-		}
-	})
-	t.Run("fail/another DID", func(t *testing.T) {
-		other := *w
-		other.DID = holderDID(t) // the sealed key is bound to its DID
-		if _, err := other.unlock([]byte(passphrase)); err == nil {
-			t.Fatal("a wallet with its DID swapped opened")
-		}
-	})
-	t.Run("fail/altered ciphertext", func(t *testing.T) {
-		other := *w
-		other.Key.Ciphertext = append([]byte(nil), w.Key.Ciphertext...)
-		other.Key.Ciphertext[0] ^= 1
-		if _, err := other.unlock([]byte(passphrase)); !errors.Is(err, errPassphrase) {
-			t.Fatalf("err = %v", err)
-		}
-	})
-	t.Run("fail/weakened parameters", func(t *testing.T) {
-		other := *w
-		other.Key.MemoryKiB = 1
-		if _, err := other.unlock([]byte(passphrase)); err == nil {
-			t.Fatal("a wallet with a weakened key derivation opened")
-		}
-	})
-}
-
-// sdjwtFor issues a VolunteerServiceCredential to holder as an SD-JWT,
-// signed by a throw-away did:key issuer.
 func sdjwtFor(t *testing.T, holder string) string {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -88,7 +36,7 @@ func sdjwtFor(t *testing.T, holder string) string {
 			"id": holder, "hours": 42, "organization": "City Food Bank", "activity": "Food distribution",
 		},
 	}
-	sd, err := credentials.IssueSDJWT(vc, &holderKey{PrivateKey: priv, kid: keyIDOf(issuer)}, credentials.HolderBinding{})
+	sd, err := credentials.IssueSDJWT(vc, testSigner{priv, wallet.KeyIDOf(issuer)}, credentials.HolderBinding{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,11 +61,11 @@ func TestWalletSDJWT(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	w.merge([]walletCredential{{
+	w.Merge([]wallet.Credential{{
 		ID: "urn:uuid:00000000-0000-4000-8000-000000000001", Type: "VolunteerServiceCredential", IssuerDID: "did:key:issuer",
 		SubjectDID: holder, Format: "SD_JWT", Credential: sd, State: "ACTIVE", ValidFrom: now.Add(-time.Hour), IssuedAt: now, FetchedAt: now,
 	}})
-	if err := saveWallet(walletPath, w, false); err != nil {
+	if err := w.Save(walletPath, false); err != nil {
 		t.Fatal(err)
 	}
 
@@ -191,21 +139,6 @@ func disclosedIn(t *testing.T, vp, nonce, aud string) []string {
 	return names
 }
 
-func TestSubmitEndpoint(t *testing.T) {
-	tests := []struct{ name, reqURL, named, want string }{
-		{"ok/named", "https://citizen.example/requests/r1", "https://citizen.example/graphql", "https://citizen.example/graphql"},
-		{"ok/none named", "https://citizen.example/cc/requests/r1", "", "https://citizen.example/cc/graphql"},
-		{"ok/another host is not trusted", "https://citizen.example/requests/r1", "https://evil.example/graphql", "https://citizen.example/graphql"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := submitEndpoint(tt.reqURL, tt.named); got != tt.want {
-				t.Fatalf("submitEndpoint = %s, want %s", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestRedactURL(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://mainnet.example/v3/0123456789abcdef": "https://mainnet.example/…",
@@ -246,66 +179,6 @@ func TestIsPresentation(t *testing.T) {
 	}
 }
 
-func TestMatchDefinition(t *testing.T) {
-	holder := holderDID(t)
-	seg := func(v any) string { b, _ := json.Marshal(v); return base64.RawURLEncoding.EncodeToString(b) }
-	now := time.Now().UTC()
-	cred := func(id, typ, state string, issued time.Duration, subject map[string]any) walletCredential {
-		subject["id"] = holder
-		vc := map[string]any{"type": []any{"VerifiableCredential", typ}, "issuer": "did:web:x", "credentialSubject": subject}
-		return walletCredential{ID: id, Type: typ, State: state, IssuedAt: now.Add(issued), ValidFrom: now.Add(-48 * time.Hour),
-			Credential: seg(map[string]any{"typ": "vc+jwt"}) + "." + seg(vc) + ".c2ln"}
-	}
-	wallet := []walletCredential{
-		cred("old", "VolunteerServiceCredential", "ACTIVE", -2*time.Hour, map[string]any{"hours": 10}),
-		cred("new", "VolunteerServiceCredential", "ACTIVE", -1*time.Hour, map[string]any{"hours": 20}),
-		cred("revoked", "VolunteerServiceCredential", "REVOKED", 0, map[string]any{"hours": 30}),
-		cred("learning", "LifelongLearningCredential", "ACTIVE", 0, map[string]any{"course": "Go"}),
-	}
-	typeField := func(typ string) string {
-		return `{"path":["$.type"],"filter":{"type":"array","contains":{"const":"` + typ + `"}}}`
-	}
-	tests := []struct {
-		name       string
-		def        string
-		wantChosen []string
-		wantUnmet  string
-	}{
-		{"ok/newest usable", `{"input_descriptors":[{"id":"v","constraints":{"fields":[` + typeField("VolunteerServiceCredential") + `,{"path":["$.credentialSubject.hours"]}]}}]}`, []string{"new"}, ""},
-		{"ok/filter on a value", `{"input_descriptors":[{"id":"v","constraints":{"fields":[{"path":["$.credentialSubject.hours"],"filter":{"type":"number","maximum":15}}]}}]}`, []string{"old"}, ""},
-		{"ok/two types", `{"input_descriptors":[{"id":"v","constraints":{"fields":[` + typeField("VolunteerServiceCredential") + `]}},{"id":"l","constraints":{"fields":[` + typeField("LifelongLearningCredential") + `]}}]}`, []string{"new", "learning"}, ""},
-		{"fail/missing type", `{"input_descriptors":[{"id":"m","constraints":{"fields":[` + typeField("MaritalStatusCredential") + `]}}]}`, nil, "type MaritalStatusCredential"},
-		{"fail/only revoked qualifies", `{"input_descriptors":[{"id":"v","constraints":{"fields":[{"path":["$.credentialSubject.hours"],"filter":{"type":"number","minimum":25}}]}}]}`, nil, "revoked is REVOKED"},
-		{"fail/limit disclosure needs SD-JWT", `{"input_descriptors":[{"id":"l","constraints":{"limit_disclosure":"required","fields":[` + typeField("LifelongLearningCredential") + `]}}]}`, nil, "cannot disclose only some claims"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var pd presentationDefinition
-			if err := json.Unmarshal([]byte(tt.def), &pd); err != nil {
-				t.Fatal(err)
-			}
-			plan := matchDefinition(&pd, wallet, now)
-			var chosen []string
-			for _, c := range plan.chosen {
-				chosen = append(chosen, c.cred.ID)
-			}
-			if strings.Join(chosen, ",") != strings.Join(tt.wantChosen, ",") {
-				t.Errorf("chosen %v, want %v", chosen, tt.wantChosen)
-			}
-			var unmet []string
-			for _, u := range plan.unmet {
-				unmet = append(unmet, u.describe())
-			}
-			switch {
-			case tt.wantUnmet == "" && len(unmet) > 0:
-				t.Errorf("unmet: %v", unmet)
-			case tt.wantUnmet != "" && !strings.Contains(strings.Join(unmet, "|"), tt.wantUnmet):
-				t.Errorf("unmet %v, want it to mention %q", unmet, tt.wantUnmet)
-			}
-		})
-	}
-}
-
 func TestWalletUsage(t *testing.T) {
 	t.Chdir(t.TempDir())
 	wallet := filepath.Join(t.TempDir(), "w.json")
@@ -335,3 +208,11 @@ func TestWalletUsage(t *testing.T) {
 		})
 	}
 }
+
+// testSigner signs as a throw-away issuer.
+type testSigner struct {
+	ed25519.PrivateKey
+	kid string
+}
+
+func (s testSigner) KeyID() string { return s.kid }
