@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/citizencloud/citizencredentials/sqlite"
 )
 
-func openStore(t *testing.T) *sqlite.Store {
+func openStore(t testing.TB) *sqlite.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -128,6 +129,147 @@ func TestLogConcurrentAppends(t *testing.T) {
 			_, _, err := replicas[0].Proof(ctx, tc.cred, tc.size)
 			if fault.CodeOf(err) != fault.CodeOf(tc.want) {
 				t.Fatalf("err %v", err)
+			}
+		})
+	}
+}
+
+// TestLogTiles checks the persisted tree: nodes missing from the store
+// (leaves written without the log) are computed and stored by the first
+// reader; the append that completes a tile stores its node; a new Log over
+// the same store (a restart) gives the same roots and proofs from the
+// stored nodes.
+func TestLogTiles(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const n = 3*anchor.TileWidth + 5
+	var leaves anchor.Leaves
+	for i := range n {
+		h := credHash(i)
+		leaf := &anchor.Leaf{Index: int64(i), Hash: hex.EncodeToString(h[:]), CredentialID: fmt.Sprintf("urn:uuid:%d", i)}
+		if err := st.AppendLeaf(ctx, leaf); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	stored := func(level int) int {
+		t.Helper()
+		nodes, err := st.TileNodes(ctx, level, 0, anchor.TileWidth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(nodes)
+	}
+	if got := stored(anchor.TileHeight); got != 0 {
+		t.Fatalf("%d nodes stored before any read", got)
+	}
+	check := func(l *anchor.Log, sizes ...uint64) {
+		t.Helper()
+		for _, size := range sizes {
+			want := anchor.RootFromLeaves(leaves[:size])
+			got, err := l.Root(ctx, int64(size))
+			if err != nil || got != want {
+				t.Fatalf("root of %d: %x, %v; want %x", size, got, err, want)
+			}
+			for _, i := range []uint64{0, size / 2, size - 1} {
+				_, proof, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", i), int64(size))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := anchor.VerifyInclusion(leaves[i], i, size, proof, want); err != nil {
+					t.Fatalf("leaf %d of %d: %v", i, size, err)
+				}
+			}
+			for _, m := range []uint64{1, size / 3, size - 1} {
+				if m == 0 {
+					continue
+				}
+				cp, err := l.ConsistencyProof(ctx, int64(m), int64(size))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := anchor.VerifyConsistency(m, size, anchor.RootFromLeaves(leaves[:m]), want, cp); err != nil {
+					t.Fatalf("consistency %d→%d: %v", m, size, err)
+				}
+			}
+		}
+	}
+	check(anchor.NewLog(st), 1, 255, 256, 257, 511, 512, 513, n)
+	if got := stored(anchor.TileHeight); got != 3 {
+		t.Fatalf("%d level-8 nodes stored by the reader, want 3", got)
+	}
+
+	// The append that completes the fourth tile stores its node.
+	l := anchor.NewLog(st)
+	for i := n; i < 4*anchor.TileWidth; i++ {
+		h := credHash(i)
+		if _, err := l.Append(ctx, fmt.Sprintf("urn:uuid:%d", i), h); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if got := stored(anchor.TileHeight); got != 4 {
+		t.Fatalf("%d level-8 nodes stored after the append, want 4", got)
+	}
+	check(anchor.NewLog(st), 4*anchor.TileWidth-1, 4*anchor.TileWidth)
+}
+
+// benchLog fills a log of n leaves through the store (the node of every
+// complete tile stored as Append would) and returns it.
+func benchLog(b *testing.B, n int) (*anchor.Log, *sqlite.Store) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	for i := range n {
+		h := credHash(i)
+		if err := st.AppendLeaf(ctx, &anchor.Leaf{Index: int64(i), Hash: hex.EncodeToString(h[:]), CredentialID: fmt.Sprintf("urn:uuid:%d", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l := anchor.NewLog(st)
+	if _, err := l.Root(ctx, int64(n)); err != nil { // stores every node
+		b.Fatal(err)
+	}
+	return l, st
+}
+
+// BenchmarkLogAppend is one logged credential (leaf insert, and the node of
+// every 256th).
+func BenchmarkLogAppend(b *testing.B) {
+	ctx := context.Background()
+	l := anchor.NewLog(openStore(b))
+	i := 0
+	for b.Loop() {
+		if _, err := l.Append(ctx, fmt.Sprintf("urn:uuid:%d", i), credHash(i)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkLogInclusionProof is one proof against the whole log from a
+// fresh Log (a restart: no cached tiles), at 10k leaves, and at 1M when
+// CITIZEN_BENCH_1M is set (filling takes minutes).
+func BenchmarkLogInclusionProof(b *testing.B) {
+	sizes := []int{10_000}
+	if os.Getenv("CITIZEN_BENCH_1M") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("leaves=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			_, st := benchLog(b, n)
+			i := 0
+			for b.Loop() {
+				l := anchor.NewLog(st)
+				if _, _, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", (i*7919)%n), int64(n)); err != nil {
+					b.Fatal(err)
+				}
+				i++
 			}
 		})
 	}
