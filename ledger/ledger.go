@@ -351,7 +351,7 @@ func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.
 	case a.Digest != digest:
 		return fail(CheckStatusAnchor, "list %s version %d does not match the digest anchored on chain in block %d: the stored status list was altered", v.ListID, v.Version, a.Block)
 	case !deep:
-		return pending(CheckStatusAnchor, "anchoring is pending: list %s version %d is in block %d, not yet at the confirmation depth", v.ListID, v.Version, a.Block)
+		return pending(CheckStatusAnchor, "anchoring is pending: list %s version %d is in block %d, awaiting confirmation at the required depth", v.ListID, v.Version, a.Block)
 	}
 	return pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339))
 }

@@ -113,8 +113,8 @@ func printVerification(e *env, res *client.VerificationResult) {
 		rows[i] = checkRow{ch.Name, ch.Ok, msg}
 	}
 	printCheckRows(e, rows, res.Verified)
-	if res.Pending {
-		fmt.Fprintln(e.stdout, res.Message)
+	if res.Pending { // a note, on stderr: stdout ends with the verdict
+		fmt.Fprintln(e.stderr, res.Message)
 	}
 }
 

@@ -9,8 +9,9 @@ import (
 )
 
 // TestPrintVerificationOutcomes: a pending check is marked PENDING and the
-// result's own words about pending anchoring are printed; a proven result
-// says nothing of pending; a failed check is marked ✘.
+// result's own words about pending anchoring are printed (on stderr: stdout
+// ends with the verdict); a proven result says nothing of pending; a failed
+// check is marked ✘.
 func TestPrintVerificationOutcomes(t *testing.T) {
 	msg := func(s string) *string { return &s }
 	for _, tc := range []struct {
@@ -25,7 +26,7 @@ func TestPrintVerificationOutcomes(t *testing.T) {
 				{Name: "signature", Ok: true, Status: client.CheckStatusProven, Message: msg("valid")},
 				{Name: "issuance_anchor", Ok: true, Status: client.CheckStatusPending, Message: msg("anchoring is pending: queued")},
 			}},
-			[]string{"✔ signature        valid", "✔ issuance_anchor  PENDING anchoring is pending: queued", "VERIFIED", "anchoring is still pending"},
+			[]string{"✔ signature        valid", "✔ issuance_anchor  PENDING anchoring is pending: queued", "VERIFIED", "stderr: Verified so far, but anchoring is still pending"},
 			[]string{"NOT VERIFIED", "✘"}},
 		{"ok/proven", client.VerificationResult{Verified: true, Message: "Verified: every check is proven.",
 			Checks: []client.Check{{Name: "issuance_anchor", Ok: true, Status: client.CheckStatusProven, Message: msg("root anchored in block 3")}}},
@@ -37,16 +38,20 @@ func TestPrintVerificationOutcomes(t *testing.T) {
 			[]string{"PENDING"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			printVerification(&env{stdout: &out}, &tc.res)
+			var stdout, stderr bytes.Buffer
+			printVerification(&env{stdout: &stdout, stderr: &stderr}, &tc.res)
+			if !strings.HasSuffix(strings.TrimSpace(stdout.String()), "VERIFIED") {
+				t.Errorf("stdout does not end with the verdict:\n%s", stdout.String())
+			}
+			out := stdout.String() + "stderr: " + stderr.String()
 			for _, w := range tc.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, out.String())
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
 				}
 			}
 			for _, a := range tc.absent {
-				if strings.Contains(out.String(), a) {
-					t.Errorf("output has %q:\n%s", a, out.String())
+				if strings.Contains(out, a) {
+					t.Errorf("output has %q:\n%s", a, out)
 				}
 			}
 		})
