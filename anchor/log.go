@@ -233,13 +233,37 @@ func (l *Log) checkSize(ctx context.Context, size int64) error {
 // computed and stored by the first reader that needs it (see Log), so a
 // failure is logged, not returned: the leaf is already logged.
 func (l *Log) storeNodes(ctx context.Context, size int64) {
-	for level := uint(TileHeight); level < 64 && size%(1<<level) == 0; level += TileHeight {
-		j := uint64(size>>level) - 1 // the node just completed
-		if _, err := l.tile(ctx, level, j/TileWidth, int(j%TileWidth)+1); err != nil {
-			l.logger.WarnContext(ctx, "issuance log: interior node not stored; a reader will store it", "level", level, "node", j, "err", err)
-			return
+	if err := l.StoreNodes(ctx, size-1, size); err != nil {
+		l.logger.WarnContext(ctx, "issuance log: interior node not stored; a reader will store it", "size", size, "err", err)
+	}
+}
+
+// StoreNodes stores the interior nodes completed by the leaves with
+// from <= index < to, which must all be in the store. Append does it for
+// its leaf; a path that inserts many leaves at once (a batch) calls it
+// after its insert. Nodes it misses are stored later by the readers that
+// need them, so an error here loses nothing but time.
+func (l *Log) StoreNodes(ctx context.Context, from, to int64) error {
+	if from < 0 || to <= from {
+		return nil
+	}
+	for level := uint(TileHeight); level < 56 && to>>level > 0; level += TileHeight {
+		first := uint64(from) >> level // the first node a leaf in [from, to) is in
+		last := uint64(to)>>level - 1  // the last complete node
+		if uint64(to)>>level == 0 || last < first {
+			continue
+		}
+		for t := first / TileWidth; t <= last/TileWidth; t++ {
+			need := TileWidth
+			if t == last/TileWidth {
+				need = int(last%TileWidth) + 1
+			}
+			if _, err := l.tile(ctx, level, t, need); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // Nodes implements NodeReader over the store's tiles. Every node must be

@@ -135,9 +135,9 @@ func TestLogConcurrentAppends(t *testing.T) {
 
 // TestLogTiles checks the persisted tree: nodes missing from the store
 // (leaves written without the log) are computed and stored by the first
-// reader; the append that completes a tile stores its node; a new Log over
-// the same store (a restart) gives the same roots and proofs from the
-// stored nodes.
+// reader; the append that completes a tile stores its node, and so does
+// StoreNodes after a batch; a new Log over the same store (a restart)
+// gives the same roots and proofs from the stored nodes.
 func TestLogTiles(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
@@ -211,6 +211,23 @@ func TestLogTiles(t *testing.T) {
 		t.Fatalf("%d level-8 nodes stored after the append, want 4", got)
 	}
 	check(anchor.NewLog(st), 4*anchor.TileWidth-1, 4*anchor.TileWidth)
+
+	// Leaves inserted by another path (a batch) get their nodes from
+	// StoreNodes, before any reader asks.
+	for i := 4 * anchor.TileWidth; i < 6*anchor.TileWidth+3; i++ {
+		h := credHash(i)
+		if err := st.AppendLeaf(ctx, &anchor.Leaf{Index: int64(i), Hash: hex.EncodeToString(h[:]), CredentialID: fmt.Sprintf("urn:uuid:%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if err := l.StoreNodes(ctx, 4*anchor.TileWidth, 6*anchor.TileWidth+3); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(anchor.TileHeight); got != 6 {
+		t.Fatalf("%d level-8 nodes stored after StoreNodes, want 6", got)
+	}
+	check(anchor.NewLog(st), 6*anchor.TileWidth, 6*anchor.TileWidth+3)
 }
 
 // benchLog fills a log of n leaves through the store (the node of every
@@ -282,6 +299,73 @@ func BenchmarkLogInclusionProof(b *testing.B) {
 					b.Fatal(err)
 				}
 				i++
+			}
+		})
+	}
+}
+
+// TestLogTilesTwoLevels crosses a level-16 node (65,536 leaves): roots and
+// proofs from the stored nodes of two tile levels match the tree in memory.
+func TestLogTilesTwoLevels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills 70,000 leaves")
+	}
+	ctx := context.Background()
+	st := openStore(t)
+	const n = 1<<16 + 4500
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var leaves anchor.Leaves
+	for i := range n {
+		h := credHash(i)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO log_leaves (idx, hash, credential_id, created_at) VALUES (?, ?, ?, 0)`,
+			i, hex.EncodeToString(h[:]), fmt.Sprintf("urn:uuid:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := anchor.NewLog(st).StoreNodes(ctx, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	if top, err := st.TileNodes(ctx, 2*anchor.TileHeight, 0, 1); err != nil || len(top) != 1 {
+		t.Fatalf("level-16 node: %v, %v", top, err)
+	}
+	l := anchor.NewLog(st)
+	for _, tc := range []struct {
+		name       string
+		size, leaf uint64
+	}{
+		{"ok/perfect-two-levels", 1 << 16, 40_000},
+		{"ok/one-past", 1<<16 + 1, 1 << 16},
+		{"ok/ragged", n, 12_345},
+		{"ok/ragged-last", n, n - 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := anchor.RootFromLeaves(leaves[:tc.size])
+			got, err := l.Root(ctx, int64(tc.size))
+			if err != nil || got != want {
+				t.Fatalf("root %x, %v; want %x", got, err, want)
+			}
+			_, proof, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", tc.leaf), int64(tc.size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := anchor.VerifyInclusion(leaves[tc.leaf], tc.leaf, tc.size, proof, want); err != nil {
+				t.Fatal(err)
+			}
+			m := tc.size / 3
+			cp, err := l.ConsistencyProof(ctx, int64(m), int64(tc.size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := anchor.VerifyConsistency(m, tc.size, anchor.RootFromLeaves(leaves[:m]), want, cp); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
