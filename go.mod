@@ -181,6 +181,7 @@ require (
 	github.com/tidwall/sjson v1.1.4 // indirect
 	github.com/tklauser/go-sysconf v0.3.12 // indirect
 	github.com/tklauser/numcpus v0.6.1 // indirect
+	github.com/transparency-dev/merkle v0.0.2 // indirect
 	github.com/urfave/cli/v2 v2.27.5 // indirect
 	github.com/urfave/cli/v3 v3.14.0 // indirect
 	github.com/wlynxg/anet v0.0.5 // indirect

@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/bits"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -15,10 +15,14 @@ import (
 )
 
 const (
-	// cacheHeight is the height of the smallest cached subtree: 2^10 =
-	// 1,024 leaves, also the page size in which leaves are read.
-	cacheHeight = 10
-	pageSize    = 1 << cacheHeight
+	// TileHeight is the number of tree levels one tile spans: the store
+	// keeps the interior hashes of every TileHeight-th level (TileNode),
+	// and TileWidth consecutive hashes of one level are read at once.
+	TileHeight = 8
+	TileWidth  = 1 << TileHeight
+	// tileCacheSize bounds the complete tiles kept in memory (8 KiB each:
+	// 32 MiB at most). Complete tiles never change.
+	tileCacheSize = 4096
 	// appendTries bounds the retries of Append when replicas race for the
 	// next index.
 	appendTries = 1024
@@ -37,35 +41,40 @@ func WithLogClock(now func() time.Time) LogOption { return func(l *Log) { l.now 
 // Leaf per credential, its index allocated by insert under a unique
 // index). It is safe for concurrent use, also by several replicas.
 //
-// Cost: leaves are never loaded all at once; they are read in pages of
-// 1,024. Every perfect subtree of at least 1,024 leaves is immutable once
-// complete, so its hash is cached in memory for the life of the process
-// (about 2 × n/1,024 entries of ~100 bytes: ~2 MB for 10M leaves). The
-// first root or proof over n leaves costs n/1,024 page reads and n hashes
-// (10M leaves: ~10k queries and ~1 s of hashing on one core); later ones
-// cost O(log n) cache hits plus at most two pages for the ragged right
-// edge. A process that serves proofs for a huge log can warm the cache
-// with Root(ctx, size) at start-up.
+// Persisted tree: besides the leaves, the store keeps the root of every
+// complete perfect subtree at levels 8, 16, 24, ... (TileNode). The append
+// that completes a subtree of 256 leaves stores its hash (and, when that
+// completes 256 of those, the next level's, and so on). Any node of the tree
+// is then the hash of at most 128 hashes of one tile, so a root, an
+// inclusion proof or a consistency proof against any tree size reads at
+// most two tiles per 8 levels (3 levels of tiles cover 16M leaves): a
+// handful of range queries, whatever the log's size, and nothing is
+// rebuilt at start-up. A node found missing (a crash between a leaf's
+// insert and its node's, or leaves written by another path) is computed
+// from the level below and stored by the reader that needs it. Complete
+// tiles are cached in memory, bounded by tileCacheSize.
 type Log struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	logger *slog.Logger
 
 	appendMu sync.Mutex // serialises this process's appends (fewer conflicts)
 	next     int64      // index the next append tries; -1: ask the store
 
 	mu    sync.Mutex
-	cache map[node][32]byte // perfect subtrees of height >= cacheHeight
+	tiles map[tileKey][][32]byte // complete tiles only; at most tileCacheSize
 }
 
-// node names the perfect subtree of height h starting at leaf index from.
-type node struct {
-	from uint64
-	h    uint8
+// tileKey names the tile of TileWidth nodes at tree level Level (a multiple
+// of TileHeight) starting at node Index·TileWidth.
+type tileKey struct {
+	level uint
+	index uint64
 }
 
 // NewLog returns the issuance log over store.
 func NewLog(store Store, opts ...LogOption) *Log {
-	l := &Log{store: store, now: time.Now, cache: map[node][32]byte{}, next: -1}
+	l := &Log{store: store, now: time.Now, logger: slog.Default(), tiles: map[tileKey][][32]byte{}, next: -1}
 	for _, o := range opts {
 		o(l)
 	}
@@ -105,6 +114,7 @@ func (l *Log) Append(ctx context.Context, credentialID string, credentialHash [3
 		err := l.store.AppendLeaf(ctx, leaf)
 		if err == nil {
 			l.next = n + 1
+			l.storeNodes(ctx, n+1)
 			return n, nil
 		}
 		l.next = -1
@@ -167,10 +177,7 @@ func (l *Log) Root(ctx context.Context, size int64) ([32]byte, error) {
 	if err := l.checkSize(ctx, size); err != nil {
 		return [32]byte{}, err
 	}
-	if size == 0 {
-		return EmptyRoot, nil
-	}
-	return l.RangeHash(ctx, 0, uint64(size))
+	return Root(ctx, l, uint64(size))
 }
 
 // Proof returns the credential's leaf and its inclusion proof in the tree
@@ -221,95 +228,169 @@ func (l *Log) checkSize(ctx context.Context, size int64) error {
 	return nil
 }
 
-// RangeHash implements RangeHasher over the store, with the subtree cache.
-// The caller guarantees to <= LeafCount.
-func (l *Log) RangeHash(ctx context.Context, from, to uint64) ([32]byte, error) {
-	if from >= to {
-		return [32]byte{}, fmt.Errorf("empty leaf range [%d, %d)", from, to)
+// storeNodes stores the interior nodes that the leaf making the log size
+// leaves completes, if any. It is best effort: a node not stored now is
+// computed and stored by the first reader that needs it (see Log), so a
+// failure is logged, not returned: the leaf is already logged.
+func (l *Log) storeNodes(ctx context.Context, size int64) {
+	if err := l.StoreNodes(ctx, size-1, size); err != nil {
+		l.logger.WarnContext(ctx, "issuance log: interior node not stored; a reader will store it", "size", size, "err", err)
 	}
-	n := to - from
-	if n&(n-1) == 0 && from%n == 0 {
-		return l.perfect(ctx, from, uint8(bits.TrailingZeros64(n)))
-	}
-	if n <= pageSize {
-		hs, err := l.leafHashes(ctx, from, to)
-		if err != nil {
-			return [32]byte{}, err
-		}
-		return RootFromLeaves(hs), nil
-	}
-	k := split(n)
-	left, err := l.RangeHash(ctx, from, from+k)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	right, err := l.RangeHash(ctx, from+k, to)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	return NodeHash(left, right), nil
 }
 
-// perfect returns the hash of the perfect subtree of height h at from.
-func (l *Log) perfect(ctx context.Context, from uint64, h uint8) ([32]byte, error) {
-	key := node{from, h}
-	if h >= cacheHeight {
-		l.mu.Lock()
-		v, ok := l.cache[key]
-		l.mu.Unlock()
-		if ok {
-			return v, nil
+// StoreNodes stores the interior nodes completed by the leaves with
+// from <= index < to, which must all be in the store. Append does it for
+// its leaf; a path that inserts many leaves at once (a batch) calls it
+// after its insert. Nodes it misses are stored later by the readers that
+// need them, so an error here loses nothing but time.
+func (l *Log) StoreNodes(ctx context.Context, from, to int64) error {
+	if from < 0 || to <= from {
+		return nil
+	}
+	for level := uint(TileHeight); level < 56 && to>>level > 0; level += TileHeight {
+		first := uint64(from) >> level // the first node a leaf in [from, to) is in
+		last := uint64(to)>>level - 1  // the last complete node
+		if uint64(to)>>level == 0 || last < first {
+			continue
+		}
+		for t := first / TileWidth; t <= last/TileWidth; t++ {
+			need := TileWidth
+			if t == last/TileWidth {
+				need = int(last%TileWidth) + 1
+			}
+			if _, err := l.tile(ctx, level, t, need); err != nil {
+				return err
+			}
 		}
 	}
-	var v [32]byte
-	if h <= cacheHeight {
-		hs, err := l.leafHashes(ctx, from, from+1<<h)
-		if err != nil {
-			return [32]byte{}, err
-		}
-		v = RootFromLeaves(hs)
-	} else {
-		left, err := l.perfect(ctx, from, h-1)
-		if err != nil {
-			return [32]byte{}, err
-		}
-		right, err := l.perfect(ctx, from+1<<(h-1), h-1)
-		if err != nil {
-			return [32]byte{}, err
-		}
-		v = NodeHash(left, right)
-	}
-	if h >= cacheHeight {
-		l.mu.Lock()
-		l.cache[key] = v
-		l.mu.Unlock()
-	}
-	return v, nil
+	return nil
 }
 
-// leafHashes reads the leaves [from, to) (at most one page at a time) and
-// returns their RFC 6962 leaf hashes. It fails unless every index is there.
-func (l *Log) leafHashes(ctx context.Context, from, to uint64) ([][32]byte, error) {
-	out := make([][32]byte, 0, to-from)
-	for start := from; start < to; start += pageSize {
-		end := min(start+pageSize, to)
-		page, err := l.store.Leaves(ctx, int64(start), int64(end))
+// Nodes implements NodeReader over the store's tiles. Every node must be
+// a complete subtree of the log as it is.
+func (l *Log) Nodes(ctx context.Context, ids []NodeID) ([][32]byte, error) {
+	// The tile that holds each node's descendants at its tile level, and
+	// how many of its hashes are needed.
+	need := map[tileKey]int{}
+	for _, id := range ids {
+		if id.Level >= 56 {
+			return nil, fault.E(fault.Internal, "issuance log: node level %d", id.Level)
+		}
+		base, r := id.Level-id.Level%TileHeight, id.Level%TileHeight
+		first := id.Index << r
+		k := tileKey{base, first / TileWidth}
+		need[k] = max(need[k], int(first%TileWidth)+1<<r)
+	}
+	tiles := make(map[tileKey][][32]byte, len(need))
+	for k, n := range need {
+		t, err := l.tile(ctx, k.level, k.index, n)
 		if err != nil {
 			return nil, err
 		}
-		if uint64(len(page)) != end-start {
-			return nil, fault.E(fault.Internal, "issuance log: %d leaves in [%d, %d)", len(page), start, end)
-		}
-		for i, leaf := range page {
-			if leaf.Index != int64(start)+int64(i) {
-				return nil, fault.E(fault.Internal, "issuance log: leaf %d where %d expected", leaf.Index, int64(start)+int64(i))
-			}
-			b, err := hex.DecodeString(leaf.Hash)
-			if err != nil || len(b) != 32 {
-				return nil, fault.E(fault.Internal, "issuance log: leaf %d has a malformed hash", leaf.Index)
-			}
-			out = append(out, LeafHash(b))
-		}
+		tiles[k] = t
+	}
+	out := make([][32]byte, len(ids))
+	for i, id := range ids {
+		base, r := id.Level-id.Level%TileHeight, id.Level%TileHeight
+		first := id.Index << r
+		t := tiles[tileKey{base, first / TileWidth}]
+		off := first % TileWidth
+		out[i] = perfectRoot(t[off : off+1<<r])
 	}
 	return out, nil
+}
+
+// tile returns at least the first need hashes of the tile (level, index):
+// leaf hashes at level 0, stored nodes above, computing and storing the
+// nodes that are missing from the level below.
+func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][32]byte, error) {
+	k := tileKey{level, index}
+	l.mu.Lock()
+	t, ok := l.tiles[k]
+	l.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	from := int64(index * TileWidth)
+	if level == 0 {
+		t, err := l.leafTile(ctx, from, need)
+		if err != nil {
+			return nil, err
+		}
+		l.keep(k, t)
+		return t, nil
+	}
+	stored, err := l.store.TileNodes(ctx, int(level), from, from+TileWidth)
+	if err != nil {
+		return nil, err
+	}
+	t = make([][32]byte, 0, TileWidth)
+	for i, n := range stored {
+		h, err := ParseDigest(n.Hash)
+		if n.Index != from+int64(i) || err != nil {
+			break // a gap or a bad row: recomputed below
+		}
+		t = append(t, h)
+	}
+	var missing []*TileNode
+	for j := len(t); j < need; j++ {
+		child, err := l.tile(ctx, level-TileHeight, index*TileWidth+uint64(j), TileWidth)
+		if err != nil {
+			return nil, err
+		}
+		h := perfectRoot(child[:TileWidth])
+		t = append(t, h)
+		missing = append(missing, &TileNode{Level: int(level), Index: from + int64(j), Hash: hex.EncodeToString(h[:])})
+	}
+	if len(missing) > 0 {
+		if err := l.store.AddTileNodes(ctx, missing); err != nil {
+			if errors.Is(err, fault.ErrConflict) {
+				return nil, fault.E(fault.Internal, "issuance log: a stored interior hash at level %d differs from its leaves", level)
+			}
+			return nil, fmt.Errorf("store issuance log nodes: %w", err)
+		}
+	}
+	l.keep(k, t)
+	return t, nil
+}
+
+// leafTile reads the leaves of one tile from from and returns the hashes of
+// the contiguous run from its start; it fails unless that run has need
+// leaves.
+func (l *Log) leafTile(ctx context.Context, from int64, need int) ([][32]byte, error) {
+	page, err := l.store.Leaves(ctx, from, from+TileWidth)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][32]byte, 0, len(page))
+	for i, leaf := range page {
+		if leaf.Index != from+int64(i) {
+			break
+		}
+		b, err := hex.DecodeString(leaf.Hash)
+		if err != nil || len(b) != 32 {
+			return nil, fault.E(fault.Internal, "issuance log: leaf %d has a malformed hash", leaf.Index)
+		}
+		out = append(out, LeafHash(b))
+	}
+	if len(out) < need {
+		return nil, fault.E(fault.Internal, "issuance log: leaf %d is missing", from+int64(len(out)))
+	}
+	return out, nil
+}
+
+// keep caches a complete tile, evicting an arbitrary one when full.
+func (l *Log) keep(k tileKey, t [][32]byte) {
+	if len(t) < TileWidth {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.tiles) >= tileCacheSize {
+		for old := range l.tiles {
+			delete(l.tiles, old)
+			break
+		}
+	}
+	l.tiles[k] = t[:TileWidth:TileWidth]
 }

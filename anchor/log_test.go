@@ -14,7 +14,7 @@ import (
 	"github.com/citizencloud/citizencredentials/sqlite"
 )
 
-func openStore(t *testing.T) *sqlite.Store {
+func openStore(t testing.TB) *sqlite.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -128,6 +128,244 @@ func TestLogConcurrentAppends(t *testing.T) {
 			_, _, err := replicas[0].Proof(ctx, tc.cred, tc.size)
 			if fault.CodeOf(err) != fault.CodeOf(tc.want) {
 				t.Fatalf("err %v", err)
+			}
+		})
+	}
+}
+
+// TestLogTiles checks the persisted tree: nodes missing from the store
+// (leaves written without the log) are computed and stored by the first
+// reader; the append that completes a tile stores its node, and so does
+// StoreNodes after a batch; a new Log over the same store (a restart)
+// gives the same roots and proofs from the stored nodes.
+func TestLogTiles(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const n = 3*anchor.TileWidth + 5
+	var leaves anchor.Leaves
+	for i := range n {
+		h := credHash(i)
+		leaf := &anchor.Leaf{Index: int64(i), Hash: hex.EncodeToString(h[:]), CredentialID: fmt.Sprintf("urn:uuid:%d", i)}
+		if err := st.AppendLeaf(ctx, leaf); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	stored := func(level int) int {
+		t.Helper()
+		nodes, err := st.TileNodes(ctx, level, 0, anchor.TileWidth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(nodes)
+	}
+	if got := stored(anchor.TileHeight); got != 0 {
+		t.Fatalf("%d nodes stored before any read", got)
+	}
+	check := func(l *anchor.Log, sizes ...uint64) {
+		t.Helper()
+		for _, size := range sizes {
+			want := anchor.RootFromLeaves(leaves[:size])
+			got, err := l.Root(ctx, int64(size))
+			if err != nil || got != want {
+				t.Fatalf("root of %d: %x, %v; want %x", size, got, err, want)
+			}
+			for _, i := range []uint64{0, size / 2, size - 1} {
+				_, proof, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", i), int64(size))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := anchor.VerifyInclusion(leaves[i], i, size, proof, want); err != nil {
+					t.Fatalf("leaf %d of %d: %v", i, size, err)
+				}
+			}
+			for _, m := range []uint64{1, size / 3, size - 1} {
+				if m == 0 {
+					continue
+				}
+				cp, err := l.ConsistencyProof(ctx, int64(m), int64(size))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := anchor.VerifyConsistency(m, size, anchor.RootFromLeaves(leaves[:m]), want, cp); err != nil {
+					t.Fatalf("consistency %d→%d: %v", m, size, err)
+				}
+			}
+		}
+	}
+	check(anchor.NewLog(st), 1, 255, 256, 257, 511, 512, 513, n)
+	if got := stored(anchor.TileHeight); got != 3 {
+		t.Fatalf("%d level-8 nodes stored by the reader, want 3", got)
+	}
+
+	// The append that completes the fourth tile stores its node.
+	l := anchor.NewLog(st)
+	for i := n; i < 4*anchor.TileWidth; i++ {
+		h := credHash(i)
+		if _, err := l.Append(ctx, fmt.Sprintf("urn:uuid:%d", i), h); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if got := stored(anchor.TileHeight); got != 4 {
+		t.Fatalf("%d level-8 nodes stored after the append, want 4", got)
+	}
+	check(anchor.NewLog(st), 4*anchor.TileWidth-1, 4*anchor.TileWidth)
+
+	// Leaves inserted by another path (a batch) get their nodes from
+	// StoreNodes, before any reader asks.
+	for i := 4 * anchor.TileWidth; i < 6*anchor.TileWidth+3; i++ {
+		h := credHash(i)
+		if err := st.AppendLeaf(ctx, &anchor.Leaf{Index: int64(i), Hash: hex.EncodeToString(h[:]), CredentialID: fmt.Sprintf("urn:uuid:%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if err := l.StoreNodes(ctx, 4*anchor.TileWidth, 6*anchor.TileWidth+3); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(anchor.TileHeight); got != 6 {
+		t.Fatalf("%d level-8 nodes stored after StoreNodes, want 6", got)
+	}
+	check(anchor.NewLog(st), 6*anchor.TileWidth, 6*anchor.TileWidth+3)
+}
+
+// benchLog fills a log of n leaves through the store (the node of every
+// complete tile stored as Append would) and returns it.
+func benchLog(b *testing.B, n int) (*anchor.Log, *sqlite.Store) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	// One transaction for all leaves (AppendLeaf commits each: 1M would
+	// take most of an hour).
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO log_leaves (idx, hash, credential_id, created_at) VALUES (?, ?, ?, 0)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		h := credHash(i)
+		if _, err := ins.ExecContext(ctx, i, hex.EncodeToString(h[:]), fmt.Sprintf("urn:uuid:%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	l := anchor.NewLog(st)
+	if _, err := l.Root(ctx, int64(n)); err != nil { // stores every node
+		b.Fatal(err)
+	}
+	return l, st
+}
+
+// BenchmarkLogAppend is one logged credential (leaf insert, and the node of
+// every 256th).
+func BenchmarkLogAppend(b *testing.B) {
+	ctx := context.Background()
+	l := anchor.NewLog(openStore(b))
+	i := 0
+	for b.Loop() {
+		if _, err := l.Append(ctx, fmt.Sprintf("urn:uuid:%d", i), credHash(i)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkLogInclusionProof is one proof against the whole log from a
+// fresh Log (a restart: no cached tiles), at 10k and 1M leaves (filling 1M
+// takes about a minute; -short skips it).
+func BenchmarkLogInclusionProof(b *testing.B) {
+	sizes := []int{10_000}
+	if !testing.Short() {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("leaves=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			_, st := benchLog(b, n)
+			i := 0
+			for b.Loop() {
+				l := anchor.NewLog(st)
+				if _, _, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", (i*7919)%n), int64(n)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// TestLogTilesTwoLevels crosses a level-16 node (65,536 leaves): roots and
+// proofs from the stored nodes of two tile levels match the tree in memory.
+func TestLogTilesTwoLevels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills 70,000 leaves")
+	}
+	ctx := context.Background()
+	st := openStore(t)
+	const n = 1<<16 + 4500
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var leaves anchor.Leaves
+	for i := range n {
+		h := credHash(i)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO log_leaves (idx, hash, credential_id, created_at) VALUES (?, ?, ?, 0)`,
+			i, hex.EncodeToString(h[:]), fmt.Sprintf("urn:uuid:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, anchor.LeafHash(h[:]))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := anchor.NewLog(st).StoreNodes(ctx, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	if top, err := st.TileNodes(ctx, 2*anchor.TileHeight, 0, 1); err != nil || len(top) != 1 {
+		t.Fatalf("level-16 node: %v, %v", top, err)
+	}
+	l := anchor.NewLog(st)
+	for _, tc := range []struct {
+		name       string
+		size, leaf uint64
+	}{
+		{"ok/perfect-two-levels", 1 << 16, 40_000},
+		{"ok/one-past", 1<<16 + 1, 1 << 16},
+		{"ok/ragged", n, 12_345},
+		{"ok/ragged-last", n, n - 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := anchor.RootFromLeaves(leaves[:tc.size])
+			got, err := l.Root(ctx, int64(tc.size))
+			if err != nil || got != want {
+				t.Fatalf("root %x, %v; want %x", got, err, want)
+			}
+			_, proof, err := l.Proof(ctx, fmt.Sprintf("urn:uuid:%d", tc.leaf), int64(tc.size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := anchor.VerifyInclusion(leaves[tc.leaf], tc.leaf, tc.size, proof, want); err != nil {
+				t.Fatal(err)
+			}
+			m := tc.size / 3
+			cp, err := l.ConsistencyProof(ctx, int64(m), int64(tc.size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := anchor.VerifyConsistency(m, tc.size, anchor.RootFromLeaves(leaves[:m]), want, cp); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

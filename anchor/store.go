@@ -49,6 +49,17 @@ type Leaf struct {
 	CreatedAt    time.Time
 }
 
+// TileNode is a stored interior hash of the issuance log: the root of the
+// perfect subtree of 2^Level leaves that is the Index-th at its level. Only
+// levels that are multiples of TileHeight (8, 16, 24, ...) are stored, so
+// 256 consecutive nodes of one level (a tile, as transparency logs call it)
+// stand for the 8 levels above them; level 0 is the leaves themselves.
+type TileNode struct {
+	Level int    // a positive multiple of TileHeight
+	Index int64  // position at that level: covers leaves [Index<<Level, (Index+1)<<Level)
+	Hash  string // hex RFC 6962 hash of the subtree
+}
+
 // Store persists the anchoring outbox and the issuance log.
 type Store interface {
 	// Enqueue inserts it. Returns fault.ErrConflict if it.ID is taken (already queued).
@@ -75,6 +86,15 @@ type Store interface {
 	Leaves(ctx context.Context, from, to int64) ([]*Leaf, error)
 	// LeafOf returns the leaf of a credential, or fault.ErrNotFound.
 	LeafOf(ctx context.Context, credentialID string) (*Leaf, error)
+
+	// AddTileNodes stores the interior hashes, all of one level. A node
+	// already stored with the same hash is left as it is (writers race to
+	// store the same node). Returns fault.ErrConflict if one is stored with
+	// a different hash: the log was altered.
+	AddTileNodes(ctx context.Context, nodes []*TileNode) error
+	// TileNodes returns the stored nodes of level with from <= Index < to,
+	// ascending (a tile is one call). Missing nodes are simply absent.
+	TileNodes(ctx context.Context, level int, from, to int64) ([]*TileNode, error)
 
 	// AcquireLease takes or renews the named lease for holder until until.
 	// It reports false if another holder owns an unexpired lease.

@@ -23,6 +23,10 @@ const (
 	DefaultLeaseName     = "anchor-worker"
 	DefaultLeaseTTL      = 30 * time.Second
 	DefaultSubmitTimeout = 2 * time.Minute
+	DefaultRecheckWindow = 15 * time.Minute
+	DefaultRecheckEvery  = time.Minute
+	// recheckMax bounds the confirmed items one re-check reads.
+	recheckMax = 5000
 )
 
 // WorkerOption configures a Worker.
@@ -63,6 +67,15 @@ func WithLease(name, holder string, ttl time.Duration) WorkerOption {
 // items are submitted again.
 func WithSubmitTimeout(d time.Duration) WorkerOption { return func(w *Worker) { w.submitTimeout = d } }
 
+// WithRecheck sets the re-check of confirmed anchors: every every (and on
+// the first tick after start), the confirmed items created within window
+// are read back from the chain; any the chain no longer holds (blocks lost
+// by a crashed node, a reorganisation) go back to pending and are sent
+// again.
+func WithRecheck(window, every time.Duration) WorkerOption {
+	return func(w *Worker) { w.recheckWindow, w.recheckEvery = window, every }
+}
+
 // Worker anchors the outbox on chain: status list versions and issuance
 // log roots, many per transaction. Its state lives in the store
 // (pending → submitted(txHash) → confirmed(block)), so it resumes after a
@@ -85,6 +98,9 @@ type Worker struct {
 	holder        string
 	leaseTTL      time.Duration
 	submitTimeout time.Duration
+	recheckWindow time.Duration
+	recheckEvery  time.Duration
+	lastRecheck   time.Time // zero until the first re-check: it runs on start
 }
 
 // NewWorker returns a worker that anchors the outbox in store on reg, and
@@ -104,6 +120,8 @@ func NewWorker(store Store, reg Registry, log *Log, opts ...WorkerOption) *Worke
 		leaseName:     DefaultLeaseName,
 		leaseTTL:      DefaultLeaseTTL,
 		submitTimeout: DefaultSubmitTimeout,
+		recheckWindow: DefaultRecheckWindow,
+		recheckEvery:  DefaultRecheckEvery,
 	}
 	for _, o := range opts {
 		o(w)
@@ -202,7 +220,8 @@ type TickResult struct {
 	Confirmed int    // items confirmed
 	Submitted int    // items sent in the transaction
 	TxHash    string // the transaction sent, if any
-	Requeued  int    // items put back to pending (dropped or reverted tx)
+	Requeued  int    // items put back to pending (dropped or reverted tx, or lost from the chain)
+	Rechecked int    // confirmed items read back from the chain
 }
 
 // Tick does one round: take the lease; reconcile every unconfirmed item
@@ -227,6 +246,12 @@ func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
 	if !ok {
 		res.Idle = true
 		return res, nil
+	}
+	if w.lastRecheck.IsZero() || now.Sub(w.lastRecheck) >= w.recheckEvery {
+		if err := w.recheck(ctx, now, &res); err != nil {
+			return res, err
+		}
+		w.lastRecheck = now
 	}
 	window := max(4*w.batch, 256)
 	items, err := w.store.Unconfirmed(ctx, window)
@@ -280,6 +305,67 @@ func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
 		return res, nil
 	}
 	return res, w.submit(ctx, batch, now, &res)
+}
+
+// recheck reads back from the chain every confirmed item created within
+// the re-check window. An item the chain no longer holds goes back to
+// pending, due now, so this tick sends it again; one whose anchor moved to
+// another block (re-mined) gets the new block recorded.
+func (w *Worker) recheck(ctx context.Context, now time.Time, res *TickResult) error {
+	after, afterID := now.Add(-w.recheckWindow), ""
+	for read := 0; read < recheckMax; {
+		page, err := w.store.Items(ctx, after, afterID, 500)
+		if err != nil {
+			return fmt.Errorf("anchor outbox: %w", err)
+		}
+		for _, it := range page {
+			if it.State != Confirmed {
+				continue
+			}
+			if err := w.recheckItem(ctx, it, now, res); err != nil {
+				return err
+			}
+		}
+		read += len(page)
+		if len(page) < 500 {
+			return nil
+		}
+		after, afterID = page[len(page)-1].CreatedAt, page[len(page)-1].ID
+	}
+	return nil
+}
+
+func (w *Worker) recheckItem(ctx context.Context, it *Item, now time.Time, res *TickResult) error {
+	res.Rechecked++
+	a, ok, err := w.onChain(ctx, it)
+	if err != nil {
+		return fmt.Errorf("re-check anchor of %s: %w", it.ID, err)
+	}
+	want, err := ParseDigest(it.Digest)
+	if err != nil {
+		return fmt.Errorf("outbox item %s: %w", it.ID, err)
+	}
+	switch {
+	case !ok:
+		w.logger.WarnContext(ctx, "anchor: a confirmed anchor is missing from the chain; sending it again", "item", it.ID, "block", it.Block, "tx", it.TxHash)
+		it.State = Pending
+		it.NextAttempt = now
+		it.LastError = "the chain no longer holds this anchor (blocks lost); resubmitting"
+	case a.Digest != want:
+		w.logger.ErrorContext(ctx, "anchor: on-chain digest differs from the outbox", "item", it.ID)
+		it.State = Pending
+		it.NextAttempt = now.Add(w.backoffMax)
+		it.LastError = errDigestConflict
+	case a.Block != it.Block:
+		it.Block, it.BlockTime = a.Block, a.BlockTime
+		it.UpdatedAt = now
+		return w.update(ctx, it)
+	default:
+		return nil
+	}
+	it.UpdatedAt = now
+	res.Requeued++
+	return w.update(ctx, it)
 }
 
 // onChain reads what the registry holds for the item.

@@ -600,3 +600,54 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestWorkerRecheck: an outbox item recorded as confirmed whose anchor the
+// chain does not hold (blocks lost by a crashed node; here a row written
+// through the adapter, as a crash would leave it) is found by the re-check
+// on start, sent again and confirmed from the chain; a confirmed item the
+// chain holds is left alone; re-checks then run every interval.
+func TestWorkerRecheck(t *testing.T) {
+	e := newEnv(t, anchor.WithRecheck(time.Hour, time.Minute))
+	kept := e.enqueue("list-kept", 1)
+	if res := e.tick(e.w); res.Submitted == 0 {
+		t.Fatalf("first tick %+v", res)
+	}
+	if res := e.tick(e.w); res.Confirmed == 0 {
+		t.Fatalf("second tick %+v", res)
+	}
+	keptBlock := e.item("status:list-kept:1").Block
+
+	lost := digest("list-lost v1")
+	now := e.clk.now()
+	if err := e.st.Enqueue(e.ctx, &anchor.Item{
+		ID: anchor.StatusItemID("list-lost", 1), Kind: anchor.KindStatusList, ListID: "list-lost", Version: 1,
+		Digest: hex.EncodeToString(lost[:]), State: anchor.Confirmed, TxHash: "0x" + strings.Repeat("cc", 32),
+		Block: 3, BlockTime: now, Attempts: 1, CreatedAt: now, UpdatedAt: now,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := e.reg.StatusAnchor(e.ctx, "list-lost", 1); err != nil || ok {
+		t.Fatalf("the chain holds the fabricated anchor: %v %v", ok, err)
+	}
+
+	restarted := e.worker("replica-1", anchor.WithRecheck(time.Hour, time.Minute))
+	res := e.tick(restarted)
+	if res.Rechecked < 2 || res.Requeued != 1 || res.Submitted != 1 {
+		t.Fatalf("re-check on start %+v", res)
+	}
+	if res := e.tick(restarted); res.Confirmed != 1 || res.Rechecked != 0 {
+		t.Fatalf("tick after the re-send %+v (re-checks wait for the interval)", res)
+	}
+	a := e.onChainStatus("list-lost", 1, lost)
+	if it := e.item("status:list-lost:1"); it.State != anchor.Confirmed || it.Block != a.Block {
+		t.Fatalf("re-sent item %+v, chain block %d", it, a.Block)
+	}
+	e.onChainStatus("list-kept", 1, kept)
+	if it := e.item("status:list-kept:1"); it.State != anchor.Confirmed || it.Block != keptBlock {
+		t.Fatalf("kept item changed: %+v", it)
+	}
+	e.clk.add(61 * time.Second)
+	if res := e.tick(restarted); res.Rechecked < 2 || res.Requeued != 0 {
+		t.Fatalf("periodic re-check %+v", res)
+	}
+}

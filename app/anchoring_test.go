@@ -339,3 +339,77 @@ func TestRestartBetweenSubmitAndConfirm(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorPendingThenProven: right after issuance the credential's status
+// lists can be fetched (version 1 was published before the credential was
+// returned) and the anchor checks are pending, not failed and not proven:
+// the result is verified and says anchoring is still pending. Once anchored
+// every check is proven.
+func TestAnchorPendingThenProven(t *testing.T) {
+	s := startServer(t, t.TempDir(), manual)
+	b := s.createBureau(t, "parks-office", "VolunteerServiceCredential")
+	holder, _ := newHolderDID(t)
+	cred := s.issueVolunteer(t, b.APIKey, holder)
+
+	_, payload, _ := splitJWS(t, cred.Credential)
+	for _, e := range payload["credentialStatus"].([]any) {
+		listURL := e.(map[string]any)["statusListCredential"].(string)
+		resp, err := http.Get(s.URL() + "/status/" + listURL[strings.LastIndex(listURL, "/")+1:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s before any publishing round: %d", listURL, resp.StatusCode)
+		}
+	}
+
+	const q = `query($c: String!) { verifyCredential(credential: $c) { verified pending message checks { name ok status message } } }`
+	type result struct {
+		Verified, Pending bool
+		Message           string
+		Checks            []struct {
+			Name, Status, Message string
+			OK                    bool
+		}
+	}
+	statusOf := func(r result) map[string]string {
+		out := map[string]string{}
+		for _, c := range r.Checks {
+			if prev, seen := out[c.Name]; !seen || prev == "PROVEN" {
+				out[c.Name] = c.Status
+			}
+			if c.OK != (c.Status != "FAILED") {
+				t.Fatalf("%s: ok %v with status %s", c.Name, c.OK, c.Status)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		anchor  bool
+		pending bool
+		want    map[string]string
+		message string
+	}{
+		{"pending/queued", false, true, map[string]string{"signature": "PROVEN", "status": "PROVEN", "status_anchor": "PENDING", "issuance_anchor": "PENDING"}, "anchoring is still pending"},
+		{"ok/anchored", true, false, map[string]string{"signature": "PROVEN", "status": "PROVEN", "status_anchor": "PROVEN", "issuance_anchor": "PROVEN"}, "every check is proven"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.anchor {
+				s.publishAndAnchor(t)
+			}
+			var r result
+			s.must(t, "", q, map[string]any{"c": cred.Credential}, "verifyCredential", &r)
+			got := statusOf(r)
+			for name, want := range tc.want {
+				if got[name] != want {
+					t.Errorf("%s: %s, want %s (%+v)", name, got[name], want, r.Checks)
+				}
+			}
+			if !r.Verified || r.Pending != tc.pending || !strings.Contains(r.Message, tc.message) {
+				t.Fatalf("verified %v pending %v message %q", r.Verified, r.Pending, r.Message)
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ func (m *Main) openChain(ctx context.Context) (*chain.Registry, error) {
 			return nil, fmt.Errorf("embedded chain: %w", err)
 		}
 		m.dev = dev
+		opts = append(opts, chain.WithDurable(dev.Sync)) // a block it reported survives kill -9
 		reg, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(c.DataDir, "chain", "registry.address"), opts...)
 		if err != nil {
 			return nil, fmt.Errorf("registry contract: %w", err)

@@ -61,6 +61,8 @@ type Registry struct {
 	chainID   *big.Int
 	nonce     uint64
 	nonceSync bool // nonce is the next one to use; false: ask the node
+
+	durable func() error // see WithDurable; nil: nothing to do
 }
 
 // Option configures a Registry.
@@ -81,6 +83,12 @@ func WithTipFloor(wei *big.Int) Option {
 func WithMaxPollInterval(d time.Duration) Option {
 	return func(r *Registry) { r.maxPoll = d }
 }
+
+// WithDurable sets a function that makes what the node has shown durable
+// (the embedded chain's Dev.Sync). The registry calls it before it returns
+// a mined receipt or a found anchor, so nothing it reported can be lost by
+// a crash of the node that follows.
+func WithDurable(sync func() error) Option { return func(r *Registry) { r.durable = sync } }
 
 // NewRegistry binds the registry deployed at address; key signs its
 // transactions. It does not contact the node.
@@ -297,7 +305,22 @@ func (r *Registry) Receipt(ctx context.Context, txHash string) (*anchor.Receipt,
 	if err != nil {
 		return nil, mapErr(err, "receipt")
 	}
+	if err := r.makeDurable(); err != nil {
+		return nil, err
+	}
 	return r.toReceipt(ctx, rec)
+}
+
+// makeDurable runs the WithDurable function; its failure makes the answer
+// unavailable rather than one a crash could take back.
+func (r *Registry) makeDurable() error {
+	if r.durable == nil {
+		return nil
+	}
+	if err := r.durable(); err != nil {
+		return fault.Wrap(fault.Unavailable, err, fault.ErrUnavailable.Msg)
+	}
+	return nil
 }
 
 // Wait polls until txHash is mined and returns its receipt. Polling starts at
@@ -312,6 +335,9 @@ func (r *Registry) Wait(ctx context.Context, txHash string) (*anchor.Receipt, er
 	if err != nil {
 		return nil, err
 	}
+	if err := r.makeDurable(); err != nil {
+		return nil, err
+	}
 	return r.toReceipt(ctx, rec)
 }
 
@@ -324,6 +350,9 @@ func (r *Registry) StatusAnchor(ctx context.Context, listID string, version uint
 	if out.Digest == ([32]byte{}) {
 		return anchor.Anchored{}, false, nil
 	}
+	if err := r.makeDurable(); err != nil {
+		return anchor.Anchored{}, false, err
+	}
 	return anchor.Anchored{Digest: out.Digest, Block: out.BlockNumber, BlockTime: time.Unix(int64(out.Timestamp), 0).UTC()}, true, nil
 }
 
@@ -335,6 +364,9 @@ func (r *Registry) LogRoot(ctx context.Context, treeSize uint64) (anchor.Anchore
 	}
 	if out.Root == ([32]byte{}) {
 		return anchor.Anchored{}, false, nil
+	}
+	if err := r.makeDurable(); err != nil {
+		return anchor.Anchored{}, false, err
 	}
 	return anchor.Anchored{Digest: out.Root, Block: out.BlockNumber, BlockTime: time.Unix(int64(out.Timestamp), 0).UTC()}, true, nil
 }

@@ -165,9 +165,11 @@ func (v *BureausResponse) GetBureaus() []BureauFields { return v.Bureaus }
 // One check a verifier made, with an explanation.
 type Check struct {
 	// signature, issuer_known, validity, schema, ...
-	Name    string  `json:"name"`
-	Ok      bool    `json:"ok"`
-	Message *string `json:"message"`
+	Name string `json:"name"`
+	// True unless the check failed (a pending check is ok); see status.
+	Ok      bool        `json:"ok"`
+	Status  CheckStatus `json:"status"`
+	Message *string     `json:"message"`
 	// Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential.
 	Credential *string `json:"credential"`
 }
@@ -178,11 +180,32 @@ func (v *Check) GetName() string { return v.Name }
 // GetOk returns Check.Ok, and is useful for accessing the field via an interface.
 func (v *Check) GetOk() bool { return v.Ok }
 
+// GetStatus returns Check.Status, and is useful for accessing the field via an interface.
+func (v *Check) GetStatus() CheckStatus { return v.Status }
+
 // GetMessage returns Check.Message, and is useful for accessing the field via an interface.
 func (v *Check) GetMessage() *string { return v.Message }
 
 // GetCredential returns Check.Credential, and is useful for accessing the field via an interface.
 func (v *Check) GetCredential() *string { return v.Credential }
+
+// The outcome of a check.
+type CheckStatus string
+
+const (
+	// The check passed on final evidence.
+	CheckStatusProven CheckStatus = "PROVEN"
+	// Nothing failed, but the evidence is not final yet (for example an anchor still queued or not deep enough on chain).
+	CheckStatusPending CheckStatus = "PENDING"
+	// The check failed.
+	CheckStatusFailed CheckStatus = "FAILED"
+)
+
+var AllCheckStatus = []CheckStatus{
+	CheckStatusProven,
+	CheckStatusPending,
+	CheckStatusFailed,
+}
 
 type CreateBureauInput struct {
 	Name string `json:"name"`
@@ -1012,14 +1035,24 @@ func (v *VerificationKey) GetRetiredAt() *time.Time { return v.RetiredAt }
 
 // VerificationResult includes the requested fields of the GraphQL type VerificationResult.
 type VerificationResult struct {
-	// True only if every check passed.
-	Verified    bool                `json:"verified"`
+	// True only if no check failed. A verified result may still have pending checks: see pending.
+	Verified bool `json:"verified"`
+	// True when no check failed and at least one is still pending (anchoring is still pending).
+	Pending bool `json:"pending"`
+	// The outcome in plain words, saying so when anchoring is still pending.
+	Message     string              `json:"message"`
 	Checks      []Check             `json:"checks"`
 	Credentials []CredentialSummary `json:"credentials"`
 }
 
 // GetVerified returns VerificationResult.Verified, and is useful for accessing the field via an interface.
 func (v *VerificationResult) GetVerified() bool { return v.Verified }
+
+// GetPending returns VerificationResult.Pending, and is useful for accessing the field via an interface.
+func (v *VerificationResult) GetPending() bool { return v.Pending }
+
+// GetMessage returns VerificationResult.Message, and is useful for accessing the field via an interface.
+func (v *VerificationResult) GetMessage() string { return v.Message }
 
 // GetChecks returns VerificationResult.Checks, and is useful for accessing the field via an interface.
 func (v *VerificationResult) GetChecks() []Check { return v.Checks }
@@ -2001,9 +2034,12 @@ query PresentationRequest ($id: ID!) {
 		... PresentationRequestFields
 		result {
 			verified
+			pending
+			message
 			checks {
 				name
 				ok
+				status
 				message
 				credential
 			}
@@ -2253,9 +2289,12 @@ const SubmitPresentation_Operation = `
 mutation SubmitPresentation ($requestId: ID!, $presentation: String!) {
 	submitPresentation(requestId: $requestId, presentation: $presentation) {
 		verified
+		pending
+		message
 		checks {
 			name
 			ok
+			status
 			message
 			credential
 		}
@@ -2355,9 +2394,12 @@ const VerifyCredential_Operation = `
 query VerifyCredential ($credential: String!) {
 	verifyCredential(credential: $credential) {
 		verified
+		pending
+		message
 		checks {
 			name
 			ok
+			status
 			message
 			credential
 		}
@@ -2404,9 +2446,12 @@ const VerifyPresentation_Operation = `
 query VerifyPresentation ($presentation: String!, $challenge: String, $domain: String) {
 	verifyPresentation(presentation: $presentation, challenge: $challenge, domain: $domain) {
 		verified
+		pending
+		message
 		checks {
 			name
 			ok
+			status
 			message
 			credential
 		}

@@ -300,6 +300,7 @@ type checkJSON struct {
 	OK         bool   `json:"ok"`
 	Message    string `json:"message,omitempty"`
 	Credential string `json:"credential,omitempty"`
+	Pending    bool   `json:"pending,omitempty"`
 }
 
 type summaryJSON struct {

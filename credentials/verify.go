@@ -43,6 +43,10 @@ type Check struct {
 	// credential the check is about inside a presentation; empty for checks
 	// on a single credential or on the presentation itself.
 	Credential string
+	// Pending: the check did not fail (OK is true) but its evidence is not
+	// final yet, e.g. an anchor that is queued or not deep enough on chain.
+	// A check is proven when OK && !Pending, failed when !OK.
+	Pending bool
 }
 
 // Summary describes what a credential says. It is only trustworthy when the

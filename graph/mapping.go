@@ -3,6 +3,8 @@ package graph
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,13 +66,25 @@ func credentialModel(r *credentials.Record) *model.IssuedCredential {
 
 func resultModel(res *credentials.Result) *model.VerificationResult {
 	m := &model.VerificationResult{Verified: res.Verified, Checks: []*model.Check{}, Credentials: []*model.CredentialSummary{}}
+	var pending []string
 	for _, c := range res.Checks {
-		mc := &model.Check{Name: c.Name, Ok: c.OK, Message: &c.Message}
+		mc := &model.Check{Name: c.Name, Ok: c.OK, Message: &c.Message, Status: model.CheckStatusProven}
+		switch {
+		case !c.OK:
+			mc.Status = model.CheckStatusFailed
+		case c.Pending:
+			mc.Status = model.CheckStatusPending
+			if !slices.Contains(pending, c.Name) {
+				pending = append(pending, c.Name)
+			}
+		}
 		if c.Credential != "" {
 			mc.Credential = &c.Credential
 		}
 		m.Checks = append(m.Checks, mc)
 	}
+	m.Pending = res.Verified && len(pending) > 0
+	m.Message = resultMessage(res, pending)
 	for _, s := range res.Credentials {
 		cs := &model.CredentialSummary{Types: s.Types, Issuer: s.Issuer, ValidFrom: s.ValidFrom, ValidUntil: s.ValidUntil, Claims: s.Claims}
 		if cs.Types == nil {
@@ -87,6 +101,27 @@ func resultModel(res *credentials.Result) *model.VerificationResult {
 		m.Credentials = append(m.Credentials, cs)
 	}
 	return m
+}
+
+// resultMessage says the outcome in plain words.
+func resultMessage(res *credentials.Result, pending []string) string {
+	if !res.Verified {
+		n := 0
+		for _, c := range res.Checks {
+			if !c.OK {
+				n++
+			}
+		}
+		if n == 0 {
+			return "Not verified: nothing could be checked."
+		}
+		return fmt.Sprintf("Not verified: %d check(s) failed.", n)
+	}
+	if len(pending) > 0 {
+		return "Verified so far, but anchoring is still pending: " + strings.Join(pending, ", ") +
+			" will be proven once the anchor is confirmed on chain. Nothing failed."
+	}
+	return "Verified: every check is proven."
 }
 
 func decodeObject(b []byte) (map[string]any, error) {

@@ -58,6 +58,9 @@ type Ledger struct {
 	// an entry for (which only the consortium admin can write) are cached,
 	// so invented ones never take a place, and the size is bounded anyway.
 	trust *lru.Cache[string, trustEntry]
+
+	anchorCache *bounded[anchorKey, anchor.Anchored] // confirmed anchors as the chain holds them
+	proven      *bounded[string, provenIssuance]     // credential id → its proven issuance anchor
 }
 
 type trustEntry struct {
@@ -107,7 +110,8 @@ func New(c Config) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger: trust cache of %d entries: %w", c.TrustCacheSize, err)
 	}
 	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry,
-		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust}, nil
+		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
+		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize)}, nil
 }
 
 var _ credentials.Extension = (*Ledger)(nil)
@@ -143,6 +147,11 @@ func fail(name, format string, args ...any) credentials.Check {
 
 func pass(name, format string, args ...any) credentials.Check {
 	return credentials.Check{Name: name, OK: true, Message: fmt.Sprintf(format, args...)}
+}
+
+// pending is a check that did not fail but is not proven yet.
+func pending(name, format string, args ...any) credentials.Check {
+	return credentials.Check{Name: name, OK: true, Pending: true, Message: fmt.Sprintf(format, args...)}
 }
 
 // ---- issuer_trusted
@@ -331,43 +340,80 @@ func hostOf(u string) string {
 
 // ---- status_anchor
 
+// checkStatusAnchor proves each published version of the credential's
+// status lists against the chain. A version is proven when the chain holds
+// its digest and the outbox confirmed it at the required depth; pending
+// while it is queued, mined but not deep enough, or recorded as confirmed
+// but missing from the chain (lost blocks: the worker re-sends it); failed
+// when the chain or the recorded digest disagrees with the stored list.
 func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record) []credentials.Check {
 	versions, err := l.status.Versions(ctx, rec.ID)
 	if err != nil {
 		return []credentials.Check{fail(CheckStatusAnchor, "status list versions could not be read: %s", fault.Message(err))}
 	}
 	if len(versions) == 0 {
-		return []credentials.Check{pass(CheckStatusAnchor, "the credential's status lists are not published yet (they are published within the publish interval)")}
+		return []credentials.Check{pending(CheckStatusAnchor, "anchoring is pending: the credential's status lists are not published yet")}
 	}
 	var out []credentials.Check
 	for _, v := range versions {
 		digest := sha256.Sum256([]byte(v.Credential))
+		k := anchorKey{list: v.ListID, version: v.Version}
+		a, ok := l.confirmed(k)
+		if ok {
+			out = append(out, l.statusAnchorCheck(v, digest, a, true))
+			continue
+		}
 		a, ok, err := l.reg.StatusAnchor(ctx, v.ListID, uint64(v.Version))
 		switch {
 		case err != nil:
 			out = append(out, fail(CheckStatusAnchor, "list %s version %d: the chain could not be read (%s)", v.ListID, v.Version, fault.Message(err)))
-		case ok && a.Digest != digest:
-			out = append(out, fail(CheckStatusAnchor, "list %s version %d does not match the digest anchored on chain in block %d: the stored status list was altered", v.ListID, v.Version, a.Block))
 		case ok:
-			out = append(out, pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339)))
-		default:
-			if hex.EncodeToString(digest[:]) != v.Digest {
-				out = append(out, fail(CheckStatusAnchor, "list %s version %d does not match its recorded digest: the stored status list was altered", v.ListID, v.Version))
-			} else {
-				out = append(out, pass(CheckStatusAnchor, "list %s version %d is queued for anchoring (not on chain yet)", v.ListID, v.Version))
+			deep := l.outboxConfirmed(ctx, anchor.StatusItemID(v.ListID, v.Version))
+			if deep && a.Digest == digest {
+				l.anchorCache.put(k, a)
 			}
+			out = append(out, l.statusAnchorCheck(v, digest, a, deep))
+		case hex.EncodeToString(digest[:]) != v.Digest:
+			out = append(out, fail(CheckStatusAnchor, "list %s version %d does not match its recorded digest: the stored status list was altered", v.ListID, v.Version))
+		case l.outboxConfirmed(ctx, anchor.StatusItemID(v.ListID, v.Version)):
+			out = append(out, pending(CheckStatusAnchor, "anchoring is pending: list %s version %d was confirmed on chain but the chain no longer holds it; it is being anchored again", v.ListID, v.Version))
+		default:
+			out = append(out, pending(CheckStatusAnchor, "anchoring is pending: list %s version %d is queued for anchoring (not on chain yet)", v.ListID, v.Version))
 		}
 	}
 	return out
 }
 
+func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.Anchored, deep bool) credentials.Check {
+	switch {
+	case a.Digest != digest:
+		return fail(CheckStatusAnchor, "list %s version %d does not match the digest anchored on chain in block %d: the stored status list was altered", v.ListID, v.Version, a.Block)
+	case !deep:
+		return pending(CheckStatusAnchor, "anchoring is pending: list %s version %d is in block %d, awaiting confirmation at the required depth", v.ListID, v.Version, a.Block)
+	}
+	return pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339))
+}
+
+// outboxConfirmed reports whether the outbox holds the item as confirmed:
+// the worker saw its digest in the chain's state at the confirmation depth.
+func (l *Ledger) outboxConfirmed(ctx context.Context, itemID string) bool {
+	it, err := l.anchors.Item(ctx, itemID)
+	return err == nil && it.State == anchor.Confirmed
+}
+
 // ---- issuance_anchor
 
+// checkIssuanceAnchor proves that the credential is in the issuance log
+// under a root anchored on chain. Once proven, the outcome is cached for
+// the credential (a confirmed anchor and a leaf never change).
 func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed) credentials.Check {
 	if !sameAsIssued(rec, p) {
 		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (it differs from what the issuance log holds)", rec.ID)
 	}
-	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, rec.Credential, nil)
+	if pi, ok := l.proven.get(rec.ID); ok {
+		return provenCheck(pi)
+	}
+	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, "", nil)
 	if errors.Is(err, fault.ErrNotFound) {
 		return fail(CheckIssuanceAnchor, "the credential is not in the issuance log")
 	}
@@ -375,18 +421,47 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 		return fail(CheckIssuanceAnchor, "the issuance log could not be read: %s", fault.Message(err))
 	}
 	if ev.LogAnchor == nil {
-		return pass(CheckIssuanceAnchor, "logged at position %d; the log root that covers it is queued for anchoring", ev.LeafIndex)
+		return pending(CheckIssuanceAnchor, "anchoring is pending: logged at position %d; the log root that covers it is queued for anchoring", ev.LeafIndex)
 	}
-	checks, err := anchor.VerifyEvidence(ctx, ev, l.reg)
+	root, err := anchor.ParseDigest(ev.Root)
 	if err != nil {
-		return fail(CheckIssuanceAnchor, "the chain could not be read: %s", fault.Message(err))
+		return fail(CheckIssuanceAnchor, "the issuance log root is malformed")
 	}
-	for _, c := range checks {
-		if !c.OK {
-			return fail(CheckIssuanceAnchor, "%s", c.Message)
+	leafData := anchor.CredentialHash([]byte(rec.Credential))
+	if ev.CredentialHash != hex.EncodeToString(leafData[:]) {
+		return fail(CheckIssuanceAnchor, "the issuance log holds another hash for %s: the stored credential was altered", rec.ID)
+	}
+	proof := make([][32]byte, len(ev.InclusionProof))
+	for i, h := range ev.InclusionProof {
+		if proof[i], err = anchor.ParseDigest(h); err != nil {
+			return fail(CheckIssuanceAnchor, "the inclusion proof is malformed")
 		}
 	}
-	return pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", ev.LeafIndex, ev.TreeSize, ev.LogAnchor.Block, ev.LogAnchor.BlockTime.UTC().Format(time.RFC3339))
+	if anchor.VerifyInclusion(anchor.LeafHash(leafData[:]), uint64(ev.LeafIndex), uint64(ev.TreeSize), proof, root) != nil {
+		return fail(CheckIssuanceAnchor, "the inclusion proof does not lead to the log root: the issuance log was altered")
+	}
+	k := anchorKey{treeSize: ev.TreeSize}
+	a, ok := l.confirmed(k)
+	if !ok {
+		if a, ok, err = l.reg.LogRoot(ctx, uint64(ev.TreeSize)); err != nil {
+			return fail(CheckIssuanceAnchor, "the chain could not be read: %s", fault.Message(err))
+		}
+	}
+	switch {
+	case !ok:
+		return pending(CheckIssuanceAnchor, "anchoring is pending: the log root for tree size %d was confirmed in block %d but the chain no longer holds it; it is being anchored again", ev.TreeSize, ev.LogAnchor.Block)
+	case a.Digest != root:
+		return fail(CheckIssuanceAnchor, "the anchored root for tree size %d differs from the issuance log's: the log was altered", ev.TreeSize)
+	}
+	// NewEvidence chose a root the outbox holds as confirmed (at depth).
+	l.anchorCache.put(k, a)
+	pi := provenIssuance{leafIndex: ev.LeafIndex, treeSize: ev.TreeSize, block: a.Block, blockTime: a.BlockTime}
+	l.proven.put(rec.ID, pi)
+	return provenCheck(pi)
+}
+
+func provenCheck(pi provenIssuance) credentials.Check {
+	return pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", pi.leafIndex, pi.treeSize, pi.block, pi.blockTime.UTC().Format(time.RFC3339))
 }
 
 // sameAsIssued reports whether p is the credential rec records: the same

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -9,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/fault"
 )
 
 var _ anchor.Store = (*Store)(nil)
@@ -294,4 +296,71 @@ func (s *Store) replaceLease(ctx context.Context, spent string, next *leaseRecor
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// tileRecord is an interior hash of the issuance log. Its _id packs the
+// level (a multiple of 8, so level/8 < 8) above the index: the nodes of one
+// level are a contiguous _id range, and a tile is one range query.
+type tileRecord struct {
+	ID   int64  `bson:"_id"`
+	Hash string `bson:"hash"`
+}
+
+const tileLevelShift = 56
+
+func tileID(level int, index int64) int64 { return int64(level/8)<<tileLevelShift | index }
+
+// AddTileNodes inserts the nodes not stored yet (one unordered insert) and
+// reads them back; fault.ErrConflict if one is stored with a different hash.
+func (s *Store) AddTileNodes(ctx context.Context, nodes []*anchor.TileNode) error {
+	if len(nodes) == 0 {
+		return nil
+	}
+	docs := make([]any, len(nodes))
+	lo, hi := nodes[0].Index, nodes[0].Index
+	for i, n := range nodes {
+		if n.Level != nodes[0].Level || n.Level <= 0 || n.Level%8 != 0 || n.Index < 0 || n.Index >= 1<<tileLevelShift {
+			return fault.E(fault.Internal, "issuance log node (%d, %d) cannot be stored", n.Level, n.Index)
+		}
+		docs[i] = &tileRecord{ID: tileID(n.Level, n.Index), Hash: n.Hash}
+		lo, hi = min(lo, n.Index), max(hi, n.Index)
+	}
+	if _, err := s.tiles.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil && !isDuplicate(err) {
+		return wrap("add log tile nodes", err)
+	}
+	stored, err := s.TileNodes(ctx, nodes[0].Level, lo, hi+1)
+	if err != nil {
+		return err
+	}
+	have := make(map[int64]string, len(stored))
+	for _, n := range stored {
+		have[n.Index] = n.Hash
+	}
+	for _, n := range nodes {
+		switch h, ok := have[n.Index]; {
+		case !ok:
+			return fault.E(fault.Unavailable, "issuance log node (%d, %d) was not stored", n.Level, n.Index)
+		case h != n.Hash:
+			return fault.Wrap(fault.Conflict, fault.ErrConflict, fmt.Sprintf("issuance log node (%d, %d) is stored with another hash", n.Level, n.Index))
+		}
+	}
+	return nil
+}
+
+// TileNodes returns the stored nodes of level with from <= Index < to, ascending.
+func (s *Store) TileNodes(ctx context.Context, level int, from, to int64) ([]*anchor.TileNode, error) {
+	if from >= to || level <= 0 || level%8 != 0 {
+		return nil, nil
+	}
+	rs, err := findAll[tileRecord](ctx, s.tiles, "log tile nodes",
+		bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: tileID(level, from)}, {Key: "$lt", Value: tileID(level, to)}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*anchor.TileNode, len(rs))
+	for i, r := range rs {
+		out[i] = &anchor.TileNode{Level: level, Index: r.ID &^ (7 << tileLevelShift), Hash: r.Hash}
+	}
+	return out, nil
 }

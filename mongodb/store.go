@@ -28,6 +28,7 @@ const (
 	colDirtyLists     = "dirty_lists"
 	colOutbox         = "outbox"
 	colLeaves         = "log_leaves"
+	colTiles          = "log_tiles"
 	colLeases         = "leases"
 	colSpentTokens    = "spent_tokens" // claim documents: one per lease or idempotency-claim generation ended
 )
@@ -43,6 +44,7 @@ type Store struct {
 	keys, apiKeys, verifiers, challenges     *mongo.Collection
 	lists, entries, versions, dirty          *mongo.Collection
 	outbox, leaves, leases, spent            *mongo.Collection
+	tiles                                    *mongo.Collection
 	now                                      func() time.Time
 }
 
@@ -68,6 +70,7 @@ func New(ctx context.Context, db *mongo.Database) (*Store, error) {
 		dirty:         db.Collection(colDirtyLists),
 		outbox:        db.Collection(colOutbox),
 		leaves:        db.Collection(colLeaves),
+		tiles:         db.Collection(colTiles),
 		leases:        db.Collection(colLeases),
 		spent:         db.Collection(colSpentTokens),
 		now:           time.Now,

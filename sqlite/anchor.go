@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/fault"
 )
 
 var _ anchor.Store = (*Store)(nil)
@@ -140,4 +142,37 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, until tim
 	}
 	n, err := res.RowsAffected()
 	return n == 1, dbErr("acquire lease", err)
+}
+
+// AddTileNodes inserts the nodes not stored yet, in one transaction;
+// fault.ErrConflict if one is stored with a different hash.
+func (s *Store) AddTileNodes(ctx context.Context, nodes []*anchor.TileNode) error {
+	if len(nodes) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr("add log tile nodes", err)
+	}
+	defer tx.Rollback()
+	for _, n := range nodes {
+		var stored string
+		err := tx.QueryRowContext(ctx, `INSERT INTO log_tiles (level, idx, hash) VALUES (?, ?, ?)
+			ON CONFLICT (level, idx) DO UPDATE SET hash = hash RETURNING hash`, n.Level, n.Index, n.Hash).Scan(&stored)
+		if err != nil {
+			return dbErr("add log tile node", err)
+		}
+		if stored != n.Hash {
+			return fault.Wrap(fault.Conflict, fault.ErrConflict, fmt.Sprintf("issuance log node (%d, %d) is stored with another hash", n.Level, n.Index))
+		}
+	}
+	return dbErr("add log tile nodes", tx.Commit())
+}
+
+// TileNodes returns the stored nodes of level with from <= Index < to, ascending.
+func (s *Store) TileNodes(ctx context.Context, level int, from, to int64) ([]*anchor.TileNode, error) {
+	return list(ctx, s.db, "list log tile nodes", func(r scanner) (*anchor.TileNode, error) {
+		n := anchor.TileNode{Level: level}
+		return &n, r.Scan(&n.Index, &n.Hash)
+	}, `SELECT idx, hash FROM log_tiles WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`, level, from, to)
 }

@@ -112,6 +112,7 @@ type Service struct {
 	freshIDs  bool       // callers never allocate twice for one credential id
 	onPublish func(ctx context.Context, v *Version) error
 	log       *slog.Logger
+	published sync.Map // list id → struct{}: lists this process saw published and queued
 }
 
 // NewService returns a Service on store that signs lists with signer.
@@ -316,9 +317,12 @@ func (s *Service) closeIfFull(ctx context.Context, l *List) error {
 // openList returns the oldest open list of the bureau for p that is not
 // in skip, creating one if there is none. Creation is serialised within the
 // process, so one server never opens two lists for the same bureau and
-// purpose at once (replicas may, and then both lists are used). A new list
-// is marked dirty so its first, empty version is published and verifiers
-// can fetch it before anything in it changes.
+// purpose at once (replicas may, and then both lists are used).
+//
+// A list is returned only once it has a published version that was handed
+// to the OnPublish hook (queued for anchoring): a new list's first, empty
+// version is published here, so no credential pointing into a list is
+// returned before verifiers can fetch the list.
 func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip map[string]bool) (*List, error) {
 	pick := func() (*List, error) {
 		lists, err := s.store.OpenLists(ctx, bureauID, p)
@@ -327,7 +331,7 @@ func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip
 		}
 		for _, l := range lists {
 			if !skip[l.ID] && l.Size > 0 {
-				return l, nil
+				return l, s.ensurePublished(ctx, l.ID)
 			}
 		}
 		return nil, nil
@@ -353,12 +357,40 @@ func (s *Service) openList(ctx context.Context, bureauID string, p Purpose, skip
 		if err != nil {
 			return nil, err
 		}
-		if err := s.store.MarkDirty(ctx, l.ID); err != nil {
-			return nil, err
-		}
-		return l, nil
+		return l, s.ensurePublished(ctx, l.ID)
 	}
 	return nil, fault.E(fault.Internal, "could not create a status list")
+}
+
+// ensurePublished makes sure the list has a published version that went
+// through the OnPublish hook: it publishes version 1 of a list that has
+// none, and hands the latest version to the hook again (the outbox's
+// Enqueue is idempotent) the first time this process uses a list, which
+// also covers a creator that died between publishing and queueing. After
+// that the list is known and this costs nothing. If publishing or the hook
+// fails, the list is marked dirty (the publisher retries) and the error is
+// returned.
+func (s *Service) ensurePublished(ctx context.Context, listID string) error {
+	if _, ok := s.published.Load(listID); ok {
+		return nil
+	}
+	v, err := s.store.LatestVersion(ctx, listID)
+	if errors.Is(err, fault.ErrNotFound) {
+		v, err = s.publishList(ctx, listID)
+	}
+	if err == nil && s.onPublish != nil {
+		if herr := s.onPublish(ctx, v); herr != nil {
+			err = fmt.Errorf("on-publish hook for version %d: %w", v.Version, herr)
+		}
+	}
+	if err != nil {
+		if merr := s.store.MarkDirty(context.WithoutCancel(ctx), listID); merr != nil {
+			err = errors.Join(err, fmt.Errorf("mark status list dirty: %w", merr))
+		}
+		return fmt.Errorf("publish the first version of status list %s: %w", listID, err)
+	}
+	s.published.Store(listID, struct{}{})
+	return nil
 }
 
 // entriesByPurpose returns the credential's entries keyed by their list's

@@ -245,16 +245,26 @@ func TestSetPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Each list's first, empty version was published and hooked when the
+	// list was created, before its first entry was returned.
+	if len(hooked) != 2 || hooked[0].Version != 1 || hooked[1].Version != 1 {
+		t.Fatalf("hooked at list creation: %v", hooked)
+	}
+	for _, v := range hooked {
+		if bits, err := status.VersionBits(v); err != nil || len(bits.SetIndices()) != 0 {
+			t.Fatalf("first version of %s: %v, %v", v.ListID, bits, err)
+		}
+	}
 	vs, err := svc.Publish(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 2 || len(hooked) != 2 {
-		t.Fatalf("%d versions, %d hooked; want 2", len(vs), len(hooked))
+	if len(vs) != 2 || len(hooked) != 4 {
+		t.Fatalf("%d versions, %d hooked; want 2 and 4", len(vs), len(hooked))
 	}
 	lists := map[string]map[string]any{} // list URL -> unsecured list credential
 	for _, v := range vs {
-		if v.Version != 1 || len(v.Digest) != 64 {
+		if v.Version != 2 || len(v.Digest) != 64 {
 			t.Fatalf("version %+v", v)
 		}
 		cred := payload(t, v)
@@ -303,12 +313,12 @@ func TestSetPublish(t *testing.T) {
 	if vs, err := svc.Publish(ctx); err != nil || len(vs) != 0 {
 		t.Fatalf("idle publish: %v, %v", vs, err)
 	}
-	// Reinstating clears the bit in version 2 of the suspension list only.
+	// Reinstating clears the bit in version 3 of the suspension list only.
 	if err := svc.Set(ctx, "urn:uuid:8", status.Suspension, false); err != nil {
 		t.Fatal(err)
 	}
 	vs, err = svc.Publish(ctx)
-	if err != nil || len(vs) != 1 || vs[0].Version != 2 {
+	if err != nil || len(vs) != 1 || vs[0].Version != 3 {
 		t.Fatalf("publish after reinstate: %v, %v", vs, err)
 	}
 	bits, _ := status.VersionBits(vs[0])
@@ -316,12 +326,12 @@ func TestSetPublish(t *testing.T) {
 	if v, _ := bits.Get(atoi(e["statusListIndex"].(string))); v {
 		t.Fatal("reinstated bit still set")
 	}
-	old, err := st.Version(ctx, vs[0].ListID, 1)
+	old, err := st.Version(ctx, vs[0].ListID, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bits, _ := status.VersionBits(old); !mustGet(bits, atoi(e["statusListIndex"].(string))) {
-		t.Fatal("version 1 changed")
+		t.Fatal("version 2 changed")
 	}
 
 	got, err := svc.Versions(ctx, "urn:uuid:8")
@@ -381,13 +391,13 @@ func TestThousandRevocationsOneVersion(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	before := signer.signed.Load()
+	before, hooksBefore := signer.signed.Load(), hooks.Load()
 	vs, err := svc.Publish(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 1 || hooks.Load() != 1 || signer.signed.Load()-before != 1 {
-		t.Fatalf("%d versions, %d hooks, %d signatures; want 1 each", len(vs), hooks.Load(), signer.signed.Load()-before)
+	if len(vs) != 1 || hooks.Load()-hooksBefore != 1 || signer.signed.Load()-before != 1 {
+		t.Fatalf("%d versions, %d hooks, %d signatures; want 1 each", len(vs), hooks.Load()-hooksBefore, signer.signed.Load()-before)
 	}
 	bits, err := status.VersionBits(vs[0])
 	if err != nil {
@@ -414,11 +424,11 @@ func TestRepairAfterCrash(t *testing.T) {
 	entries, _ := st.EntriesOf(ctx, "urn:uuid:a")
 	ids := []string{entries[0].ListID, entries[1].ListID}
 
-	// Lists with entries but never published are marked by Repair.
-	if n, err := svc.Repair(ctx, ids...); err != nil || n != 2 {
-		t.Fatalf("repair of unpublished lists: %d, %v", n, err)
+	// Lists are published when created: Repair finds nothing to mark.
+	if n, err := svc.Repair(ctx, ids...); err != nil || n != 0 {
+		t.Fatalf("repair of new lists: %d, %v", n, err)
 	}
-	if vs, err := svc.Publish(ctx); err != nil || len(vs) != 2 {
+	if vs, err := svc.Publish(ctx); err != nil || len(vs) != 0 {
 		t.Fatalf("publish: %v, %v", vs, err)
 	}
 
@@ -475,7 +485,7 @@ func TestRepairAfterCrash(t *testing.T) {
 func TestHookFailureKeepsListDirty(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	fail := true
+	fail := false
 	svc := status.NewService(st, &testSigner{}, status.WithOnPublish(func(context.Context, *status.Version) error {
 		if fail {
 			return fault.ErrUnavailable
@@ -485,6 +495,7 @@ func TestHookFailureKeepsListDirty(t *testing.T) {
 	if _, err := svc.Allocate(ctx, "bureau", "urn:uuid:x"); err != nil {
 		t.Fatal(err)
 	}
+	fail = true
 	if err := svc.Set(ctx, "urn:uuid:x", status.Revocation, true); err != nil {
 		t.Fatal(err)
 	}
@@ -496,8 +507,8 @@ func TestHookFailureKeepsListDirty(t *testing.T) {
 		t.Fatalf("dirty lists after hook failure: %v", dirty)
 	}
 	fail = false
-	vs, err := svc.Publish(ctx)
-	if err != nil || len(vs) != 1 || vs[0].Version != 2 {
+	vs, err := svc.Publish(ctx) // version 1 at creation, 2 published but not hooked
+	if err != nil || len(vs) != 1 || vs[0].Version != 3 {
 		t.Fatalf("publish after recovery: %v, %v", vs, err)
 	}
 }
@@ -587,5 +598,69 @@ func TestRunPublishes(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run returned %v", err)
+	}
+}
+
+// TestNewListPublishedBeforeFirstEntry: a new list's version 1 (all zeros)
+// is published and handed to the hook (queued for anchoring) before the
+// first entry pointing into it is returned; if that fails, no entry is
+// returned, the list stays dirty, and the next allocation queues version 1
+// again before using the list.
+func TestNewListPublishedBeforeFirstEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		hookFail bool
+	}{
+		{"ok/published-and-queued", false},
+		{"fail/hook-down-then-retried", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openStore(t)
+			fail := tc.hookFail
+			var hooked []*status.Version
+			svc := status.NewService(st, &testSigner{}, status.WithOnPublish(func(_ context.Context, v *status.Version) error {
+				if fail {
+					return fault.ErrUnavailable
+				}
+				// The version is stored by the time it is queued.
+				if _, err := st.Version(ctx, v.ListID, v.Version); err != nil {
+					t.Errorf("hooked version %d of %s is not stored: %v", v.Version, v.ListID, err)
+				}
+				hooked = append(hooked, v)
+				return nil
+			}))
+			es, err := svc.Allocate(ctx, "bureau", "urn:uuid:first", status.Revocation)
+			if tc.hookFail {
+				if !errors.Is(err, fault.ErrUnavailable) || len(es) != 0 {
+					t.Fatalf("allocate with the hook down: %v, %v", es, err)
+				}
+				if dirty, _ := st.DirtyLists(ctx); len(dirty) != 1 {
+					t.Fatalf("dirty lists after the failed hook: %v", dirty)
+				}
+				fail = false
+				if es, err = svc.Allocate(ctx, "bureau", "urn:uuid:first", status.Revocation); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err != nil || len(es) != 1 {
+				t.Fatalf("allocate: %v, %v", es, err)
+			}
+			if len(hooked) != 1 || hooked[0].Version != 1 || svc.ListURL(hooked[0].ListID) != es[0]["statusListCredential"] {
+				t.Fatalf("hooked %v for entry %v", hooked, es[0])
+			}
+			v, err := st.LatestVersion(ctx, hooked[0].ListID)
+			if err != nil || v.Version != 1 {
+				t.Fatalf("latest version %v, %v", v, err)
+			}
+			bits, err := status.VersionBits(v)
+			if err != nil || len(bits.SetIndices()) != 0 {
+				t.Fatalf("version 1 bits %v, %v", bits, err)
+			}
+			// Later allocations into the known list publish and queue nothing.
+			if _, err := svc.Allocate(ctx, "bureau", "urn:uuid:second", status.Revocation); err != nil || len(hooked) != 1 {
+				t.Fatalf("second allocation: %v, hooked %d", err, len(hooked))
+			}
+		})
 	}
 }

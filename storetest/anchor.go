@@ -213,6 +213,47 @@ func anchorCases() []testCase {
 				t.Errorf("LeafCount = %d, want 6", n)
 			}
 		}},
+		{"log/tile-nodes", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			node := func(level int, i int64) *anchor.TileNode {
+				return &anchor.TileNode{Level: level, Index: i, Hash: fmt.Sprintf("%064x", int64(level)<<40|i)}
+			}
+			var tile []*anchor.TileNode
+			for i := range int64(anchor.TileWidth) {
+				if i != 7 {
+					tile = append(tile, node(8, i))
+				}
+			}
+			ok(t, "AddTileNodes tile", s.AddTileNodes(ctx, tile))
+			ok(t, "AddTileNodes next tile and the gap", s.AddTileNodes(ctx, []*anchor.TileNode{node(8, 256), node(8, 7)}))
+			ok(t, "AddTileNodes other level", s.AddTileNodes(ctx, []*anchor.TileNode{node(16, 0)}))
+			ok(t, "AddTileNodes again, same hashes", s.AddTileNodes(ctx, []*anchor.TileNode{node(8, 3), node(8, 256)}))
+			changed := node(8, 5)
+			changed.Hash = fmt.Sprintf("%064x", 1)
+			conflict(t, "AddTileNodes another hash", s.AddTileNodes(ctx, []*anchor.TileNode{node(8, 4), changed}))
+			ok(t, "AddTileNodes none", s.AddTileNodes(ctx, nil))
+
+			got, err := s.TileNodes(ctx, 8, 0, anchor.TileWidth)
+			ok(t, "TileNodes", err)
+			want := make([]*anchor.TileNode, anchor.TileWidth)
+			for i := range want {
+				want[i] = node(8, int64(i))
+			}
+			same(t, "tile (8, 0)", got, want)
+			got, err = s.TileNodes(ctx, 8, 250, 300)
+			ok(t, "TileNodes across tiles", err)
+			if len(got) != 7 || got[6].Index != 256 {
+				t.Errorf("TileNodes(8, 250, 300) = %d nodes", len(got))
+			}
+			got, err = s.TileNodes(ctx, 16, 0, anchor.TileWidth)
+			ok(t, "TileNodes level 16", err)
+			same(t, "tile (16, 0)", got, []*anchor.TileNode{node(16, 0)})
+			got, err = s.TileNodes(ctx, 24, 0, anchor.TileWidth)
+			ok(t, "TileNodes empty level", err)
+			if len(got) != 0 {
+				t.Errorf("level 24 has %d nodes", len(got))
+			}
+		}},
 		{"lease/acquire-renew-expire", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			acquire := func(name, holder string, until time.Time, want bool) {

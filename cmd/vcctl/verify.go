@@ -111,9 +111,15 @@ func printVerification(e *env, res *client.VerificationResult) {
 		if ch.Credential != nil {
 			msg = "[" + *ch.Credential + "] " + msg // inside a presentation
 		}
+		if ch.Status == client.CheckStatusPending {
+			msg = "PENDING " + msg // not failed, not proven yet
+		}
 		rows[i] = checkRow{ch.Name, ch.Ok, msg}
 	}
 	printCheckRows(e, rows, res.Verified)
+	if res.Pending { // a note, on stderr: stdout ends with the verdict
+		fmt.Fprintln(e.stderr, res.Message)
+	}
 }
 
 // extractCredential returns the credential in raw: the text itself (a

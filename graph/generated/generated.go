@@ -103,6 +103,7 @@ type ComplexityRoot struct {
 		Message    func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Ok         func(childComplexity int) int
+		Status     func(childComplexity int) int
 	}
 
 	CreateBureauPayload struct {
@@ -273,6 +274,8 @@ type ComplexityRoot struct {
 		Anchor      func(childComplexity int) int
 		Checks      func(childComplexity int) int
 		Credentials func(childComplexity int) int
+		Message     func(childComplexity int) int
+		Pending     func(childComplexity int) int
 		Verified    func(childComplexity int) int
 	}
 
@@ -607,6 +610,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Check.Ok(childComplexity), true
+	case "Check.status":
+		if e.ComplexityRoot.Check.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Check.Status(childComplexity), true
 
 	case "CreateBureauPayload.apiKey":
 		if e.ComplexityRoot.CreateBureauPayload.APIKey == nil {
@@ -1408,6 +1417,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VerificationResult.Credentials(childComplexity), true
+	case "VerificationResult.message":
+		if e.ComplexityRoot.VerificationResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationResult.Message(childComplexity), true
+	case "VerificationResult.pending":
+		if e.ComplexityRoot.VerificationResult.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationResult.Pending(childComplexity), true
 	case "VerificationResult.verified":
 		if e.ComplexityRoot.VerificationResult.Verified == nil {
 			break
@@ -1950,11 +1971,23 @@ extend type Mutation {
   revokeCredential(id: ID!, reason: String!): IssuedCredential!
 }
 `, BuiltIn: false},
-	{Name: "../schema/verify.graphqls", Input: `"One check a verifier made, with an explanation."
+	{Name: "../schema/verify.graphqls", Input: `"The outcome of a check."
+enum CheckStatus {
+  "The check passed on final evidence."
+  PROVEN
+  "Nothing failed, but the evidence is not final yet (for example an anchor still queued or not deep enough on chain)."
+  PENDING
+  "The check failed."
+  FAILED
+}
+
+"One check a verifier made, with an explanation."
 type Check {
   "signature, issuer_known, validity, schema, ..."
   name: String!
+  "True unless the check failed (a pending check is ok); see status."
   ok: Boolean!
+  status: CheckStatus!
   message: String
   "Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential."
   credential: String
@@ -1971,8 +2004,12 @@ type CredentialSummary {
 }
 
 type VerificationResult {
-  "True only if every check passed."
+  "True only if no check failed. A verified result may still have pending checks: see pending."
   verified: Boolean!
+  "True when no check failed and at least one is still pending (anchoring is still pending)."
+  pending: Boolean!
+  "The outcome in plain words, saying so when anchoring is still pending."
+  message: String!
   checks: [Check!]!
   credentials: [CredentialSummary!]!
 }
@@ -2117,6 +2154,8 @@ func (ec *executionContext) childFields_Check(ctx context.Context, field graphql
 		return ec.fieldContext_Check_name(ctx, field)
 	case "ok":
 		return ec.fieldContext_Check_ok(ctx, field)
+	case "status":
+		return ec.fieldContext_Check_status(ctx, field)
 	case "message":
 		return ec.fieldContext_Check_message(ctx, field)
 	case "credential":
@@ -2385,6 +2424,10 @@ func (ec *executionContext) childFields_VerificationResult(ctx context.Context, 
 	switch field.Name {
 	case "verified":
 		return ec.fieldContext_VerificationResult_verified(ctx, field)
+	case "pending":
+		return ec.fieldContext_VerificationResult_pending(ctx, field)
+	case "message":
+		return ec.fieldContext_VerificationResult_message(ctx, field)
 	case "checks":
 		return ec.fieldContext_VerificationResult_checks(ctx, field)
 	case "credentials":
@@ -4028,6 +4071,29 @@ func (ec *executionContext) _Check_ok(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Check_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Check", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Check_status(ctx context.Context, field graphql.CollectedField, obj *model.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Check_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CheckStatus) graphql.Marshaler {
+			return ec.marshalNCheckStatus2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCheckStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Check_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Check", field, false, false, "CheckStatus")
 }
 
 func (ec *executionContext) _Check_message(ctx context.Context, field graphql.CollectedField, obj *model.Check) (ret graphql.Marshaler) {
@@ -7275,6 +7341,52 @@ func (ec *executionContext) fieldContext_VerificationResult_verified(_ context.C
 	return graphql.NewScalarFieldContext("VerificationResult", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _VerificationResult_pending(ctx context.Context, field graphql.CollectedField, obj *model.VerificationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationResult_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationResult_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _VerificationResult_message(ctx context.Context, field graphql.CollectedField, obj *model.VerificationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _VerificationResult_checks(ctx context.Context, field graphql.CollectedField, obj *model.VerificationResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9278,6 +9390,11 @@ func (ec *executionContext) _Check(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._Check_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "message":
 			out.Values[i] = ec._Check_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -10444,6 +10561,16 @@ func (ec *executionContext) _VerificationResult(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "pending":
+			out.Values[i] = ec._VerificationResult_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._VerificationResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "checks":
 			out.Values[i] = ec._VerificationResult_checks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11033,6 +11160,16 @@ func (ec *executionContext) marshalNCheck2ᚖgithubᚗcomᚋcitizencloudᚋcitiz
 		return graphql.Null
 	}
 	return ec._Check(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCheckStatus2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCheckStatus(ctx context.Context, v any) (model.CheckStatus, error) {
+	var res model.CheckStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckStatus2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCheckStatus(ctx context.Context, sel ast.SelectionSet, v model.CheckStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCreateBureauInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCreateBureauInput(ctx context.Context, v any) (model.CreateBureauInput, error) {

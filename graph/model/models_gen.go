@@ -83,9 +83,11 @@ type Bureau struct {
 // One check a verifier made, with an explanation.
 type Check struct {
 	// signature, issuer_known, validity, schema, ...
-	Name    string  `json:"name"`
-	Ok      bool    `json:"ok"`
-	Message *string `json:"message,omitempty"`
+	Name string `json:"name"`
+	// True unless the check failed (a pending check is ok); see status.
+	Ok      bool        `json:"ok"`
+	Status  CheckStatus `json:"status"`
+	Message *string     `json:"message,omitempty"`
 	// Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential.
 	Credential *string `json:"credential,omitempty"`
 }
@@ -310,8 +312,12 @@ type VerificationKey struct {
 }
 
 type VerificationResult struct {
-	// True only if every check passed.
-	Verified    bool                 `json:"verified"`
+	// True only if no check failed. A verified result may still have pending checks: see pending.
+	Verified bool `json:"verified"`
+	// True when no check failed and at least one is still pending (anchoring is still pending).
+	Pending bool `json:"pending"`
+	// The outcome in plain words, saying so when anchoring is still pending.
+	Message     string               `json:"message"`
 	Checks      []*Check             `json:"checks"`
 	Credentials []*CredentialSummary `json:"credentials"`
 	// Where the credential's issuance is anchored, if it is one of ours and anchored.
@@ -432,6 +438,67 @@ func (e *AnchorState) UnmarshalJSON(b []byte) error {
 }
 
 func (e AnchorState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The outcome of a check.
+type CheckStatus string
+
+const (
+	// The check passed on final evidence.
+	CheckStatusProven CheckStatus = "PROVEN"
+	// Nothing failed, but the evidence is not final yet (for example an anchor still queued or not deep enough on chain).
+	CheckStatusPending CheckStatus = "PENDING"
+	// The check failed.
+	CheckStatusFailed CheckStatus = "FAILED"
+)
+
+var AllCheckStatus = []CheckStatus{
+	CheckStatusProven,
+	CheckStatusPending,
+	CheckStatusFailed,
+}
+
+func (e CheckStatus) IsValid() bool {
+	switch e {
+	case CheckStatusProven, CheckStatusPending, CheckStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e CheckStatus) String() string {
+	return string(e)
+}
+
+func (e *CheckStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CheckStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CheckStatus", str)
+	}
+	return nil
+}
+
+func (e CheckStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CheckStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CheckStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -8,7 +8,7 @@
   const MAX_FILE = 4 << 20;
   const POLL_MS = 2000;
 
-  const RESULT = 'verified checks { name ok message credential } ' +
+  const RESULT = 'verified pending message checks { name ok status message credential } ' +
     'credentials { id types issuer subject validFrom validUntil claims } ' +
     'anchor { txHash block blockTime }';
   const VERIFY_CREDENTIAL = 'query VerifyCredential($credential: String!) { verifyCredential(credential: $credential) { ' + RESULT + ' } }';
@@ -166,10 +166,11 @@
       anyCredential ? el('th', { scope: 'col', className: 'credential' }, 'Credential') : null);
     const body = el('tbody', {});
     for (const c of checks) {
-      body.append(el('tr', { className: 'check ' + (c.ok ? 'ok' : 'fail'), dataset: { check: c.name, ok: String(c.ok) } },
+      const pending = c.ok && c.status === 'PENDING';
+      body.append(el('tr', { className: 'check ' + (!c.ok ? 'fail' : pending ? 'pending' : 'ok'), dataset: { check: c.name, ok: String(c.ok), status: c.status || '' } },
         el('td', { className: 'status' },
-          el('span', { 'aria-hidden': 'true' }, c.ok ? '✔' : '✘'),
-          el('span', { className: 'visually-hidden' }, c.ok ? 'passed' : 'failed')),
+          el('span', { 'aria-hidden': 'true' }, !c.ok ? '✘' : pending ? '…' : '✔'),
+          el('span', { className: 'visually-hidden' }, !c.ok ? 'failed' : pending ? 'pending' : 'proven')),
         el('th', { scope: 'row', className: 'name' }, c.name),
         el('td', { className: 'message' }, c.message || ''),
         anyCredential ? el('td', { className: 'credential' }, c.credential || '') : null));
@@ -232,6 +233,7 @@
     const checks = Array.isArray(r.checks) ? r.checks : [];
     const failed = checks.filter((c) => !c.ok).length;
     const sub = checks.length === 0 ? 'No checks were made.'
+      : failed === 0 && r.pending ? r.message
       : failed === 0 ? 'All ' + checks.length + ' checks passed.'
       : failed + ' of ' + checks.length + ' checks failed.';
     const creds = Array.isArray(r.credentials) ? r.credentials : [];
