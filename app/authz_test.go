@@ -282,9 +282,6 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	_, payload, _ := splitJWS(t, f.cred.Credential)
 	listURL := payload["credentialStatus"].([]any)[0].(map[string]any)["statusListCredential"].(string)
 	f.listID = listURL[strings.LastIndex(listURL, "/")+1:]
-	if _, err := s.Publish(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	f.request = s.request(t, f.tokens[verifier], map[string]any{"types": []string{"VolunteerServiceCredential"}})
 	if out, r := s.submit(t, f.request.ID, present(t, f.holderH, []string{f.cred.Credential}, f.request.Challenge, f.request.Domain)); len(r.Errors) > 0 || !out.Verified {
 		t.Fatalf("answer the fixture request: %+v %+v", out, r.Errors)
