@@ -92,44 +92,6 @@ func diDateProp(m map[string]any, name string) (*time.Time, error) {
 	return &t, nil
 }
 
-// verifyDataIntegrity verifies raw if it is a JSON object: a credential
-// with a Data Integrity proof, or else a format failure; ok is false for
-// anything else (JWTs), which VerifyCredential handles as before.
-func (v *Verifier) verifyDataIntegrity(ctx context.Context, raw string) (*Result, bool) {
-	t := strings.TrimSpace(raw)
-	if !strings.HasPrefix(t, "{") {
-		return nil, false
-	}
-	if len(t) > MaxCredentialSize {
-		return nil, false // ParseCredential says why
-	}
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(t), &doc); err != nil || doc == nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: "the credential is not valid JSON"}}, Credentials: []Summary{}}, true
-	}
-	if _, ok := doc["proof"]; !ok {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: "this is an unsecured JSON credential; only signed credentials (vc+jwt, JWT, or JSON with a Data Integrity proof) can be verified"}}, Credentials: []Summary{}}, true
-	}
-	p, err := parseDI(t, doc)
-	if err != nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: fault.Message(err)}}, Credentials: []Summary{}}, true
-	}
-	var checks []Check
-	_, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkProofs(ctx, p))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
-	checks = append(checks, v.checkSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
-	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{p.Summary()}}, true
-}
-
 // checkProofs is the signature check of a Data Integrity credential: every
 // proof verifies, and at least one is by a key of the issuer (listed under
 // assertionMethod in the issuer's DID document).

@@ -771,30 +771,42 @@ type sdCredential struct {
 // Claims hold only the disclosed claims. Extensions get a Parsed with Format
 // FormatSDJWT, JSON = the credential with only the disclosed claims, Raw =
 // the SD-JWT as given (the issuer-signed JWT before the first "~" is what
-// stays the same across presentations). It never panics and never returns
-// nil.
-func (v *Verifier) VerifySDJWT(ctx context.Context, raw string) (res *Result) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = &Result{Checks: []Check{{Name: CheckFormat, Message: "the credential could not be processed"}}, Credentials: []Summary{}}
-		}
-	}()
+// stays the same across presentations). It never returns nil.
+func (v *Verifier) VerifySDJWT(ctx context.Context, raw string) *Result {
 	res, sc := v.verifySDJWT(ctx, strings.TrimSpace(raw))
-	if sc != nil && sc.parts.kb != "" {
-		kc, _ := v.checkKeyBinding(ctx, sc)
-		kc.Name = CheckKeyBinding
-		res.Checks = append(res.Checks, kc)
-		res.Verified = res.Verified && kc.OK
+	if sc != nil {
+		v.addKeyBinding(ctx, res, sc)
 	}
 	return res
+}
+
+// addKeyBinding appends the key_binding check of an SD-JWT credential to
+// res when a key-binding JWT is attached (a holder need not attach one
+// outside a presentation; if there is one, it must be right).
+func (v *Verifier) addKeyBinding(ctx context.Context, res *Result, sc *sdCredential) {
+	if sc.parts.kb == "" || sc.parsed == nil {
+		return
+	}
+	kc, _ := v.checkKeyBinding(ctx, sc)
+	kc.Name = CheckKeyBinding
+	res.Checks = append(res.Checks, kc)
+	res.Verified = res.Verified && kc.OK
 }
 
 // verifySDJWT runs the credential checks of an SD-JWT (not its key binding).
 // sc is nil when the input could not be read (res is then a format failure).
 func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCredential) {
-	fail := func(err error) (*Result, *sdCredential) {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: fault.Message(err)}}, Credentials: []Summary{}}, nil
+	s, sc, err := v.readSDJWT(raw)
+	if err != nil {
+		return formatFailure(fault.Message(err)), nil
 	}
+	return v.run(ctx, s), sc
+}
+
+// readSDJWT reads an SD-JWT credential (raw is trimmed) and checks its
+// disclosures against the digests the issuer signed.
+func (v *Verifier) readSDJWT(raw string) (secured, *sdCredential, error) {
+	fail := func(err error) (secured, *sdCredential, error) { return secured{}, nil, err }
 	if len(raw) > MaxCredentialSize {
 		return fail(fault.E(fault.Invalid, "the credential is larger than %d bytes", MaxCredentialSize))
 	}
@@ -868,11 +880,6 @@ func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCre
 	p.Format = FormatSDJWT
 	sc.summary = sdSummary(p, j.typ)
 
-	var checks []Check
-	doc, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkSignature(p, doc, rerr))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
 	dc := Check{Name: CheckDisclosures}
 	if len(problems) > 0 {
 		dc.Message = strings.Join(problems, "; ")
@@ -885,16 +892,15 @@ func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCre
 			dc.Message = fmt.Sprintf("%s disclosed, each covered by a digest the issuer signed: %s", plural(n, "1 claim", strconv.Itoa(n)+" claims"), truncate(strings.Join(disclosed, ", "), 400))
 		}
 	}
-	checks = append(checks, dc)
-	checks = append(checks, v.checkDisclosedSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
-	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{sc.summary}}, sc
+	return secured{
+		parsed: p,
+		proof: func(_ context.Context, doc *did.Document, rerr error) Check {
+			return v.checkSignature(p, doc, rerr)
+		},
+		formatChecks:  []Check{dc},
+		disclosedOnly: true,
+		summary:       sc.summary,
+	}, sc, nil
 }
 
 // jwtClaimNames are the registered claims of an SD-JWT VC that are not

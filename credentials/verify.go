@@ -160,37 +160,17 @@ func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifi
 // Integrity proofs (see VerifyProofs for the suites), and explains the
 // outcome in checks: format (only when the input cannot be parsed, and
 // then alone), signature, issuer_known, validity, schema, then the
-// extensions' checks. It never panics and never returns nil.
-func (v *Verifier) VerifyCredential(ctx context.Context, raw string) (res *Result) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: "the credential could not be processed"}}}
-		}
-	}()
-	if res, ok := v.verifyDataIntegrity(ctx, raw); ok {
-		return res
-	}
-	if strings.Contains(raw, "~") {
-		return v.VerifySDJWT(ctx, raw)
-	}
-	p, err := ParseCredential(raw)
+// extensions' checks. It never returns nil.
+func (v *Verifier) VerifyCredential(ctx context.Context, raw string) *Result {
+	s, sc, err := v.readSecured(raw)
 	if err != nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: fault.Message(err)}}, Credentials: []Summary{}}
+		return formatFailure(fault.Message(err))
 	}
-	var checks []Check
-	doc, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkSignature(p, doc, rerr))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
-	checks = append(checks, v.checkSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
+	res := v.run(ctx, s)
+	if sc != nil {
+		v.addKeyBinding(ctx, res, sc)
 	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{p.Summary()}}
+	return res
 }
 
 func (v *Verifier) resolve(ctx context.Context, issuer string) (*did.Document, error) {
