@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -1006,35 +1003,7 @@ func validateDisclosed(cat *Catalogue, typeName string, claims map[string]any) e
 		e = &entry{t: t, schema: compiled, props: props}
 		disclosedSchemas.Store(key, e)
 	}
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	verr := e.schema.Validate(inst)
-	if verr == nil {
-		return nil
-	}
-	ve, ok := verr.(*jsonschema.ValidationError)
-	if !ok {
-		return fault.Wrap(fault.Invalid, verr, "claims of "+typeName+" are not valid")
-	}
-	var msgs []string
-	seen := map[string]bool{}
-	for _, leaf := range leaves(ve) {
-		if m := describe(e, leaf); m != "" && !seen[m] {
-			seen[m] = true
-			msgs = append(msgs, m)
-		}
-	}
-	sort.Strings(msgs)
-	if len(msgs) == 0 {
-		msgs = []string{"the claims do not match the schema"}
-	}
-	return &fault.Error{Code: fault.Invalid, Msg: "invalid claims for " + typeName + ": " + strings.Join(msgs, "; ")}
+	return e.validate(typeName, claims)
 }
 
 // kbInfo is what a key-binding JWT says.
