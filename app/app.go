@@ -35,6 +35,7 @@ import (
 	"github.com/citizencloud/citizencredentials/keys"
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
+	"github.com/citizencloud/citizencredentials/onboard"
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
 	"github.com/citizencloud/citizencredentials/status"
@@ -147,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.registry = registry
 	m.ledger = ledger.New(m.store, m.store, m.status, m.store, m.store, issuanceLog, registry, m.publicURL, m.Logger)
 
-	bureaus := credentials.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
+	bureaus := onboard.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger))
 	issuer := credentials.NewService(m.store, cat,

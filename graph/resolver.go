@@ -11,12 +11,13 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/ledger"
+	"github.com/citizencloud/citizencredentials/onboard"
 )
 
 // Resolver holds the domain services the API calls. It never holds a
 // database or chain client.
 type Resolver struct {
-	Onboarding *credentials.Bureaus
+	Onboarding *onboard.Bureaus
 	Issuer     *credentials.Service
 	Verifier   *credentials.Verifier
 	Verifiers  auth.Store
