@@ -4,20 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
-	"math/big"
 	"strings"
 	"time"
 
@@ -93,59 +86,6 @@ func (r ProofResult) Suite() string {
 
 func proofErr(format string, args ...any) error {
 	return &fault.Error{Code: fault.Invalid, Msg: fmt.Sprintf(format, args...), Err: ErrProof}
-}
-
-// suite describes how a proof is transformed, hashed and checked.
-type suite struct {
-	jcs     bool   // JCS instead of RDFC-1.0
-	key     string // "Ed25519", "ECDSA" (P-256/P-384), "JWS" (per JOSE alg)
-	jws     bool   // detached JWS in "jws" instead of proofValue
-	sd      bool   // ecdsa-sd-2023 (selective disclosure): verify derived proofs only
-	legacy  bool   // Linked Data Signatures: proof @context is the document's, no proof chains
-	context string // context that defines the proof type for VCDM 1.1 documents
-}
-
-func suiteOf(typ, cryptosuite string) (suite, error) {
-	switch typ {
-	case ProofTypeDataIntegrity:
-		switch cryptosuite {
-		case SuiteEdDSARDFC2022:
-			return suite{key: "Ed25519", context: ContextDataIntegrityV2}, nil
-		case SuiteEdDSAJCS2022:
-			return suite{jcs: true, key: "Ed25519", context: ContextDataIntegrityV2}, nil
-		case SuiteECDSARDFC2019:
-			return suite{key: "ECDSA", context: ContextDataIntegrityV2}, nil
-		case SuiteECDSAJCS2019:
-			return suite{jcs: true, key: "ECDSA", context: ContextDataIntegrityV2}, nil
-		case "":
-			return suite{}, proofErr("the DataIntegrityProof has no cryptosuite")
-		case SuiteECDSASD2023:
-			return suite{key: "ECDSA", sd: true, context: ContextDataIntegrityV2}, nil
-		default:
-			return suite{}, proofErr("the cryptosuite %q is not supported (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019 and ecdsa-sd-2023 derived proofs are)", truncate(cryptosuite, 40))
-		}
-	case ProofTypeEd25519Signature2020:
-		return suite{key: "Ed25519", legacy: true, context: ContextEd25519Signature2020}, nil
-	case ProofTypeEd25519Signature2018:
-		return suite{key: "Ed25519", jws: true, legacy: true, context: ContextEd25519Signature2018}, nil
-	case ProofTypeJsonWebSignature2020:
-		return suite{key: "JWS", jws: true, legacy: true, context: ContextJWS2020}, nil
-	case "":
-		return suite{}, proofErr("the proof has no type")
-	default:
-		return suite{}, proofErr("the proof type %q is not supported", truncate(typ, 60))
-	}
-}
-
-// hashFor returns the hash a suite uses with key pub: SHA-384 for the
-// ECDSA cryptosuites on P-384 (canonicalisation included), SHA-256
-// otherwise (the Linked Data Signatures suites always hash the verify data
-// with SHA-256, whatever the JOSE algorithm then does).
-func hashFor(s suite, pub crypto.PublicKey) (func() hash.Hash, crypto.Hash) {
-	if k, ok := pub.(*ecdsa.PublicKey); ok && k.Curve == elliptic.P384() && s.key == "ECDSA" {
-		return sha512.New384, crypto.SHA384
-	}
-	return sha256.New, crypto.SHA256
 }
 
 // proofsOf returns the proof objects of doc.
@@ -323,15 +263,8 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 	if err != nil {
 		return err
 	}
-	if s.sd {
-		if err := sdProofKind(proof); err != nil {
-			return err
-		}
-	}
-	if s.legacy {
-		if _, ok := proof["previousProof"]; ok {
-			return proofErr("%s proofs cannot be chained (previousProof)", typ)
-		}
+	if err := s.check(proof); err != nil {
+		return err
 	}
 	purpose, _ := proof["proofPurpose"].(string)
 	if purpose == "" {
@@ -411,61 +344,10 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 	if _, isRSA := pub.(*rsa.PublicKey); isRSA {
 		kt = "RSA"
 	}
-	switch s.key {
-	case "Ed25519":
-		if kt != "Ed25519" {
-			return proofErr("%s needs an Ed25519 key, but %s is a %s key", suiteName(typ, cs), truncate(vmID, 200), kt)
-		}
-	case "ECDSA":
-		if kt != "P-256" && kt != "P-384" {
-			return proofErr("%s needs a P-256 or P-384 key, but %s is a %s key", suiteName(typ, cs), truncate(vmID, 200), kt)
-		}
-	}
-
-	if s.sd {
-		return v.verifySDDerived(unsecured, proof, pub.(*ecdsa.PublicKey), vmID)
-	}
-
-	// The signed data.
-	newHash, _ := hashFor(s, pub)
-	hashData, err := v.hashData(s, unsecured, proof, newHash)
-	if err != nil {
+	if err := s.checkKey(kt, vmID); err != nil {
 		return err
 	}
-
-	// The signature.
-	if s.jws {
-		return verifyDetachedJWS(proof, pub, kt, s, hashData)
-	}
-	pv, _ := proof["proofValue"].(string)
-	sig, err := decodeMultibase58(pv)
-	if err != nil {
-		return proofErr("the proofValue is not a multibase base58btc (\"z…\") value")
-	}
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(k, hashData, sig) {
-			return proofErr("the %s signature does not verify with %s: the document or proof was altered or signed with another key", suiteName(typ, cs), truncate(vmID, 200))
-		}
-	case *ecdsa.PublicKey:
-		_, h := hashFor(s, pub)
-		d := h.New()
-		d.Write(hashData)
-		size := ecSize(k.Curve)
-		if len(sig) != 2*size || !ecdsa.Verify(k, d.Sum(nil), new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])) {
-			return proofErr("the %s signature does not verify with %s: the document or proof was altered or signed with another key", suiteName(typ, cs), truncate(vmID, 200))
-		}
-	default:
-		return proofErr("%s cannot be verified with a %s key", suiteName(typ, cs), kt)
-	}
-	return nil
-}
-
-func suiteName(typ, cs string) string {
-	if cs != "" {
-		return cs
-	}
-	return typ
+	return s.verify(v.loader, unsecured, proof, pub, kt, vmID)
 }
 
 func ecSize(c elliptic.Curve) int { return (c.Params().BitSize + 7) / 8 }
@@ -518,30 +400,23 @@ func ProofSigningInput(doc, proof map[string]any, pub crypto.PublicKey, loader *
 	if err != nil {
 		return nil, err
 	}
-	if s.sd || s.jws {
-		return nil, fault.E(fault.Invalid, "%s signing inputs are not computed here", suiteName(typ, cs))
+	if _, ok := s.(detachedJWSSuite); ok {
+		return nil, fault.E(fault.Invalid, "%s signing inputs are not computed here", s.name())
 	}
 	if loader == nil {
 		loader = NewContextLoader(nil)
 	}
-	newHash, _ := hashFor(s, pub)
-	return transformAndHash(loader, s, doc, proof, newHash)
+	newHash, _ := s.hash(pub)
+	return s.transform(loader, doc, proof, newHash)
 }
 
-// hashData computes the data a proof signs: hash(canonical proof
-// options) || hash(canonical document).
-func (v *Verifier) hashData(s suite, unsecured, proof map[string]any, newHash func() hash.Hash) ([]byte, error) {
-	in, err := transformAndHash(v.loader, s, unsecured, proof, newHash)
-	if err != nil {
-		return nil, err
-	}
-	return in.HashData, nil
-}
-
-func transformAndHash(loader *ContextLoader, s suite, unsecured, proof map[string]any, newHash func() hash.Hash) (*SigningInput, error) {
+// transformAndHash canonicalises unsecured and the proof options with JCS
+// (jcs) or RDFC-1.0 and hashes both with newHash: the transformation and
+// hashing of every suite but ecdsa-sd-2023.
+func transformAndHash(loader *ContextLoader, jcs bool, unsecured, proof map[string]any, newHash func() hash.Hash) (*SigningInput, error) {
 	opts := withoutKeys(proof, "proofValue", "jws", "signatureValue")
 	var docC, proofC []byte
-	if s.jcs {
+	if jcs {
 		if pc, ok := opts["@context"]; ok {
 			// The proof's context must be a prefix of the document's; the
 			// document is then canonicalised with the proof's context.
@@ -633,7 +508,7 @@ var jwsAlgFor = map[string]string{"Ed25519": "EdDSA", "secp256k1": "ES256K", "P-
 // verifyDetachedJWS checks the "jws" of an Ed25519Signature2018 or
 // JsonWebSignature2020 proof: a compact JWS with unencoded, detached
 // payload ({"b64": false, "crit": ["b64"]}) over hashData.
-func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, s suite, hashData []byte) error {
+func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, ed25519Only bool, hashData []byte) error {
 	j, _ := proof["jws"].(string)
 	parts := strings.Split(j, ".")
 	if len(parts) != 3 || parts[1] != "" {
@@ -652,7 +527,7 @@ func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, s 
 		return proofErr("the proof's JWS must have an unencoded payload (b64 false, crit [\"b64\"])")
 	}
 	want := jwsAlgFor[kt]
-	if s.key == "Ed25519" {
+	if ed25519Only {
 		want = "EdDSA"
 		if kt != "Ed25519" {
 			return proofErr("Ed25519Signature2018 needs an Ed25519 key, not %s", kt)
@@ -804,12 +679,11 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 	if err != nil {
 		return nil, fault.E(fault.Invalid, "%s", fault.Message(err))
 	}
-	if st.sd {
+	if _, ok := st.(ecdsaSDSuite); ok {
 		return nil, fault.E(fault.Invalid, "ecdsa-sd-2023 proofs cannot be created here")
 	}
-	switch {
-	case st.key == "Ed25519" && kt != "Ed25519", st.key == "ECDSA" && kt != "P-256" && kt != "P-384":
-		return nil, fault.E(fault.Invalid, "%s cannot be created with a %s key", suiteName(o.Type, o.Cryptosuite), kt)
+	if st.checkKey(kt, "") != nil {
+		return nil, fault.E(fault.Invalid, "%s cannot be created with a %s key", st.name(), kt)
 	}
 	kid := s.KeyID()
 	if kid == "" {
@@ -841,7 +715,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 		}
 		return false
 	}
-	needs := st.context
+	needs := st.context()
 	if o.Type == ProofTypeDataIntegrity && hasCtx(ContextV2) {
 		needs = ""
 	}
@@ -869,7 +743,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 			proof[k] = val
 		}
 	}
-	if st.jcs {
+	if st.jcs() {
 		proof["@context"] = out["@context"]
 	}
 
@@ -885,7 +759,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 	}
 	unsecured := withoutKeys(out, "proof")
 	if len(o.PreviousProof) > 0 {
-		if st.legacy {
+		if !st.chains() {
 			return nil, fault.E(fault.Invalid, "%s proofs cannot be chained", o.Type)
 		}
 		var matching []any
@@ -914,42 +788,16 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 		}
 	}
 
-	newHash, h := hashFor(st, pub)
-	in, err := transformAndHash(loader, st, unsecured, proof, newHash)
+	newHash, _ := st.hash(pub)
+	in, err := st.transform(loader, unsecured, proof, newHash)
 	if err != nil {
 		return nil, err
 	}
-	data := in.HashData
-	var sig []byte
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		if sig, err = s.Sign(rand.Reader, data, crypto.Hash(0)); err != nil {
-			return nil, err
-		}
-		if !ed25519.Verify(k, data, sig) {
-			return nil, fault.E(fault.Internal, "the signer's Ed25519 signature does not verify with its public key")
-		}
-	case *ecdsa.PublicKey:
-		d := h.New()
-		d.Write(data)
-		digest := d.Sum(nil)
-		der, err := s.Sign(rand.Reader, digest, h)
-		if err != nil {
-			return nil, err
-		}
-		var rs struct{ R, S *big.Int }
-		if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) > 0 {
-			return nil, fault.E(fault.Internal, "the signer returned a malformed ECDSA signature")
-		}
-		size := ecSize(k.Curve)
-		sig = make([]byte, 2*size)
-		rs.R.FillBytes(sig[:size])
-		rs.S.FillBytes(sig[size:])
-		if !ecdsa.Verify(k, digest, rs.R, rs.S) {
-			return nil, fault.E(fault.Internal, "the signer's ECDSA signature does not verify with its public key")
-		}
+	pv, err := st.sign(s, pub, in)
+	if err != nil {
+		return nil, err
 	}
-	proof["proofValue"] = "z" + base58.Encode(sig)
+	proof["proofValue"] = pv
 	if existing == nil {
 		out["proof"] = proof
 	} else {

@@ -96,7 +96,7 @@ func parseSDDerived(pv string) (*sdDerived, error) {
 
 // verifySDDerived verifies an ecdsa-sd-2023 derived proof over unsecured
 // with the issuer key pub.
-func (v *Verifier) verifySDDerived(unsecured, proof map[string]any, pub *ecdsa.PublicKey, vmID string) error {
+func verifySDDerived(loader *ContextLoader, unsecured, proof map[string]any, pub *ecdsa.PublicKey, vmID string) error {
 	if pub.Curve != elliptic.P256() {
 		return proofErr("ecdsa-sd-2023 is supported with P-256 keys only")
 	}
@@ -110,13 +110,13 @@ func (v *Verifier) verifySDDerived(unsecured, proof map[string]any, pub *ecdsa.P
 	if c, ok := unsecured["@context"]; ok {
 		opts["@context"] = c
 	}
-	pc, err := rdfcCanon(v.loader, opts, "the proof configuration", sha256.New)
+	pc, err := rdfcCanon(loader, opts, "the proof configuration", sha256.New)
 	if err != nil {
 		return err
 	}
 	proofHash := sha256.Sum256(pc)
 	// The revealed statements, relabelled with the issuer's HMAC labels.
-	ds, err := v.loader.toRDF(copyJSON(unsecured).(map[string]any), "the document")
+	ds, err := loader.toRDF(copyJSON(unsecured).(map[string]any), "the document")
 	if err != nil {
 		return err
 	}
