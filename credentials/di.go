@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/mr-tron/base58"
 
+	"github.com/citizencloud/citizencredentials/canon"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -427,10 +428,10 @@ func transformAndHash(loader *ContextLoader, jcs bool, unsecured, proof map[stri
 			unsecured["@context"] = pc
 		}
 		var err error
-		if docC, err = canonicalJSON(unsecured); err != nil {
+		if docC, err = canon.JCS(unsecured); err != nil {
 			return nil, err
 		}
-		if proofC, err = canonicalJSON(opts); err != nil {
+		if proofC, err = canon.JCS(opts); err != nil {
 			return nil, err
 		}
 	} else {
@@ -462,7 +463,7 @@ func rdfcCanon(loader *ContextLoader, doc map[string]any, what string, newHash f
 	if err != nil {
 		return nil, err
 	}
-	s, err := canonicalize(ds, newHash)
+	s, err := canon.RDFC(ds, newHash)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/piprate/json-gold/ld"
 
+	"github.com/citizencloud/citizencredentials/canon"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -313,7 +314,7 @@ func TestCanonicalJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(in), &v); err != nil {
 			t.Fatal(err)
 		}
-		got, err := canonicalJSON(v)
+		got, err := canon.JCS(v)
 		if err != nil || string(got) != want {
 			t.Errorf("%s:\n got %s (%v)\nwant %s", in, got, err, want)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mr-tron/base58"
 
+	"github.com/citizencloud/citizencredentials/canon"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -86,7 +87,7 @@ func parseSDDerived(pv string) (*sdDerived, error) {
 	}
 	for _, x := range mi {
 		n, ok := x.(uint64)
-		if !ok || n > maxQuads {
+		if !ok || n > canon.MaxQuads {
 			return nil, bad("mandatory index")
 		}
 		out.mandatory = append(out.mandatory, int(n))
@@ -120,7 +121,7 @@ func verifySDDerived(loader *ContextLoader, unsecured, proof map[string]any, pub
 	if err != nil {
 		return err
 	}
-	lines, err := canonicalLines(ds, sha256.New, func(c14n string) (string, error) {
+	lines, err := canon.RDFCLines(ds, sha256.New, func(c14n string) (string, error) {
 		l, ok := d.labelMap[c14n]
 		if !ok {
 			return "", proofErr("the derived proof's label map has no label for %s", c14n)
