@@ -14,7 +14,7 @@ import (
 // Integrity proofs (default: NewContextLoader over the Verifier's
 // catalogue, embedded contexts only).
 func WithContextLoader(l *ContextLoader) VerifierOption {
-	return func(v *Verifier) { v.loader = l }
+	return verifierOption(func(v *Verifier) { v.loader = l })
 }
 
 // ParseDataIntegrity decodes a JSON credential secured with Data Integrity

@@ -75,26 +75,28 @@ type Service struct {
 	ctxLoader  *ContextLoader
 }
 
-// Option configures a Service.
-type Option func(*Service)
+// Option configures a Service: WithStatus, WithIssuanceLog,
+// WithBatchLimit, or WithClock.
+type Option interface{ applyService(*Service) }
+
+type serviceOption func(*Service)
+
+func (o serviceOption) applyService(s *Service) { o(s) }
 
 // WithStatus makes every issued credential carry status list entries.
-func WithStatus(a StatusRegistry) Option { return func(s *Service) { s.status = a } }
+func WithStatus(a StatusRegistry) Option { return serviceOption(func(s *Service) { s.status = a }) }
 
 // WithIssuanceLog appends every issued credential to the issuance log.
-func WithIssuanceLog(l IssuanceLog) Option { return func(s *Service) { s.log = l } }
-
-// WithNow sets the clock (tests).
-func WithNow(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+func WithIssuanceLog(l IssuanceLog) Option { return serviceOption(func(s *Service) { s.log = l }) }
 
 // WithBatchLimit sets the maximum number of items in IssueBatch (default 1000).
-func WithBatchLimit(n int) Option { return func(s *Service) { s.batchLimit = n } }
+func WithBatchLimit(n int) Option { return serviceOption(func(s *Service) { s.batchLimit = n }) }
 
 // NewService returns an issuance service.
 func NewService(store Store, cat *Catalogue, keys KeySource, opts ...Option) *Service {
 	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4}
 	for _, o := range opts {
-		o(s)
+		o.applyService(s)
 	}
 	return s
 }

@@ -127,19 +127,35 @@ type Verifier struct {
 	loader   *ContextLoader // JSON-LD contexts for Data Integrity proofs
 }
 
-// VerifierOption configures a Verifier.
-type VerifierOption func(*Verifier)
+// VerifierOption configures a Verifier: WithLeeway, WithExtensions,
+// WithContextLoader, or WithClock.
+type VerifierOption interface{ applyVerifier(*Verifier) }
 
-// WithClock sets the clock the validity check uses (tests, "was it valid at t").
-func WithClock(now func() time.Time) VerifierOption { return func(v *Verifier) { v.now = now } }
+type verifierOption func(*Verifier)
+
+func (o verifierOption) applyVerifier(v *Verifier) { o(v) }
+
+// Clock is what "now" is for a Service (issuance and status dates) or a
+// Verifier (validity, proof expiry; "was it valid at t"). The default is
+// time.Now.
+type Clock func() time.Time
+
+// WithClock sets the clock of a Service or a Verifier: the one way to set
+// either's time.
+func WithClock(now func() time.Time) Clock { return Clock(now) }
+
+func (c Clock) applyService(s *Service)   { s.now = c }
+func (c Clock) applyVerifier(v *Verifier) { v.now = c }
 
 // WithLeeway tolerates clock skew between issuer and verifier in the
 // validity check (default 0).
-func WithLeeway(d time.Duration) VerifierOption { return func(v *Verifier) { v.leeway = d } }
+func WithLeeway(d time.Duration) VerifierOption {
+	return verifierOption(func(v *Verifier) { v.leeway = d })
+}
 
 // WithExtensions appends checks run after the built-in ones.
 func WithExtensions(exts ...Extension) VerifierOption {
-	return func(v *Verifier) { v.exts = append(v.exts, exts...) }
+	return verifierOption(func(v *Verifier) { v.exts = append(v.exts, exts...) })
 }
 
 // NewVerifier returns a Verifier resolving issuers with r and checking
@@ -147,7 +163,7 @@ func WithExtensions(exts ...Extension) VerifierOption {
 func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifier {
 	v := &Verifier{resolver: r, cat: cat, now: time.Now}
 	for _, o := range opts {
-		o(v)
+		o.applyVerifier(v)
 	}
 	if v.loader == nil {
 		v.loader = NewContextLoader(cat)
