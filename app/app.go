@@ -30,6 +30,7 @@ import (
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
 	"github.com/citizencloud/citizencredentials/keys"
@@ -155,7 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
 		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog))
 	notifier := graph.NewNotifier()
-	requests := credentials.NewRequests(m.store, verifier, credentials.WithDefaultDomain(m.publicURL), credentials.OnResult(notifier.Publish))
+	requests := exchange.NewRequests(m.store, verifier, exchange.WithDefaultDomain(m.publicURL), exchange.OnResult(notifier.Publish))
 	sessions, err := auth.NewSessions(derive(master, "holder-session"), c.SessionTTL)
 	if err != nil {
 		return err

@@ -525,6 +525,15 @@ func joinNames(names []string) string {
 	return strings.Join(out, ", ")
 }
 
+// withArticle puts "a" or "an" before a name ("an Ed25519", "a
+// VolunteerServiceCredential", "an AssistanceRecordCredential").
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
 // kindName names a JSON Schema kind for a message: "an integer", "a
 // string", "null", or "a value" when there is none.
 func kindName(s string) string {

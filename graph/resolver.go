@@ -9,6 +9,7 @@ package graph
 import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/onboard"
@@ -23,7 +24,7 @@ type Resolver struct {
 	Verifiers  auth.Store
 	DIDAuth    *auth.DIDAuth
 	Ledger     *ledger.Ledger
-	Requests   *credentials.Requests
+	Requests   *exchange.Requests
 	Notifier   *Notifier
 	// RequestURI is where a holder fetches a presentation request.
 	RequestURI func(id string) string

@@ -20,6 +20,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/client"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 )
 
 type walletPresentFlags struct {
@@ -119,7 +120,7 @@ func walletPresent(e *env, c *command, opts any, args []string) int {
 		for i, u := range plan.unmet {
 			msgs[i] = u.describe()
 		}
-		check := checkRow{credentials.CheckConstraints, false, strings.Join(msgs, "; ")}
+		check := checkRow{exchange.CheckConstraints, false, strings.Join(msgs, "; ")}
 		if e.json {
 			_ = printJSON(e.stdout, map[string]any{"verified": false, "submitted": false,
 				"checks": []map[string]any{{"name": check.name, "ok": false, "message": check.msg}}})
@@ -250,7 +251,7 @@ func (e *env) fetchRequest(reqURL string) (*requestDoc, int) {
 		return nil, exitUsage
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, credentials.MaxDefinitionSize+64<<10))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, exchange.MaxDefinitionSize+64<<10))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vcctl: cannot fetch the request %s: %v\n", reqURL, err)
 		return nil, exitUsage

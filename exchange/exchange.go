@@ -1,4 +1,4 @@
-package credentials
+package exchange
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/component/models/presexch"
 	"github.com/hyperledger/aries-framework-go/component/models/verifiable"
 
+	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
@@ -170,11 +171,11 @@ func readFormats(f map[string]map[string]any) map[string][]string {
 
 // designations are the claim format designations each credential format
 // satisfies.
-var designations = map[Format][]string{
-	FormatJWT:           {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld", "vc+jwt"},
-	FormatJWTV1:         {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld"},
-	FormatSDJWT:         {"vc+sd-jwt", "dc+sd-jwt", "sd-jwt", "sd_jwt"},
-	FormatDataIntegrity: {"ldp", "ldp_vc", "di", "di_vc"},
+var designations = map[credentials.Format][]string{
+	credentials.FormatJWT:           {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld", "vc+jwt"},
+	credentials.FormatJWTV1:         {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld"},
+	credentials.FormatSDJWT:         {"vc+sd-jwt", "dc+sd-jwt", "sd-jwt", "sd_jwt"},
+	credentials.FormatDataIntegrity: {"ldp", "ldp_vc", "di", "di_vc"},
 }
 
 // formatOK says whether p is in a format the descriptor accepts ("" if so,
@@ -236,8 +237,8 @@ func toAries(p *presented) (*verifiable.Credential, error) {
 
 // evaluateDefinition is the constraints check: the credentials that verified
 // satisfy the definition.
-func evaluateDefinition(raw []byte, creds []*presented) Check {
-	c := Check{Name: CheckConstraints}
+func evaluateDefinition(raw []byte, creds []*presented) credentials.Check {
+	c := credentials.Check{Name: CheckConstraints}
 	d, err := parseDefinition(raw)
 	if err != nil {
 		c.Message = "the request's presentation definition cannot be evaluated: " + fault.Message(err)
@@ -659,7 +660,7 @@ var shortFieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][
 // ($.issuer or $.issuer.id one of them). Without types there is one
 // descriptor "credential" with the fields and issuers. limit sets
 // limit_disclosure "required".
-func shorthandDefinition(cat *Catalogue, id string, in RequestInput) (map[string]any, error) {
+func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput) (map[string]any, error) {
 	if len(in.Types) > 16 || len(in.Fields) > 64 || len(in.AcceptedIssuers) > 64 {
 		return nil, fault.E(fault.Invalid, "at most 16 types, 64 fields and 64 issuers may be requested")
 	}
@@ -695,7 +696,7 @@ func shorthandDefinition(cat *Catalogue, id string, in RequestInput) (map[string
 				"filter": map[string]any{"type": "array", "contains": map[string]any{"const": typ}},
 			})
 		}
-		var known *Type
+		var known *credentials.Type
 		if cat != nil && typ != "" {
 			if t, ok := cat.Type(typ); ok {
 				known = &t
