@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -79,7 +80,7 @@ func TestPipelineEveryFormat(t *testing.T) {
 	reg := &registry{revoked: map[string]bool{}, trusted: map[string]bool{trusted.did: true}}
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(reg))
 	holder := newHolder(t, "Ed25519")
-	loader := credentials.NewContextLoader(cat)
+	loader := dataintegrity.NewContextLoader(cat)
 
 	now := time.Now()
 	type kind struct {
@@ -134,7 +135,7 @@ func TestPipelineEveryFormat(t *testing.T) {
 			return jwt
 		}},
 		{name: "eddsa-rdfc-2022", secure: func(t *testing.T, vc map[string]any, s keySigner) string {
-			doc, err := credentials.AddProof(vc, s, loader, credentials.ProofOptions{Cryptosuite: credentials.SuiteEdDSARDFC2022, Created: now.Add(-time.Minute)})
+			doc, err := dataintegrity.AddProof(vc, s, loader, dataintegrity.ProofOptions{Cryptosuite: dataintegrity.SuiteEdDSARDFC2022, Created: now.Add(-time.Minute)})
 			if err != nil {
 				t.Fatal(err)
 			}

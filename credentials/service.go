@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
@@ -72,7 +73,7 @@ type Service struct {
 	batchLimit int
 	workers    int
 	loaderOnce sync.Once
-	ctxLoader  *ContextLoader
+	ctxLoader  *dataintegrity.ContextLoader
 }
 
 // Option configures a Service: WithStatus, WithIssuanceLog,
@@ -299,8 +300,8 @@ func (s *Service) secure(vc map[string]any, signer Signer, f Format, now time.Ti
 	}
 }
 
-func (s *Service) loader() *ContextLoader {
-	s.loaderOnce.Do(func() { s.ctxLoader = NewContextLoader(s.cat) })
+func (s *Service) loader() *dataintegrity.ContextLoader {
+	s.loaderOnce.Do(func() { s.ctxLoader = contextLoader(s.cat) })
 	return s.ctxLoader
 }
 

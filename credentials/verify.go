@@ -2,8 +2,6 @@ package credentials
 
 import (
 	"context"
-	"crypto"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,11 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jws"
-
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -124,7 +118,8 @@ type Verifier struct {
 	now      func() time.Time
 	leeway   time.Duration
 	exts     []Extension
-	loader   *ContextLoader // JSON-LD contexts for Data Integrity proofs
+	loader   *dataintegrity.ContextLoader // JSON-LD contexts for Data Integrity proofs
+	di       *dataintegrity.Verifier
 }
 
 // VerifierOption configures a Verifier: WithLeeway, WithExtensions,
@@ -166,8 +161,9 @@ func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifi
 		o.applyVerifier(v)
 	}
 	if v.loader == nil {
-		v.loader = NewContextLoader(cat)
+		v.loader = contextLoader(cat)
 	}
+	v.di = dataintegrity.NewVerifier(r, v.loader, v.now, v.leeway)
 	return v
 }
 
@@ -256,7 +252,7 @@ func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Chec
 		c.Message = fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", p.alg, truncate(vmID, 200), kt, want)
 		return c
 	}
-	if err := verifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
+	if err := dataintegrity.VerifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
 		c.Message = fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", truncate(vmID, 200))
 		return c
 	}
@@ -325,29 +321,6 @@ func findMethod(doc *did.Document, role, owner string, rel []string, relName, ki
 		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(vmID, 200), role, truncate(owner, 200))
 	}
 	return vmID, ""
-}
-
-func verifyJWS(alg string, pub crypto.PublicKey, input, sig []byte) error {
-	if alg == "ES256K" {
-		k, ok := pub.(*secp256k1.PublicKey)
-		if !ok || len(sig) != 64 {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		var r, s secp256k1.ModNScalar
-		if r.SetByteSlice(sig[:32]) || s.SetByteSlice(sig[32:]) || r.IsZero() || s.IsZero() {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		h := sha256.Sum256(input)
-		if !secpecdsa.NewSignature(&r, &s).Verify(h[:], k) {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		return nil
-	}
-	verifier, err := jws.NewVerifier(jwa.SignatureAlgorithm(alg))
-	if err != nil {
-		return err
-	}
-	return verifier.Verify(input, sig, pub)
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

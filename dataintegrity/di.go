@@ -1,4 +1,4 @@
-package credentials
+package dataintegrity
 
 import (
 	"bytes"
@@ -89,8 +89,8 @@ func proofErr(format string, args ...any) error {
 	return &fault.Error{Code: fault.Invalid, Msg: fmt.Sprintf(format, args...), Err: ErrProof}
 }
 
-// proofsOf returns the proof objects of doc.
-func proofsOf(doc map[string]any) ([]map[string]any, error) {
+// Proofs returns the proof objects of doc.
+func Proofs(doc map[string]any) ([]map[string]any, error) {
 	switch p := doc["proof"].(type) {
 	case nil:
 		return nil, fault.E(fault.Invalid, "the document has no proof")
@@ -193,7 +193,7 @@ func previousProofIDs(p map[string]any) ([]string, error) {
 // not check that a proof's key belongs to the document's issuer or holder:
 // VerifyCredential checks the issuer; presentations must check the holder.
 func (v *Verifier) VerifyProofs(ctx context.Context, doc map[string]any, exp ProofExpectations) ([]ProofResult, error) {
-	proofs, err := proofsOf(doc)
+	proofs, err := Proofs(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 			continue
 		}
 		s, isStr := raw.(string)
-		t, perr := parseXSDDateTime(s)
+		t, perr := ParseDateTime(s)
 		if !isStr || perr != nil {
 			return proofErr("the proof's %s is not an XML Schema date-time", name)
 		}
@@ -542,7 +542,7 @@ func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, ed
 		return proofErr("the proof's JWS signature is not base64url")
 	}
 	input := append([]byte(parts[0]+"."), hashData...)
-	if err := verifyJWS(hdr.Alg, pub, input, sig); err != nil {
+	if err := VerifyJWS(hdr.Alg, pub, input, sig); err != nil {
 		return proofErr("the %s signature (%s) does not verify: the document or proof was altered or signed with another key", proof["type"], hdr.Alg)
 	}
 	return nil
@@ -565,10 +565,10 @@ func sdProofKind(proof map[string]any) error {
 	return proofErr("the ecdsa-sd-2023 proofValue is malformed")
 }
 
-// parseXSDDateTime reads an XML Schema dateTime as VCDM uses it: RFC 3339
+// ParseDateTime reads an XML Schema dateTime as VCDM uses it: RFC 3339
 // (a leap second, :60, is read as the next second), or without a zone,
 // read as UTC.
-func parseXSDDateTime(s string) (time.Time, error) {
+func ParseDateTime(s string) (time.Time, error) {
 	leap := false
 	if len(s) >= 19 && s[10] == 'T' && s[16] == ':' && s[17:19] == "60" {
 		s, leap = s[:17]+"59"+s[19:], true
@@ -607,39 +607,6 @@ type ProofOptions struct {
 	Challenge     string
 	Domain        string
 }
-
-// SignDataIntegrity checks vc against the data model (CheckDataModel) and
-// secures it with a Data Integrity proof created at created: a
-// DataIntegrityProof with cryptosuite eddsa-rdfc-2022 for an
-// Ed25519 signer (ecdsa-rdfc-2019 for P-256/P-384), proofPurpose
-// assertionMethod, verificationMethod s.KeyID() and a multibase base58btc
-// proofValue. Ed25519 signatures are deterministic: the same input gives
-// the same proof. vc is not modified; the result is a new document. It
-// does not check that s belongs to the issuer (verifiers do: sign with the
-// issuer's key). Contexts come from the embedded ones unless
-// SignWithLoader passes the service's ContextLoader (needed for
-// credentials that use our own context). Errors: fault Invalid for a credential that breaks the data model or is
-// not valid JSON-LD in safe mode (undefined terms included), or a key that
-// cannot sign; the signer's error otherwise.
-func SignDataIntegrity(vc map[string]any, s Signer, created time.Time, opts ...SignOption) (map[string]any, error) {
-	var cfg signConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := CheckDataModel(vc); err != nil {
-		return nil, err
-	}
-	return AddProof(vc, s, cfg.loader, ProofOptions{Created: created})
-}
-
-// SignOption configures SignDataIntegrity.
-type SignOption func(*signConfig)
-
-type signConfig struct{ loader *ContextLoader }
-
-// SignWithLoader resolves JSON-LD contexts with l (e.g. NewContextLoader
-// over the service's catalogue, so our own context is available).
-func SignWithLoader(l *ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // AddProof returns a copy of doc with one more proof by s: the first proof,
 // a proof set (doc already has proofs) or a chain (o.PreviousProof names
@@ -717,7 +684,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 		return false
 	}
 	needs := st.context()
-	if o.Type == ProofTypeDataIntegrity && hasCtx(ContextV2) {
+	if o.Type == ProofTypeDataIntegrity && hasCtx(contextV2) {
 		needs = ""
 	}
 	if needs != "" && !hasCtx(needs) {

@@ -1,4 +1,4 @@
-package credentials
+package dataintegrity
 
 import (
 	"crypto/ecdsa"
