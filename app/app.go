@@ -30,11 +30,13 @@ import (
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
 	"github.com/citizencloud/citizencredentials/keys"
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
+	"github.com/citizencloud/citizencredentials/onboard"
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
 	"github.com/citizencloud/citizencredentials/status"
@@ -143,14 +145,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
-	bureaus := credentials.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
+	bureaus := onboard.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
 		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog))
 	notifier := graph.NewNotifier()
-	requests := credentials.NewRequests(m.store, verifier, credentials.WithDefaultDomain(m.publicURL), credentials.OnResult(notifier.Publish))
+	requests := exchange.NewRequests(m.store, verifier, exchange.WithDefaultDomain(m.publicURL), exchange.OnResult(notifier.Publish))
 	sessions, err := auth.NewSessions(derive(master, "holder-session"), c.SessionTTL)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -175,7 +176,7 @@ func runDataModel(r *runner, e *env) {
 				if ps, ok := signed["proof"].([]any); ok {
 					signed["proof"] = ps[len(ps)-1]
 				}
-				return proofsOK(v, signed, credentials.ProofExpectations{})
+				return proofsOK(v, signed, dataintegrity.ProofExpectations{})
 			}
 			if err == nil {
 				return failf("secured a credential that must be refused (%s)", str(f, "expected_result"))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 )
 
 func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
@@ -41,7 +42,7 @@ func compareIntermediates(folder string, im intermediates, unsigned map[string]a
 	if err != nil {
 		return nil, err
 	}
-	in, err := credentials.ProofSigningInput(unsigned, cfg, pub, nil)
+	in, err := dataintegrity.ProofSigningInput(unsigned, cfg, pub, nil)
 	if err != nil {
 		return nil, fmt.Errorf("signing input: %v", err)
 	}
@@ -75,8 +76,8 @@ func compareIntermediates(folder string, im intermediates, unsigned map[string]a
 }
 
 // proofOptions turns a proof configuration into AddProof options.
-func proofOptions(cfg map[string]any) (credentials.ProofOptions, error) {
-	o := credentials.ProofOptions{
+func proofOptions(cfg map[string]any) (dataintegrity.ProofOptions, error) {
+	o := dataintegrity.ProofOptions{
 		Type:        str(cfg, "type"),
 		Cryptosuite: str(cfg, "cryptosuite"),
 		Purpose:     str(cfg, "proofPurpose"),
@@ -164,10 +165,10 @@ func runDIEdDSA(r *runner, e *env) {
 			}
 			s := signer{key, str(cfg, "verificationMethod")}
 			var got map[string]any
-			if o.Cryptosuite == credentials.SuiteEdDSARDFC2022 {
+			if o.Cryptosuite == dataintegrity.SuiteEdDSARDFC2022 {
 				got, err = credentials.SignDataIntegrity(unsigned, s, o.Created)
 			} else {
-				got, err = credentials.AddProof(unsigned, s, nil, o)
+				got, err = dataintegrity.AddProof(unsigned, s, nil, o)
 			}
 			if err != nil {
 				return err
@@ -212,7 +213,7 @@ func runDIEdDSA(r *runner, e *env) {
 			if err != nil {
 				return err
 			}
-			doc, err = credentials.AddProof(doc, signer{key, str(cfg, "verificationMethod")}, nil, o)
+			doc, err = dataintegrity.AddProof(doc, signer{key, str(cfg, "verificationMethod")}, nil, o)
 			if err != nil {
 				return fmt.Errorf("%s: %v", st.config, err)
 			}
@@ -243,7 +244,7 @@ func runDIECDSA(r *runner, e *env) {
 				if err != nil {
 					return err
 				}
-				err = proofsOK(v, doc, credentials.ProofExpectations{})
+				err = proofsOK(v, doc, dataintegrity.ProofExpectations{})
 				if err == nil || !strings.Contains(err.Error(), "base proof") {
 					return failf("an ecdsa-sd-2023 base proof must be refused as such: err = %v", err)
 				}
@@ -294,12 +295,12 @@ func runDIECDSA(r *runner, e *env) {
 			if err != nil {
 				return err
 			}
-			got, err := credentials.AddProof(unsigned, signer{key, str(cfg, "verificationMethod")}, nil, o)
+			got, err := dataintegrity.AddProof(unsigned, signer{key, str(cfg, "verificationMethod")}, nil, o)
 			if err != nil {
 				return err
 			}
 			// ECDSA is randomised: the new signature must verify.
-			return proofsOK(v, got, credentials.ProofExpectations{})
+			return proofsOK(v, got, dataintegrity.ProofExpectations{})
 		})
 	}
 }
@@ -350,7 +351,7 @@ func runEd25519Signature2020(r *runner, e *env) {
 		if err != nil {
 			return err
 		}
-		got, err := credentials.AddProof(unsigned, signer{key, str(cfg, "verificationMethod")}, nil, o)
+		got, err := dataintegrity.AddProof(unsigned, signer{key, str(cfg, "verificationMethod")}, nil, o)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/mr-tron/base58"
 
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -150,8 +150,8 @@ func runDIDJWK(r *runner, e *env) {
 func runContexts(r *runner, e *env) {
 	const folder = "12-contexts"
 	ix := readIndex(e.t, folder)
-	embedded := credentials.EmbeddedContexts()
-	loader := credentials.NewContextLoader(e.cat)
+	embedded := dataintegrity.EmbeddedContexts()
+	loader := dataintegrity.NewContextLoader(e.cat)
 	for _, f := range ix.Files {
 		file, url := str(f, "file"), str(f, "url")
 		r.run("serve/"+file, func() error {

@@ -24,6 +24,7 @@ import (
 	"github.com/multiformats/go-varint"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -275,7 +276,7 @@ func check(res *credentials.Result, name string) (credentials.Check, bool) {
 }
 
 // proofsOK verifies every proof of doc and reports the first failure.
-func proofsOK(v *credentials.Verifier, doc map[string]any, exp credentials.ProofExpectations) error {
+func proofsOK(v *credentials.Verifier, doc map[string]any, exp dataintegrity.ProofExpectations) error {
 	res, err := v.VerifyProofs(context.Background(), doc, exp)
 	if err != nil {
 		return err
@@ -301,7 +302,7 @@ func verifyFull(v *credentials.Verifier, raw string) error {
 // corpus's issuer binding caveat): every proof must verify, and
 // VerifyCredential must refuse the signature for exactly that reason.
 func verifyProofOnly(v *credentials.Verifier, doc map[string]any, raw string) error {
-	if err := proofsOK(v, doc, credentials.ProofExpectations{}); err != nil {
+	if err := proofsOK(v, doc, dataintegrity.ProofExpectations{}); err != nil {
 		return err
 	}
 	res := v.VerifyCredential(context.Background(), raw)

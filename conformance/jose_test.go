@@ -12,6 +12,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -252,7 +253,7 @@ func issueJWT(vc map[string]any, vm vmFile) (string, error) {
 	if err := credentials.CheckDataModel(vc); err != nil {
 		return "", err
 	}
-	if err := credentials.CheckJSONLD(vc, nil); err != nil {
+	if err := dataintegrity.CheckJSONLD(vc, nil); err != nil {
 		return "", err
 	}
 	return credentials.SignJWT(vc, signer{key, vm.ID})

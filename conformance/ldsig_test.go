@@ -18,6 +18,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/status"
 )
@@ -136,7 +137,7 @@ func runLDPresentation(r *runner, e *env, folder, file string, res did.Resolver,
 		if err != nil {
 			return err
 		}
-		exp := credentials.ProofExpectations{Purpose: credentials.PurposeAuthentication, Challenge: challenge, Domain: domain}
+		exp := dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication, Challenge: challenge, Domain: domain}
 		if err := proofsOK(v, doc, exp); err != nil {
 			return err
 		}

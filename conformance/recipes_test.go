@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 )
 
 func b64decode(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
@@ -300,9 +300,9 @@ func (e *env) judge(m mutation, p positive, raw string) error {
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
 		return err
 	}
-	exp := credentials.ProofExpectations{}
+	exp := dataintegrity.ProofExpectations{}
 	if p.vp {
-		exp = credentials.ProofExpectations{Purpose: credentials.PurposeAuthentication, Challenge: p.challenge, Domain: p.domain}
+		exp = dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication, Challenge: p.challenge, Domain: p.domain}
 		switch m.name {
 		case "wrong-challenge":
 			exp.Challenge = "not-" + p.challenge

@@ -376,6 +376,12 @@ func (c *Catalogue) Validate(typeName string, claims map[string]any) error {
 	if !ok {
 		return fault.E(fault.Invalid, "unknown credential type %q", truncate(typeName, 64))
 	}
+	return e.validate(typeName, claims)
+}
+
+// validate checks claims against the compiled schema of e, named typeName in
+// messages: the tail Catalogue.Validate and validateDisclosed share.
+func (e *entry) validate(typeName string, claims map[string]any) error {
 	if claims == nil {
 		claims = map[string]any{}
 	}
@@ -443,7 +449,7 @@ func describe(e *entry, ve *jsonschema.ValidationError) string {
 	case *kind.AdditionalProperties:
 		return plural(len(k.Properties), "field ", "fields ") + joinNames(k.Properties) + " " + plural(len(k.Properties), "is", "are") + " not part of " + e.t.Name
 	case *kind.Type:
-		return field + " must be " + article(strings.Join(k.Want, " or ")) + ", not " + article(k.Got)
+		return field + " must be " + kindName(strings.Join(k.Want, " or ")) + ", not " + kindName(k.Got)
 	case *kind.Format:
 		switch k.Want {
 		case "date":
@@ -519,16 +525,25 @@ func joinNames(names []string) string {
 	return strings.Join(out, ", ")
 }
 
-func article(s string) string {
-	switch {
-	case s == "":
-		return "a value"
-	case s == "null":
-		return "null"
-	case strings.IndexByte("aeiou", s[0]) >= 0:
+// withArticle puts "a" or "an" before a name ("an Ed25519", "a
+// VolunteerServiceCredential", "an AssistanceRecordCredential").
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
 		return "an " + s
 	}
 	return "a " + s
+}
+
+// kindName names a JSON Schema kind for a message: "an integer", "a
+// string", "null", or "a value" when there is none.
+func kindName(s string) string {
+	switch s {
+	case "":
+		return "a value"
+	case "null":
+		return "null"
+	}
+	return withArticle(s)
 }
 
 // truncate shortens untrusted text (names, not values) for messages.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
@@ -119,7 +120,7 @@ func CheckDataModel(vc map[string]any) error {
 			continue
 		}
 		s, isStr := raw.(string)
-		t, err := parseXSDDateTime(s)
+		t, err := dataintegrity.ParseDateTime(s)
 		if !isStr || err != nil || !hasZone(s) {
 			return bad("%s must be a date-time with a time zone (like 2024-05-31T12:00:00Z)", name)
 		}
@@ -271,7 +272,7 @@ func optionalURL(m map[string]any, key, name string) error {
 // isURL reports whether s is an absolute URL (a scheme, then no spaces or
 // control characters), which DIDs and URNs are too.
 func isURL(s string) bool {
-	if !absoluteIRI(s) {
+	if !dataintegrity.AbsoluteIRI(s) {
 		return false
 	}
 	for _, r := range s {

@@ -7,18 +7,15 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/piprate/json-gold/ld"
-
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -70,9 +67,9 @@ func diJSON(t *testing.T, v any) string {
 
 func TestSignDataIntegrityRoundTrip(t *testing.T) {
 	cat := newTestCatalogue(t)
-	loader := NewContextLoader(cat)
+	loader := dataintegrity.NewContextLoader(cat)
 	for _, tc := range []struct{ alg, suite string }{
-		{"Ed25519", SuiteEdDSARDFC2022}, {"P-256", SuiteECDSARDFC2019}, {"P-384", SuiteECDSARDFC2019},
+		{"Ed25519", dataintegrity.SuiteEdDSARDFC2022}, {"P-256", dataintegrity.SuiteECDSARDFC2019}, {"P-384", dataintegrity.SuiteECDSARDFC2019},
 	} {
 		t.Run(tc.alg, func(t *testing.T) {
 			issuer, s := didKeySigner(t, tc.alg)
@@ -82,7 +79,7 @@ func TestSignDataIntegrityRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			proof := signed["proof"].(map[string]any)
-			if proof["cryptosuite"] != tc.suite || proof["verificationMethod"] != s.KeyID() || proof["proofPurpose"] != PurposeAssertion || !strings.HasPrefix(proof["proofValue"].(string), "z") {
+			if proof["cryptosuite"] != tc.suite || proof["verificationMethod"] != s.KeyID() || proof["proofPurpose"] != dataintegrity.PurposeAssertion || !strings.HasPrefix(proof["proofValue"].(string), "z") {
 				t.Fatalf("proof %v", proof)
 			}
 			if _, ok := vc["proof"]; ok {
@@ -122,7 +119,7 @@ func TestDataIntegrityIssuerBinding(t *testing.T) {
 	issuer, _ := didKeySigner(t, "Ed25519")
 	_, other := didKeySigner(t, "Ed25519")
 	vc := catalogueCredential(t, cat, issuer)
-	signed, err := SignDataIntegrity(vc, other, testNow, SignWithLoader(NewContextLoader(cat)))
+	signed, err := SignDataIntegrity(vc, other, testNow, SignWithLoader(dataintegrity.NewContextLoader(cat)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +130,7 @@ func TestDataIntegrityIssuerBinding(t *testing.T) {
 		t.Fatalf("a proof by another key was accepted: %+v", res.Checks)
 	}
 	// The proof itself verifies.
-	results, err := v.VerifyProofs(context.Background(), signed, ProofExpectations{})
+	results, err := v.VerifyProofs(context.Background(), signed, dataintegrity.ProofExpectations{})
 	if err != nil || results[0].Err != nil || results[0].Controller == issuer {
 		t.Fatalf("VerifyProofs: %v %+v", err, results)
 	}
@@ -146,11 +143,11 @@ func TestProofSetsChainsAndPurposes(t *testing.T) {
 		"@context": []any{ContextV2}, "type": []any{"VerifiableCredential"}, "issuer": issuer,
 		"validFrom": "2024-01-01T00:00:00Z", "credentialSubject": map[string]any{"id": "did:example:subject", "name": "Alice"},
 	}
-	doc, err := AddProof(vc, s1, nil, ProofOptions{ID: "urn:uuid:p1", Created: testNow})
+	doc, err := dataintegrity.AddProof(vc, s1, nil, dataintegrity.ProofOptions{ID: "urn:uuid:p1", Created: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err = AddProof(doc, s2, nil, ProofOptions{ID: "urn:uuid:p2", Created: testNow, PreviousProof: []string{"urn:uuid:p1"}, Cryptosuite: SuiteECDSAJCS2019})
+	doc, err = dataintegrity.AddProof(doc, s2, nil, dataintegrity.ProofOptions{ID: "urn:uuid:p2", Created: testNow, PreviousProof: []string{"urn:uuid:p1"}, Cryptosuite: dataintegrity.SuiteECDSAJCS2019})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,26 +157,29 @@ func TestProofSetsChainsAndPurposes(t *testing.T) {
 		t.Fatalf("proof chain: %+v", res.Checks)
 	}
 	// A chain whose previous proof is missing fails.
-	broken := copyJSON(doc).(map[string]any)
+	var broken map[string]any
+	if err := json.Unmarshal([]byte(diJSON(t, doc)), &broken); err != nil {
+		t.Fatal(err)
+	}
 	broken["proof"] = []any{broken["proof"].([]any)[1]}
-	if r, _ := v.VerifyProofs(context.Background(), broken, ProofExpectations{}); r[0].Err == nil || !strings.Contains(r[0].Err.Error(), "previous proof") {
+	if r, _ := v.VerifyProofs(context.Background(), broken, dataintegrity.ProofExpectations{}); r[0].Err == nil || !strings.Contains(r[0].Err.Error(), "previous proof") {
 		t.Fatalf("missing previous proof: %+v", r)
 	}
 	// A presentation-style proof: purpose, challenge and domain.
-	vp, err := AddProof(map[string]any{"@context": []any{ContextV2}, "type": []any{"VerifiablePresentation"}, "holder": issuer}, s1, nil,
-		ProofOptions{Purpose: PurposeAuthentication, Challenge: "c-123", Domain: "verifier.example", Created: testNow})
+	vp, err := dataintegrity.AddProof(map[string]any{"@context": []any{ContextV2}, "type": []any{"VerifiablePresentation"}, "holder": issuer}, s1, nil,
+		dataintegrity.ProofOptions{Purpose: dataintegrity.PurposeAuthentication, Challenge: "c-123", Domain: "verifier.example", Created: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, tc := range map[string]struct {
-		exp ProofExpectations
+		exp dataintegrity.ProofExpectations
 		ok  bool
 	}{
-		"ok":              {ProofExpectations{Purpose: PurposeAuthentication, Challenge: "c-123", Domain: "verifier.example"}, true},
-		"fail/challenge":  {ProofExpectations{Purpose: PurposeAuthentication, Challenge: "other"}, false},
-		"fail/domain":     {ProofExpectations{Purpose: PurposeAuthentication, Domain: "evil.example"}, false},
-		"fail/purpose":    {ProofExpectations{Purpose: PurposeAssertion}, false},
-		"ok/no-challenge": {ProofExpectations{Purpose: PurposeAuthentication}, true},
+		"ok":              {dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication, Challenge: "c-123", Domain: "verifier.example"}, true},
+		"fail/challenge":  {dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication, Challenge: "other"}, false},
+		"fail/domain":     {dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication, Domain: "evil.example"}, false},
+		"fail/purpose":    {dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAssertion}, false},
+		"ok/no-challenge": {dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAuthentication}, true},
 	} {
 		r, err := v.VerifyProofs(context.Background(), vp, tc.exp)
 		if err != nil || (r[0].Err == nil) != tc.ok {
@@ -187,8 +187,8 @@ func TestProofSetsChainsAndPurposes(t *testing.T) {
 		}
 	}
 	// An expired proof fails.
-	exp, _ := AddProof(vc, s1, nil, ProofOptions{Expires: testNow.Add(-time.Hour)})
-	if r, _ := v.VerifyProofs(context.Background(), exp, ProofExpectations{}); r[0].Err == nil || !strings.Contains(r[0].Err.Error(), "expired") {
+	exp, _ := dataintegrity.AddProof(vc, s1, nil, dataintegrity.ProofOptions{Expires: testNow.Add(-time.Hour)})
+	if r, _ := v.VerifyProofs(context.Background(), exp, dataintegrity.ProofExpectations{}); r[0].Err == nil || !strings.Contains(r[0].Err.Error(), "expired") {
 		t.Errorf("expired proof: %+v", r)
 	}
 }
@@ -199,11 +199,11 @@ func TestLegacyEd25519Signature2020(t *testing.T) {
 		"@context": []any{ContextV1}, "type": []any{"VerifiableCredential"}, "issuer": issuer,
 		"issuanceDate": "2024-01-01T00:00:00Z", "credentialSubject": map[string]any{"id": "did:example:subject"},
 	}
-	signed, err := AddProof(vc, s, nil, ProofOptions{Type: ProofTypeEd25519Signature2020, Created: testNow})
+	signed, err := dataintegrity.AddProof(vc, s, nil, dataintegrity.ProofOptions{Type: dataintegrity.ProofTypeEd25519Signature2020, Created: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ctx := contexts(signed["@context"]); len(ctx) != 2 || ctx[1] != ContextEd25519Signature2020 {
+	if ctx := contexts(signed["@context"]); len(ctx) != 2 || ctx[1] != dataintegrity.ContextEd25519Signature2020 {
 		t.Fatalf("suite context not added: %v", ctx)
 	}
 	v := NewVerifier(did.NewLocalRouter(nil), nil, WithClock(func() time.Time { return testNow }))
@@ -221,8 +221,8 @@ func TestLegacyEd25519Signature2020(t *testing.T) {
 
 func TestContextLoader(t *testing.T) {
 	cat := newTestCatalogue(t)
-	l := NewContextLoader(cat)
-	if _, err := l.Document("https://example.org/ctx/v1"); err == nil || !errors.Is(err, ErrContextNotAllowed) ||
+	l := dataintegrity.NewContextLoader(cat)
+	if _, err := l.Document("https://example.org/ctx/v1"); err == nil || !errors.Is(err, dataintegrity.ErrContextNotAllowed) ||
 		err.Error() != "JSON-LD context https://example.org/ctx/v1 is not allowed: the service only loads embedded contexts" {
 		t.Fatalf("unknown URL: %v", err)
 	}
@@ -230,7 +230,7 @@ func TestContextLoader(t *testing.T) {
 		t.Fatalf("own context: %v", err)
 	}
 	fetched := 0
-	l = NewContextLoader(cat, WithRemoteContexts([]string{"https://contexts.partner.example/"}, func(_ context.Context, u string) ([]byte, error) {
+	l = dataintegrity.NewContextLoader(cat, dataintegrity.WithRemoteContexts([]string{"https://contexts.partner.example/"}, func(_ context.Context, u string) ([]byte, error) {
 		fetched++
 		return []byte(`{"@context": {"partnerTerm": "https://contexts.partner.example/vocab#partnerTerm"}}`), nil
 	}))
@@ -245,78 +245,8 @@ func TestContextLoader(t *testing.T) {
 	if _, err := l.Document("https://contexts.partner.example.evil/v1"); err == nil {
 		t.Error("a URL outside the allow-listed prefix was loaded")
 	}
-	if len(l.URLs()) != len(embeddedContexts)+1 {
+	if len(l.URLs()) != len(dataintegrity.EmbeddedContexts())+1 {
 		t.Errorf("URLs %v", l.URLs())
-	}
-}
-
-func TestEmbeddedContextDigests(t *testing.T) {
-	raw, err := os.ReadFile("contexts/SOURCE.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for url, b := range EmbeddedContexts() {
-		sum := fmt.Sprintf("%x", sha256.Sum256(b))
-		row := fmt.Sprintf("`%s` | `%s`", embeddedContexts[url], url)
-		if !strings.Contains(string(raw), row) || !strings.Contains(string(raw), sum) {
-			t.Errorf("%s (%s, sha256 %s) is not recorded in contexts/SOURCE.md", embeddedContexts[url], url, sum)
-		}
-	}
-	files, _ := filepath.Glob("contexts/*.jsonld")
-	if len(files) != len(embeddedContexts) {
-		t.Errorf("%d context files, %d mapped", len(files), len(embeddedContexts))
-	}
-}
-
-// TestRDFCMatchesURDNA2015 cross-checks the RDFC-1.0 implementation with
-// json-gold's URDNA2015 (identical for SHA-256) on documents with many
-// blank nodes.
-func TestRDFCMatchesURDNA2015(t *testing.T) {
-	l := NewContextLoader(nil)
-	docs := []string{
-		`{"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://ex.org/#"}], "type": "VerifiableCredential", "issuer": {"name": "A"},
-		  "credentialSubject": [{"name": "x", "knows": {"name": "y"}}, {"name": "x", "knows": {"name": "y"}}, {"name": "z"}],
-		  "evidence": [{"type": "E", "p": {"name": "x"}}, {"type": "E", "p": {"name": "x"}}]}`,
-		`{"@context": {"@vocab": "https://ex.org/#"}, "@graph": [{"a": {"b": {"c": "1"}}}, {"a": {"b": {"c": "1"}}}, {"a": {"b": {"c": "2"}}}, {"d": [{"e": 1}, {"e": 1}, {"e": 2}]}]}`,
-		`{"@context": {"@vocab": "https://ex.org/#", "p": {"@type": "@id"}}, "@graph": [{"@id": "_:a", "p": "_:b"}, {"@id": "_:b", "p": "_:c"}, {"@id": "_:c", "p": "_:a"}, {"@id": "_:d", "p": "_:e"}, {"@id": "_:e", "p": "_:f"}, {"@id": "_:f", "p": "_:d"}]}`,
-	}
-	for i, d := range docs {
-		var doc map[string]any
-		if err := json.Unmarshal([]byte(d), &doc); err != nil {
-			t.Fatal(err)
-		}
-		got, err := rdfcCanon(l, doc, "doc", sha256.New)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts := ld.NewJsonLdOptions("")
-		opts.DocumentLoader = l
-		opts.Algorithm = ld.AlgorithmURDNA2015
-		opts.Format = "application/n-quads"
-		want, err := ld.NewJsonLdProcessor().Normalize(copyJSON(doc), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want.(string) {
-			t.Errorf("doc %d:\n got %s\nwant %s", i, got, want)
-		}
-	}
-}
-
-func TestCanonicalJSON(t *testing.T) {
-	for in, want := range map[string]string{
-		`{"b": 1, "a": [true, null, 1e21, 1e-7, 0.000001, 123.456, -0, 5e-324]}`: `{"a":[true,null,1e+21,1e-7,0.000001,123.456,0,5e-324],"b":1}`,
-		`{"\u20ac": "€", "\r": "\u0001\n", "1": {"z": "\"\\"}}`:                  `{"\r":"\u0001\n","1":{"z":"\"\\"},"€":"€"}`,
-		`[1.7976931348623157e308, 9007199254740993, 100000000000000000000]`:      `[1.7976931348623157e+308,9007199254740992,100000000000000000000]`,
-	} {
-		var v any
-		if err := json.Unmarshal([]byte(in), &v); err != nil {
-			t.Fatal(err)
-		}
-		got, err := canonicalJSON(v)
-		if err != nil || string(got) != want {
-			t.Errorf("%s:\n got %s (%v)\nwant %s", in, got, err, want)
-		}
 	}
 }
 
@@ -387,7 +317,7 @@ func TestECDSASDDerivedVectors(t *testing.T) {
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			t.Fatal(err)
 		}
-		r, err := v.VerifyProofs(context.Background(), doc, ProofExpectations{})
+		r, err := v.VerifyProofs(context.Background(), doc, dataintegrity.ProofExpectations{})
 		if err != nil || r[0].Err != nil {
 			t.Fatalf("%s: %v %+v", name, err, r)
 		}
@@ -398,7 +328,7 @@ func TestECDSASDDerivedVectors(t *testing.T) {
 				break
 			}
 		}
-		if r, _ := v.VerifyProofs(context.Background(), doc, ProofExpectations{}); r[0].Err == nil {
+		if r, _ := v.VerifyProofs(context.Background(), doc, dataintegrity.ProofExpectations{}); r[0].Err == nil {
 			t.Errorf("%s: an altered disclosure verified", name)
 		}
 	}

@@ -7,14 +7,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
 // WithContextLoader sets the JSON-LD document loader used for Data
-// Integrity proofs (default: NewContextLoader over the Verifier's
+// Integrity proofs (default: dataintegrity.NewContextLoader over the Verifier's
 // catalogue, embedded contexts only).
-func WithContextLoader(l *ContextLoader) VerifierOption {
-	return func(v *Verifier) { v.loader = l }
+func WithContextLoader(l *dataintegrity.ContextLoader) VerifierOption {
+	return verifierOption(func(v *Verifier) { v.loader = l })
 }
 
 // ParseDataIntegrity decodes a JSON credential secured with Data Integrity
@@ -67,7 +68,7 @@ func parseDI(raw string, doc map[string]any) (*Parsed, error) {
 	if p.ValidUntil, err = diDateProp(doc, until); err != nil {
 		return nil, err
 	}
-	if proofs, err := proofsOf(doc); err == nil {
+	if proofs, err := dataintegrity.Proofs(doc); err == nil {
 		p.KeyID, _ = proofs[0]["verificationMethod"].(string)
 	}
 	return p, nil
@@ -85,49 +86,11 @@ func diDateProp(m map[string]any, name string) (*time.Time, error) {
 	if !isStr {
 		return nil, fault.E(fault.Invalid, "%s is not a date-time string", name)
 	}
-	t, err := parseXSDDateTime(s)
+	t, err := dataintegrity.ParseDateTime(s)
 	if err != nil {
 		return nil, fault.E(fault.Invalid, "%s is not an RFC 3339 date-time (like 2024-05-31T12:00:00Z)", name)
 	}
 	return &t, nil
-}
-
-// verifyDataIntegrity verifies raw if it is a JSON object: a credential
-// with a Data Integrity proof, or else a format failure; ok is false for
-// anything else (JWTs), which VerifyCredential handles as before.
-func (v *Verifier) verifyDataIntegrity(ctx context.Context, raw string) (*Result, bool) {
-	t := strings.TrimSpace(raw)
-	if !strings.HasPrefix(t, "{") {
-		return nil, false
-	}
-	if len(t) > MaxCredentialSize {
-		return nil, false // ParseCredential says why
-	}
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(t), &doc); err != nil || doc == nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: "the credential is not valid JSON"}}, Credentials: []Summary{}}, true
-	}
-	if _, ok := doc["proof"]; !ok {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: "this is an unsecured JSON credential; only signed credentials (vc+jwt, JWT, or JSON with a Data Integrity proof) can be verified"}}, Credentials: []Summary{}}, true
-	}
-	p, err := parseDI(t, doc)
-	if err != nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: fault.Message(err)}}, Credentials: []Summary{}}, true
-	}
-	var checks []Check
-	_, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkProofs(ctx, p))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
-	checks = append(checks, v.checkSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
-	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{p.Summary()}}, true
 }
 
 // checkProofs is the signature check of a Data Integrity credential: every
@@ -135,7 +98,7 @@ func (v *Verifier) verifyDataIntegrity(ctx context.Context, raw string) (*Result
 // assertionMethod in the issuer's DID document).
 func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	c := Check{Name: CheckSignature}
-	results, err := v.VerifyProofs(ctx, p.JSON, ProofExpectations{Purpose: PurposeAssertion})
+	results, err := v.VerifyProofs(ctx, p.JSON, dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAssertion})
 	if err != nil {
 		c.Message = reason(err)
 		return c
@@ -171,4 +134,55 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 		}
 	}
 	return c
+}
+
+// SignDataIntegrity checks vc against the data model (CheckDataModel) and
+// secures it with a Data Integrity proof created at created: a
+// DataIntegrityProof with cryptosuite eddsa-rdfc-2022 for an
+// Ed25519 signer (ecdsa-rdfc-2019 for P-256/P-384), proofPurpose
+// assertionMethod, verificationMethod s.KeyID() and a multibase base58btc
+// proofValue. Ed25519 signatures are deterministic: the same input gives
+// the same proof. vc is not modified; the result is a new document. It
+// does not check that s belongs to the issuer (verifiers do: sign with the
+// issuer's key). Contexts come from the embedded ones unless
+// SignWithLoader passes the service's dataintegrity.ContextLoader (needed for
+// credentials that use our own context). Errors: fault Invalid for a credential that breaks the data model or is
+// not valid JSON-LD in safe mode (undefined terms included), or a key that
+// cannot sign; the signer's error otherwise.
+func SignDataIntegrity(vc map[string]any, s Signer, created time.Time, opts ...SignOption) (map[string]any, error) {
+	var cfg signConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := CheckDataModel(vc); err != nil {
+		return nil, err
+	}
+	return dataintegrity.AddProof(vc, s, cfg.loader, dataintegrity.ProofOptions{Created: created})
+}
+
+// SignOption configures SignDataIntegrity.
+type SignOption func(*signConfig)
+
+type signConfig struct{ loader *dataintegrity.ContextLoader }
+
+// SignWithLoader resolves JSON-LD contexts with l (e.g. dataintegrity.NewContextLoader
+// over the service's catalogue, so our own context is available).
+func SignWithLoader(l *dataintegrity.ContextLoader) SignOption {
+	return func(c *signConfig) { c.loader = l }
+}
+
+// contextLoader is the Data Integrity context loader over the embedded
+// contexts and, when cat is not nil, the catalogue's own context.
+func contextLoader(cat *Catalogue) *dataintegrity.ContextLoader {
+	if cat == nil {
+		return dataintegrity.NewContextLoader(nil)
+	}
+	return dataintegrity.NewContextLoader(cat)
+}
+
+// VerifyProofs verifies every Data Integrity proof of doc with v's DID
+// resolver, JSON-LD contexts, clock and leeway; see
+// dataintegrity.Verifier.VerifyProofs.
+func (v *Verifier) VerifyProofs(ctx context.Context, doc map[string]any, exp dataintegrity.ProofExpectations) ([]dataintegrity.ProofResult, error) {
+	return v.di.VerifyProofs(ctx, doc, exp)
 }

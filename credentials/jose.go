@@ -15,6 +15,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v2/jws"
 
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -145,7 +146,7 @@ func verifyWithKey(alg string, pub crypto.PublicKey, input, sig []byte, keyName 
 	if alg != want {
 		return fmt.Sprintf("the JWT is signed with %s but %s is %s key (needs %s)", alg, keyName, withArticle(kt), want)
 	}
-	if err := verifyJWS(alg, pub, input, sig); err != nil {
+	if err := dataintegrity.VerifyJWS(alg, pub, input, sig); err != nil {
 		return fmt.Sprintf("the signature does not verify with %s: the content was altered or signed with another key", keyName)
 	}
 	return ""

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/sqlite"
 )
@@ -20,11 +21,11 @@ import (
 type requestsWorld struct {
 	*world
 	store *sqlite.Store
-	svc   *credentials.Requests
+	svc   *exchange.Requests
 
 	mu       sync.Mutex
 	shift    time.Duration
-	notified map[string]credentials.RequestState
+	notified map[string]exchange.RequestState
 }
 
 func newRequestsWorld(t *testing.T) *requestsWorld {
@@ -34,15 +35,15 @@ func newRequestsWorld(t *testing.T) *requestsWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rw := &requestsWorld{world: newWorld(t), store: st, notified: map[string]credentials.RequestState{}}
-	rw.svc = credentials.NewRequests(st, rw.verifier,
-		credentials.WithDefaultDomain(baseURL+"/"),
-		credentials.WithRequestsClock(func() time.Time {
+	rw := &requestsWorld{world: newWorld(t), store: st, notified: map[string]exchange.RequestState{}}
+	rw.svc = exchange.NewRequests(st, rw.verifier,
+		exchange.WithDefaultDomain(baseURL+"/"),
+		exchange.WithRequestsClock(func() time.Time {
 			rw.mu.Lock()
 			defer rw.mu.Unlock()
 			return time.Now().Add(rw.shift)
 		}),
-		credentials.OnResult(func(_ context.Context, r *credentials.PresentationRequest) {
+		exchange.OnResult(func(_ context.Context, r *exchange.PresentationRequest) {
 			rw.mu.Lock()
 			defer rw.mu.Unlock()
 			rw.notified[r.ID] = r.State
@@ -57,8 +58,8 @@ func (rw *requestsWorld) setShift(d time.Duration) {
 	rw.shift = d
 }
 
-func volunteerRequest(fields ...string) credentials.RequestInput {
-	return credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: fields, Purpose: "check volunteering hours"}
+func volunteerRequest(fields ...string) exchange.RequestInput {
+	return exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: fields, Purpose: "check volunteering hours"}
 }
 
 func TestRequests(t *testing.T) {
@@ -68,14 +69,14 @@ func TestRequests(t *testing.T) {
 	jwt := rw.issueJWT(t, h.did)
 	sd := rw.issueSD(t, h.did)
 
-	type present func(t *testing.T, r *credentials.PresentationRequest) string
+	type present func(t *testing.T, r *exchange.PresentationRequest) string
 	answer := func(creds ...string) present {
-		return func(t *testing.T, r *credentials.PresentationRequest) string {
+		return func(t *testing.T, r *exchange.PresentationRequest) string {
 			return vp(t, h, creds, r.Challenge, r.Domain)
 		}
 	}
-	sdAnswer := func(disclose []string, nonce func(r *credentials.PresentationRequest) string) present {
-		return func(t *testing.T, r *credentials.PresentationRequest) string {
+	sdAnswer := func(disclose []string, nonce func(r *exchange.PresentationRequest) string) present {
+		return func(t *testing.T, r *exchange.PresentationRequest) string {
 			n := r.Challenge
 			if nonce != nil {
 				n = nonce(r)
@@ -89,7 +90,7 @@ func TestRequests(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		in       credentials.RequestInput
+		in       exchange.RequestInput
 		present  present
 		shift    time.Duration // clock moved forward before Submit
 		twice    bool          // submit the same presentation again
@@ -101,16 +102,16 @@ func TestRequests(t *testing.T) {
 	}{
 		{name: "ok", in: volunteerRequest("hours"), present: answer(jwt), verified: true,
 			claims: []string{"activity", "hours", "organization", "periodEnd", "periodStart"}},
-		{name: "ok/raw-definition", in: credentials.RequestInput{Definition: json.RawMessage(`{"presentation_definition":{"id":"pd-1","purpose":"at least ten hours","input_descriptors":[{"id":"volunteer","constraints":{"fields":[
+		{name: "ok/raw-definition", in: exchange.RequestInput{Definition: json.RawMessage(`{"presentation_definition":{"id":"pd-1","purpose":"at least ten hours","input_descriptors":[{"id":"volunteer","constraints":{"fields":[
 			{"path":["$.type"],"filter":{"type":"array","contains":{"const":"VolunteerServiceCredential"}}},
 			{"path":["$.credentialSubject.hours"],"filter":{"type":"number","minimum":10}}]}}]}}`)},
 			present: answer(jwt), verified: true},
-		{name: "ok/accepted-issuer", in: credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, AcceptedIssuers: []string{rw.bureau.did}}, present: answer(jwt), verified: true},
+		{name: "ok/accepted-issuer", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, AcceptedIssuers: []string{rw.bureau.did}}, present: answer(jwt), verified: true},
 		{name: "ok/sd-jwt-disclose-subset", in: volunteerRequest("hours"), present: sdAnswer([]string{"hours", "organization"}, nil), verified: true,
 			claims: []string{"hours", "organization"}},
-		{name: "ok/sd-jwt-limit-disclosure", in: credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
+		{name: "ok/sd-jwt-limit-disclosure", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
 			present: sdAnswer([]string{"hours"}, nil), verified: true, claims: []string{"hours"}},
-		{name: "ok/sd-jwt-inside-vp", in: volunteerRequest("hours"), present: func(t *testing.T, r *credentials.PresentationRequest) string {
+		{name: "ok/sd-jwt-inside-vp", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
 			p, err := credentials.PresentSDJWT(sd, []string{"hours"}, nil, "", "")
 			if err != nil {
 				t.Fatal(err)
@@ -118,41 +119,41 @@ func TestRequests(t *testing.T) {
 			return vp(t, h, []string{p}, r.Challenge, r.Domain)
 		}, verified: true, claims: []string{"hours"}},
 		{name: "fail/replayed", in: volunteerRequest("hours"), present: answer(jwt), twice: true, wantErr: fault.Conflict},
-		{name: "fail/wrong-challenge", in: volunteerRequest("hours"), present: func(t *testing.T, r *credentials.PresentationRequest) string {
+		{name: "fail/wrong-challenge", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
 			return vp(t, h, []string{jwt}, "a-challenge-of-another-request", r.Domain)
 		}, fail: []string{credentials.CheckChallenge}, msg: "answers another challenge"},
-		{name: "fail/wrong-domain", in: volunteerRequest("hours"), present: func(t *testing.T, r *credentials.PresentationRequest) string {
+		{name: "fail/wrong-domain", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
 			return vp(t, h, []string{jwt}, r.Challenge, "https://phishing.example")
 		}, fail: []string{credentials.CheckDomain}, msg: "addressed to https://phishing.example, not to https://citizen.example"},
 		{name: "fail/expired-request", in: volunteerRequest("hours"), present: answer(jwt), shift: 11 * time.Minute,
-			fail: []string{credentials.CheckRequestExpiry}, msg: "the request expired"},
-		{name: "fail/holder-binding", in: volunteerRequest("hours"), present: func(t *testing.T, r *credentials.PresentationRequest) string {
+			fail: []string{exchange.CheckRequestExpiry}, msg: "the request expired"},
+		{name: "fail/holder-binding", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
 			return vp(t, rw.other, []string{jwt}, r.Challenge, r.Domain)
 		}, fail: []string{credentials.CheckHolderBinding}, msg: "not about the holder " + rw.other.did},
-		{name: "fail/missing-type", in: credentials.RequestInput{Types: []string{"LifelongLearningCredential"}}, present: answer(jwt),
-			fail: []string{credentials.CheckConstraints}, msg: "missing a LifelongLearningCredential"},
+		{name: "fail/missing-type", in: exchange.RequestInput{Types: []string{"LifelongLearningCredential"}}, present: answer(jwt),
+			fail: []string{exchange.CheckConstraints}, msg: "missing a LifelongLearningCredential"},
 		{name: "fail/missing-field", in: volunteerRequest("hours", "activity"), present: sdAnswer([]string{"hours", "organization"}, nil),
-			fail: []string{credentials.CheckConstraints}, msg: "missing a VolunteerServiceCredential with credentialSubject.hours, credentialSubject.activity"},
-		{name: "fail/field-filter", in: credentials.RequestInput{Definition: json.RawMessage(`{"id":"pd-2","input_descriptors":[{"id":"volunteer","name":"Volunteering","constraints":{"fields":[
+			fail: []string{exchange.CheckConstraints}, msg: "missing a VolunteerServiceCredential with credentialSubject.hours, credentialSubject.activity"},
+		{name: "fail/field-filter", in: exchange.RequestInput{Definition: json.RawMessage(`{"id":"pd-2","input_descriptors":[{"id":"volunteer","name":"Volunteering","constraints":{"fields":[
 			{"path":["$.type"],"filter":{"type":"array","contains":{"const":"VolunteerServiceCredential"}}},
 			{"path":["$.credentialSubject.hours"],"filter":{"type":"number","minimum":100}}]}}]}`)},
-			present: answer(jwt), fail: []string{credentials.CheckConstraints}, msg: "has credentialSubject.hours but not with the required value"},
-		{name: "fail/issuer-not-accepted", in: credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, AcceptedIssuers: []string{"did:web:elsewhere.example"}},
-			present: answer(jwt), fail: []string{credentials.CheckConstraints}, msg: "issued by did:web:elsewhere.example"},
-		{name: "fail/limit-disclosure-needs-sd-jwt", in: credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
-			present: answer(jwt), fail: []string{credentials.CheckConstraints}, msg: "requires selective disclosure"},
-		{name: "fail/limit-disclosure-too-much", in: credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
-			present: sdAnswer([]string{"hours", "organization"}, nil), fail: []string{credentials.CheckConstraints}, msg: "discloses credentialSubject.organization, which the request did not ask for"},
+			present: answer(jwt), fail: []string{exchange.CheckConstraints}, msg: "has credentialSubject.hours but not with the required value"},
+		{name: "fail/issuer-not-accepted", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, AcceptedIssuers: []string{"did:web:elsewhere.example"}},
+			present: answer(jwt), fail: []string{exchange.CheckConstraints}, msg: "issued by did:web:elsewhere.example"},
+		{name: "fail/limit-disclosure-needs-sd-jwt", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
+			present: answer(jwt), fail: []string{exchange.CheckConstraints}, msg: "requires selective disclosure"},
+		{name: "fail/limit-disclosure-too-much", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
+			present: sdAnswer([]string{"hours", "organization"}, nil), fail: []string{exchange.CheckConstraints}, msg: "discloses credentialSubject.organization, which the request did not ask for"},
 		{name: "fail/tampered-credential-inside", in: volunteerRequest("hours"), present: answer(tamperPayload(t, jwt, func(m map[string]any) {
 			m["credentialSubject"].(map[string]any)["hours"] = 1000
-		})), fail: []string{credentials.CheckSignature, credentials.CheckConstraints}, msg: "the credential was altered"},
-		{name: "fail/sd-jwt-tampered-disclosure", in: volunteerRequest("hours"), present: func(t *testing.T, r *credentials.PresentationRequest) string {
+		})), fail: []string{credentials.CheckSignature, exchange.CheckConstraints}, msg: "the credential was altered"},
+		{name: "fail/sd-jwt-tampered-disclosure", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
 			return tamperDisclosure(t, sdAnswer([]string{"hours", "organization"}, nil)(t, r), "hours", 1000)
-		}, fail: []string{credentials.CheckPresentationSignature, credentials.CheckDisclosures, credentials.CheckConstraints}, msg: "sd_hash does not match"},
-		{name: "fail/sd-jwt-kb-wrong-nonce", in: volunteerRequest("hours"), present: sdAnswer([]string{"hours"}, func(*credentials.PresentationRequest) string { return "stale-nonce" }),
+		}, fail: []string{credentials.CheckPresentationSignature, credentials.CheckDisclosures, exchange.CheckConstraints}, msg: "sd_hash does not match"},
+		{name: "fail/sd-jwt-kb-wrong-nonce", in: volunteerRequest("hours"), present: sdAnswer([]string{"hours"}, func(*exchange.PresentationRequest) string { return "stale-nonce" }),
 			fail: []string{credentials.CheckChallenge}, msg: "answers another challenge"},
-		{name: "fail/unreadable", in: volunteerRequest("hours"), present: func(*testing.T, *credentials.PresentationRequest) string { return "not a presentation" },
-			fail: []string{credentials.CheckFormat, credentials.CheckConstraints}},
+		{name: "fail/unreadable", in: volunteerRequest("hours"), present: func(*testing.T, *exchange.PresentationRequest) string { return "not a presentation" },
+			fail: []string{credentials.CheckFormat, exchange.CheckConstraints}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,7 +162,7 @@ func TestRequests(t *testing.T) {
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
-			if r.State != credentials.RequestPending || r.Domain != baseURL || len(r.Challenge) != 43 {
+			if r.State != exchange.RequestPending || r.Domain != baseURL || len(r.Challenge) != 43 {
 				t.Fatalf("request %+v", r)
 			}
 			raw := tc.present(t, r)
@@ -208,14 +209,14 @@ func TestRequests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantState := credentials.RequestFailed
+			wantState := exchange.RequestFailed
 			if tc.verified {
-				wantState = credentials.RequestVerified
+				wantState = exchange.RequestVerified
 			}
 			if got.State != wantState {
 				t.Errorf("stored state %s, want %s", got.State, wantState)
 			}
-			stored, err := credentials.DecodeResult(got.Result)
+			stored, err := exchange.DecodeResult(got.Result)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,28 +304,28 @@ func TestRequestsErrors(t *testing.T) {
 		if _, err := rw.svc.Submit(ctx, r.ID, " "); fault.CodeOf(err) != fault.Invalid {
 			t.Fatalf("err %v", err)
 		}
-		if got, _ := rw.svc.Get(ctx, r.ID); got.State != credentials.RequestPending {
+		if got, _ := rw.svc.Get(ctx, r.ID); got.State != exchange.RequestPending {
 			t.Fatalf("state %s", got.State)
 		}
 	})
 	for _, tc := range []struct {
 		name string
-		in   credentials.RequestInput
+		in   exchange.RequestInput
 		msg  string
 	}{
-		{"fail/nothing-asked", credentials.RequestInput{}, "asks for nothing"},
-		{"fail/ttl-too-long", credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, TTL: 25 * time.Hour}, "lifetime"},
+		{"fail/nothing-asked", exchange.RequestInput{}, "asks for nothing"},
+		{"fail/ttl-too-long", exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, TTL: 25 * time.Hour}, "lifetime"},
 		{"fail/field-of-no-type", volunteerRequest("salary"), "not a field of any requested type"},
-		{"fail/both", credentials.RequestInput{Types: []string{"X"}, Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b"}]}`)}, "either"},
-		{"fail/definition-not-json", credentials.RequestInput{Definition: json.RawMessage(`[1]`)}, "not a JSON object"},
-		{"fail/definition-no-descriptors", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[]}`)}, "no input_descriptors"},
-		{"fail/definition-bad-path", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["credentialSubject"]}]}}]}`)}, "not JSONPath"},
-		{"fail/filter-remote-ref", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"contains":{"$ref":"https://schemas.example/t.json"}}}]}}]}`)}, "not local to the filter"},
-		{"fail/filter-remote-schema", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$schema":"https://evil.example/meta","type":"array"}}]}}]}`)}, "meta-schema"},
-		{"fail/filter-top-level-ref", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$ref":"#/definitions/x"}}]}}]}`)}, "does not evaluate"},
-		{"fail/filter-keyword-aries-drops", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.credentialSubject"],"filter":{"type":"object","required":["hours"]}}]}}]}`)}, "does not evaluate"},
-		{"fail/filter-later-draft", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"type":"array","contains":{"$defs":{}}}}]}}]}`)}, "2019-09"},
-		{"fail/definition-unknown-group", credentials.RequestInput{Definition: json.RawMessage(`{"id":"a","submission_requirements":[{"rule":"all","from":"Z"}],"input_descriptors":[{"id":"b","group":["A"]}]}`)}, "cannot be evaluated"},
+		{"fail/both", exchange.RequestInput{Types: []string{"X"}, Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b"}]}`)}, "either"},
+		{"fail/definition-not-json", exchange.RequestInput{Definition: json.RawMessage(`[1]`)}, "not a JSON object"},
+		{"fail/definition-no-descriptors", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[]}`)}, "no input_descriptors"},
+		{"fail/definition-bad-path", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["credentialSubject"]}]}}]}`)}, "not JSONPath"},
+		{"fail/filter-remote-ref", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"contains":{"$ref":"https://schemas.example/t.json"}}}]}}]}`)}, "not local to the filter"},
+		{"fail/filter-remote-schema", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$schema":"https://evil.example/meta","type":"array"}}]}}]}`)}, "meta-schema"},
+		{"fail/filter-top-level-ref", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"$ref":"#/definitions/x"}}]}}]}`)}, "does not evaluate"},
+		{"fail/filter-keyword-aries-drops", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.credentialSubject"],"filter":{"type":"object","required":["hours"]}}]}}]}`)}, "does not evaluate"},
+		{"fail/filter-later-draft", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"fields":[{"path":["$.type"],"filter":{"type":"array","contains":{"$defs":{}}}}]}}]}`)}, "2019-09"},
+		{"fail/definition-unknown-group", exchange.RequestInput{Definition: json.RawMessage(`{"id":"a","submission_requirements":[{"rule":"all","from":"Z"}],"input_descriptors":[{"id":"b","group":["A"]}]}`)}, "cannot be evaluated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := rw.svc.Create(ctx, "v", tc.in)
@@ -335,7 +336,7 @@ func TestRequestsErrors(t *testing.T) {
 	}
 	t.Run("ok/defaults", func(t *testing.T) {
 		before := time.Now()
-		r, err := rw.svc.Create(ctx, "v", credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Domain: "https://shop.example"})
+		r, err := rw.svc.Create(ctx, "v", exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Domain: "https://shop.example"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,7 +368,7 @@ func TestSubmissionRequirements(t *testing.T) {
 		{"fail/pick-2-of-2", "2", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := rw.svc.Create(ctx, "v", credentials.RequestInput{Definition: def(tc.count)})
+			r, err := rw.svc.Create(ctx, "v", exchange.RequestInput{Definition: def(tc.count)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -771,41 +768,48 @@ type sdCredential struct {
 // Claims hold only the disclosed claims. Extensions get a Parsed with Format
 // FormatSDJWT, JSON = the credential with only the disclosed claims, Raw =
 // the SD-JWT as given (the issuer-signed JWT before the first "~" is what
-// stays the same across presentations). It never panics and never returns
-// nil.
-func (v *Verifier) VerifySDJWT(ctx context.Context, raw string) (res *Result) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = &Result{Checks: []Check{{Name: CheckFormat, Message: "the credential could not be processed"}}, Credentials: []Summary{}}
-		}
-	}()
+// stays the same across presentations). It never returns nil.
+func (v *Verifier) VerifySDJWT(ctx context.Context, raw string) *Result {
 	res, sc := v.verifySDJWT(ctx, strings.TrimSpace(raw))
-	if sc != nil && sc.parts.kb != "" {
-		kc, _ := v.checkKeyBinding(ctx, sc)
-		kc.Name = CheckKeyBinding
-		res.Checks = append(res.Checks, kc)
-		res.Verified = res.Verified && kc.OK
+	if sc != nil {
+		v.addKeyBinding(ctx, res, sc)
 	}
 	return res
+}
+
+// addKeyBinding appends the key_binding check of an SD-JWT credential to
+// res when a key-binding JWT is attached (a holder need not attach one
+// outside a presentation; if there is one, it must be right).
+func (v *Verifier) addKeyBinding(ctx context.Context, res *Result, sc *sdCredential) {
+	if sc.parts.kb == "" || sc.parsed == nil {
+		return
+	}
+	kc, _ := v.checkKeyBinding(ctx, sc)
+	kc.Name = CheckKeyBinding
+	res.Checks = append(res.Checks, kc)
+	res.Verified = res.Verified && kc.OK
 }
 
 // verifySDJWT runs the credential checks of an SD-JWT (not its key binding).
 // sc is nil when the input could not be read (res is then a format failure).
 func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCredential) {
-	fail := func(err error) (*Result, *sdCredential) {
-		return &Result{Checks: []Check{{Name: CheckFormat, Message: fault.Message(err)}}, Credentials: []Summary{}}, nil
+	s, sc, err := v.readSDJWT(raw)
+	if err != nil {
+		return formatFailure(fault.Message(err)), nil
 	}
+	return v.run(ctx, s), sc
+}
+
+// readSDJWT reads an SD-JWT credential (raw is trimmed) and checks its
+// disclosures against the digests the issuer signed.
+func (v *Verifier) readSDJWT(raw string) (secured, *sdCredential, error) {
+	fail := func(err error) (secured, *sdCredential, error) { return secured{}, nil, err }
 	sc, problems, err := decodeSDJWT(raw)
 	if err != nil {
 		return fail(err)
 	}
 	p, disclosed := sc.parsed, sc.disclosed
 
-	var checks []Check
-	doc, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkSignature(p, doc, rerr))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
 	dc := Check{Name: CheckDisclosures}
 	if len(problems) > 0 {
 		dc.Message = strings.Join(problems, "; ")
@@ -818,16 +822,15 @@ func (v *Verifier) verifySDJWT(ctx context.Context, raw string) (*Result, *sdCre
 			dc.Message = fmt.Sprintf("%s disclosed, each covered by a digest the issuer signed: %s", plural(n, "1 claim", strconv.Itoa(n)+" claims"), truncate(strings.Join(disclosed, ", "), 400))
 		}
 	}
-	checks = append(checks, dc)
-	checks = append(checks, v.checkDisclosedSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
-	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{sc.summary}}, sc
+	return secured{
+		parsed: p,
+		proof: func(_ context.Context, doc *did.Document, rerr error) Check {
+			return v.checkSignature(p, doc, rerr)
+		},
+		formatChecks:  []Check{dc},
+		disclosedOnly: true,
+		summary:       sc.summary,
+	}, sc, nil
 }
 
 // decodeSDJWT reads an SD-JWT credential without verifying it: the
@@ -1015,35 +1018,7 @@ func validateDisclosed(cat *Catalogue, typeName string, claims map[string]any) e
 		e = &entry{t: t, schema: compiled, props: props}
 		disclosedSchemas.Store(key, e)
 	}
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	verr := e.schema.Validate(inst)
-	if verr == nil {
-		return nil
-	}
-	ve, ok := verr.(*jsonschema.ValidationError)
-	if !ok {
-		return fault.Wrap(fault.Invalid, verr, "claims of "+typeName+" are not valid")
-	}
-	var msgs []string
-	seen := map[string]bool{}
-	for _, leaf := range leaves(ve) {
-		if m := describe(e, leaf); m != "" && !seen[m] {
-			seen[m] = true
-			msgs = append(msgs, m)
-		}
-	}
-	sort.Strings(msgs)
-	if len(msgs) == 0 {
-		msgs = []string{"the claims do not match the schema"}
-	}
-	return &fault.Error{Code: fault.Invalid, Msg: "invalid claims for " + typeName + ": " + strings.Join(msgs, "; ")}
+	return e.validate(typeName, claims)
 }
 
 // kbInfo is what a key-binding JWT says.

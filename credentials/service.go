@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
@@ -72,29 +73,31 @@ type Service struct {
 	batchLimit int
 	workers    int
 	loaderOnce sync.Once
-	ctxLoader  *ContextLoader
+	ctxLoader  *dataintegrity.ContextLoader
 }
 
-// Option configures a Service.
-type Option func(*Service)
+// Option configures a Service: WithStatus, WithIssuanceLog,
+// WithBatchLimit, or WithClock.
+type Option interface{ applyService(*Service) }
+
+type serviceOption func(*Service)
+
+func (o serviceOption) applyService(s *Service) { o(s) }
 
 // WithStatus makes every issued credential carry status list entries.
-func WithStatus(a StatusRegistry) Option { return func(s *Service) { s.status = a } }
+func WithStatus(a StatusRegistry) Option { return serviceOption(func(s *Service) { s.status = a }) }
 
 // WithIssuanceLog appends every issued credential to the issuance log.
-func WithIssuanceLog(l IssuanceLog) Option { return func(s *Service) { s.log = l } }
-
-// WithNow sets the clock (tests).
-func WithNow(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+func WithIssuanceLog(l IssuanceLog) Option { return serviceOption(func(s *Service) { s.log = l }) }
 
 // WithBatchLimit sets the maximum number of items in IssueBatch (default 1000).
-func WithBatchLimit(n int) Option { return func(s *Service) { s.batchLimit = n } }
+func WithBatchLimit(n int) Option { return serviceOption(func(s *Service) { s.batchLimit = n }) }
 
 // NewService returns an issuance service.
 func NewService(store Store, cat *Catalogue, keys KeySource, opts ...Option) *Service {
 	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4}
 	for _, o := range opts {
-		o(s)
+		o.applyService(s)
 	}
 	return s
 }
@@ -297,8 +300,8 @@ func (s *Service) secure(vc map[string]any, signer Signer, f Format, now time.Ti
 	}
 }
 
-func (s *Service) loader() *ContextLoader {
-	s.loaderOnce.Do(func() { s.ctxLoader = NewContextLoader(s.cat) })
+func (s *Service) loader() *dataintegrity.ContextLoader {
+	s.loaderOnce.Do(func() { s.ctxLoader = contextLoader(s.cat) })
 	return s.ctxLoader
 }
 

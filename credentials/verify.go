@@ -2,8 +2,6 @@ package credentials
 
 import (
 	"context"
-	"crypto"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,11 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jws"
-
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -128,22 +122,39 @@ type Verifier struct {
 	now      func() time.Time
 	leeway   time.Duration
 	exts     []Extension
-	loader   *ContextLoader // JSON-LD contexts for Data Integrity proofs
+	loader   *dataintegrity.ContextLoader // JSON-LD contexts for Data Integrity proofs
+	di       *dataintegrity.Verifier
 }
 
-// VerifierOption configures a Verifier.
-type VerifierOption func(*Verifier)
+// VerifierOption configures a Verifier: WithLeeway, WithExtensions,
+// WithContextLoader, or WithClock.
+type VerifierOption interface{ applyVerifier(*Verifier) }
 
-// WithClock sets the clock the validity check uses (tests, "was it valid at t").
-func WithClock(now func() time.Time) VerifierOption { return func(v *Verifier) { v.now = now } }
+type verifierOption func(*Verifier)
+
+func (o verifierOption) applyVerifier(v *Verifier) { o(v) }
+
+// Clock is what "now" is for a Service (issuance and status dates) or a
+// Verifier (validity, proof expiry; "was it valid at t"). The default is
+// time.Now.
+type Clock func() time.Time
+
+// WithClock sets the clock of a Service or a Verifier: the one way to set
+// either's time.
+func WithClock(now func() time.Time) Clock { return Clock(now) }
+
+func (c Clock) applyService(s *Service)   { s.now = c }
+func (c Clock) applyVerifier(v *Verifier) { v.now = c }
 
 // WithLeeway tolerates clock skew between issuer and verifier in the
 // validity check (default 0).
-func WithLeeway(d time.Duration) VerifierOption { return func(v *Verifier) { v.leeway = d } }
+func WithLeeway(d time.Duration) VerifierOption {
+	return verifierOption(func(v *Verifier) { v.leeway = d })
+}
 
 // WithExtensions appends checks run after the built-in ones.
 func WithExtensions(exts ...Extension) VerifierOption {
-	return func(v *Verifier) { v.exts = append(v.exts, exts...) }
+	return verifierOption(func(v *Verifier) { v.exts = append(v.exts, exts...) })
 }
 
 // NewVerifier returns a Verifier resolving issuers with r and checking
@@ -151,11 +162,12 @@ func WithExtensions(exts ...Extension) VerifierOption {
 func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifier {
 	v := &Verifier{resolver: r, cat: cat, now: time.Now}
 	for _, o := range opts {
-		o(v)
+		o.applyVerifier(v)
 	}
 	if v.loader == nil {
-		v.loader = NewContextLoader(cat)
+		v.loader = contextLoader(cat)
 	}
+	v.di = dataintegrity.NewVerifier(r, v.loader, v.now, v.leeway)
 	return v
 }
 
@@ -164,37 +176,17 @@ func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifi
 // Integrity proofs (see VerifyProofs for the suites), and explains the
 // outcome in checks: format (only when the input cannot be parsed, and
 // then alone), signature, issuer_known, validity, schema, then the
-// extensions' checks. It never panics and never returns nil.
-func (v *Verifier) VerifyCredential(ctx context.Context, raw string) (res *Result) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: "the credential could not be processed"}}}
-		}
-	}()
-	if res, ok := v.verifyDataIntegrity(ctx, raw); ok {
-		return res
-	}
-	if strings.Contains(raw, "~") {
-		return v.VerifySDJWT(ctx, raw)
-	}
-	p, err := ParseCredential(raw)
+// extensions' checks. It never returns nil.
+func (v *Verifier) VerifyCredential(ctx context.Context, raw string) *Result {
+	s, sc, err := v.readSecured(raw)
 	if err != nil {
-		return &Result{Checks: []Check{{Name: CheckFormat, OK: false, Message: fault.Message(err)}}, Credentials: []Summary{}}
+		return formatFailure(fault.Message(err))
 	}
-	var checks []Check
-	doc, rerr := v.resolve(ctx, p.Issuer)
-	checks = append(checks, v.checkSignature(p, doc, rerr))
-	checks = append(checks, checkIssuerKnown(p.Issuer, rerr))
-	checks = append(checks, v.checkValidity(p))
-	checks = append(checks, v.checkSchema(p))
-	for _, e := range v.exts {
-		checks = append(checks, e.Checks(ctx, p)...)
+	res := v.run(ctx, s)
+	if sc != nil {
+		v.addKeyBinding(ctx, res, sc)
 	}
-	ok := true
-	for _, c := range checks {
-		ok = ok && c.OK
-	}
-	return &Result{Verified: ok, Checks: checks, Credentials: []Summary{p.Summary()}}
+	return res
 }
 
 func (v *Verifier) resolve(ctx context.Context, issuer string) (*did.Document, error) {
@@ -264,7 +256,7 @@ func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Chec
 		c.Message = fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", p.alg, truncate(vmID, 200), kt, want)
 		return c
 	}
-	if err := verifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
+	if err := dataintegrity.VerifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
 		c.Message = fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", truncate(vmID, 200))
 		return c
 	}
@@ -333,29 +325,6 @@ func findMethod(doc *did.Document, role, owner string, rel []string, relName, ki
 		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(vmID, 200), role, truncate(owner, 200))
 	}
 	return vmID, ""
-}
-
-func verifyJWS(alg string, pub crypto.PublicKey, input, sig []byte) error {
-	if alg == "ES256K" {
-		k, ok := pub.(*secp256k1.PublicKey)
-		if !ok || len(sig) != 64 {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		var r, s secp256k1.ModNScalar
-		if r.SetByteSlice(sig[:32]) || s.SetByteSlice(sig[32:]) || r.IsZero() || s.IsZero() {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		h := sha256.Sum256(input)
-		if !secpecdsa.NewSignature(&r, &s).Verify(h[:], k) {
-			return fmt.Errorf("bad ES256K signature")
-		}
-		return nil
-	}
-	verifier, err := jws.NewVerifier(jwa.SignatureAlgorithm(alg))
-	if err != nil {
-		return err
-	}
-	return verifier.Verify(input, sig, pub)
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

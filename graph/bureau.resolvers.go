@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/auth"
-	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/graph/model"
 	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/onboard"
 	"github.com/google/uuid"
 )
 
@@ -46,7 +46,7 @@ func (r *mutationResolver) CreateBureau(ctx context.Context, input model.CreateB
 	if input.KeyAlgorithm != nil && *input.KeyAlgorithm == model.KeyAlgorithmP256 {
 		alg = keys.P256
 	}
-	b, secret, err := r.Onboarding.Create(ctx, credentials.CreateBureauInput{Name: input.Name, Slug: input.Slug, AllowedTypes: input.AllowedTypes, Algorithm: alg})
+	b, secret, err := r.Onboarding.Create(ctx, onboard.CreateBureauInput{Name: input.Name, Slug: input.Slug, AllowedTypes: input.AllowedTypes, Algorithm: alg})
 	if err != nil {
 		return nil, err
 	}

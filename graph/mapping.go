@@ -14,6 +14,7 @@ import (
 	"github.com/citizencloud/citizencredentials/status"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/graph/model"
 )
 
@@ -220,14 +221,14 @@ func decodeAnchorCursor(after *string) (time.Time, string, error) {
 	return time.UnixMilli(n).UTC(), id, nil
 }
 
-var requestStates = map[credentials.RequestState]model.PresentationRequestState{
-	credentials.RequestPending:  model.PresentationRequestStatePending,
-	credentials.RequestVerified: model.PresentationRequestStateVerified,
-	credentials.RequestFailed:   model.PresentationRequestStateFailed,
+var requestStates = map[exchange.RequestState]model.PresentationRequestState{
+	exchange.RequestPending:  model.PresentationRequestStatePending,
+	exchange.RequestVerified: model.PresentationRequestStateVerified,
+	exchange.RequestFailed:   model.PresentationRequestStateFailed,
 }
 
 // requestModel maps a request; the result is only shown to its owner.
-func (r *Resolver) requestModel(req *credentials.PresentationRequest, owner bool) (*model.PresentationRequest, error) {
+func (r *Resolver) requestModel(req *exchange.PresentationRequest, owner bool) (*model.PresentationRequest, error) {
 	def, err := decodeObject(req.Definition)
 	if err != nil {
 		return nil, err
@@ -238,7 +239,7 @@ func (r *Resolver) requestModel(req *credentials.PresentationRequest, owner bool
 		m.Purpose = &req.Purpose
 	}
 	if owner && len(req.Result) > 0 {
-		res, err := credentials.DecodeResult(req.Result)
+		res, err := exchange.DecodeResult(req.Result)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 )
 
 // Notifier fans presentation results out to subscribers in this process.
@@ -12,16 +12,16 @@ import (
 // replica arrive too (a little later).
 type Notifier struct {
 	mu   sync.Mutex
-	subs map[string]map[chan *credentials.PresentationRequest]struct{}
+	subs map[string]map[chan *exchange.PresentationRequest]struct{}
 }
 
 // NewNotifier returns an empty Notifier.
 func NewNotifier() *Notifier {
-	return &Notifier{subs: map[string]map[chan *credentials.PresentationRequest]struct{}{}}
+	return &Notifier{subs: map[string]map[chan *exchange.PresentationRequest]struct{}{}}
 }
 
-// Publish delivers r to its subscribers (credentials.OnResult hook).
-func (n *Notifier) Publish(_ context.Context, r *credentials.PresentationRequest) {
+// Publish delivers r to its subscribers (exchange.OnResult hook).
+func (n *Notifier) Publish(_ context.Context, r *exchange.PresentationRequest) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for ch := range n.subs[r.ID] {
@@ -32,11 +32,11 @@ func (n *Notifier) Publish(_ context.Context, r *credentials.PresentationRequest
 	}
 }
 
-func (n *Notifier) subscribe(id string) (chan *credentials.PresentationRequest, func()) {
-	ch := make(chan *credentials.PresentationRequest, 1)
+func (n *Notifier) subscribe(id string) (chan *exchange.PresentationRequest, func()) {
+	ch := make(chan *exchange.PresentationRequest, 1)
 	n.mu.Lock()
 	if n.subs[id] == nil {
-		n.subs[id] = map[chan *credentials.PresentationRequest]struct{}{}
+		n.subs[id] = map[chan *exchange.PresentationRequest]struct{}{}
 	}
 	n.subs[id][ch] = struct{}{}
 	n.mu.Unlock()

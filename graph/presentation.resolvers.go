@@ -12,6 +12,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/graph/model"
@@ -22,7 +23,7 @@ func (r *mutationResolver) CreatePresentationRequest(ctx context.Context, input 
 	if err != nil {
 		return nil, err
 	}
-	in := credentials.RequestInput{Types: input.Types, Fields: input.Fields, AcceptedIssuers: input.AcceptedIssuers}
+	in := exchange.RequestInput{Types: input.Types, Fields: input.Fields, AcceptedIssuers: input.AcceptedIssuers}
 	if input.Definition != nil {
 		b, err := json.Marshal(input.Definition)
 		if err != nil {
@@ -112,7 +113,7 @@ func (r *subscriptionResolver) PresentationSubmitted(ctx context.Context, reques
 		cur := req
 		// Wait for the result; an expired, unanswered request is sent as
 		// it is (still PENDING) so the verifier stops waiting.
-		for cur.State == credentials.RequestPending && time.Now().Before(cur.ExpiresAt) {
+		for cur.State == exchange.RequestPending && time.Now().Before(cur.ExpiresAt) {
 			select {
 			case <-ctx.Done():
 				return

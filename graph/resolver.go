@@ -9,20 +9,22 @@ package graph
 import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/ledger"
+	"github.com/citizencloud/citizencredentials/onboard"
 )
 
 // Resolver holds the domain services the API calls. It never holds a
 // database or chain client.
 type Resolver struct {
-	Onboarding *credentials.Bureaus
+	Onboarding *onboard.Bureaus
 	Issuer     *credentials.Service
 	Verifier   *credentials.Verifier
 	Verifiers  auth.Store
 	DIDAuth    *auth.DIDAuth
 	Ledger     *ledger.Ledger
-	Requests   *credentials.Requests
+	Requests   *exchange.Requests
 	Notifier   *Notifier
 	// RequestURI is where a holder fetches a presentation request.
 	RequestURI func(id string) string

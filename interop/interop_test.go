@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
 
@@ -56,7 +57,7 @@ func newIssuer(t *testing.T, alg string) (string, signer) {
 func writeContexts(t *testing.T, dir string, cat *credentials.Catalogue) {
 	t.Helper()
 	index := map[string]string{}
-	docs := credentials.EmbeddedContexts()
+	docs := dataintegrity.EmbeddedContexts()
 	docs[cat.ContextURL()] = cat.ContextDocument()
 	i := 0
 	for url, b := range docs {
@@ -98,7 +99,7 @@ func TestIndependentVerifiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loader := credentials.NewContextLoader(cat)
+	loader := dataintegrity.NewContextLoader(cat)
 	dir := t.TempDir()
 	ctxDir := filepath.Join(dir, "contexts")
 	if err := os.Mkdir(ctxDir, 0o755); err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/onboard"
 	"github.com/citizencloud/citizencredentials/status"
 )
 
@@ -207,7 +208,7 @@ func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) creden
 			continue
 		}
 		b, err := l.creds.BureauByDID(ctx, p.Issuer)
-		if err == nil && credentials.AllowedTypesHash(b.AllowedTypes) == e.AllowedTypesHash && !slices.Contains(b.AllowedTypes, t) {
+		if err == nil && onboard.AllowedTypesHash(b.AllowedTypes) == e.AllowedTypesHash && !slices.Contains(b.AllowedTypes, t) {
 			return fail(CheckIssuerTrusted, "%s is trusted, but not for %s credentials", p.Issuer, t)
 		}
 	}

@@ -10,13 +10,14 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/onboard"
 )
 
-var _ credentials.TrustRegistry = (*Ledger)(nil)
+var _ onboard.TrustRegistry = (*Ledger)(nil)
 
 // expected is the trust entry the chain should hold for b.
 func expected(b *credentials.Bureau, ks []*keys.Record) (anchor.IssuerEntry, error) {
-	e := anchor.IssuerEntry{DID: b.DID, AllowedTypesHash: credentials.AllowedTypesHash(b.AllowedTypes), Active: b.Active}
+	e := anchor.IssuerEntry{DID: b.DID, AllowedTypesHash: onboard.AllowedTypesHash(b.AllowedTypes), Active: b.Active}
 	for _, k := range ks {
 		fp, err := Thumbprint(k.PublicJWK)
 		if err != nil {
@@ -31,7 +32,7 @@ func sameEntry(a, b anchor.IssuerEntry) bool {
 	return a.Active == b.Active && a.AllowedTypesHash == b.AllowedTypesHash && slices.Equal(a.KeyFingerprints, b.KeyFingerprints)
 }
 
-// SetTrust implements credentials.TrustRegistry: it writes the bureau's
+// SetTrust implements onboard.TrustRegistry: it writes the bureau's
 // trust entry on chain. If the chain is unreachable the change is not lost:
 // Reconcile (run periodically) writes it once the chain is back, so the
 // error is logged rather than returned.

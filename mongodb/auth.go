@@ -8,15 +8,15 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/citizencloud/citizencredentials/auth"
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/keys"
 )
 
 var (
-	_ credentials.RequestStore = (*Store)(nil)
-	_ keys.Store               = (*Store)(nil)
-	_ auth.Store               = (*Store)(nil)
-	_ auth.ChallengeStore      = (*Store)(nil)
+	_ exchange.RequestStore = (*Store)(nil)
+	_ keys.Store            = (*Store)(nil)
+	_ auth.Store            = (*Store)(nil)
+	_ auth.ChallengeStore   = (*Store)(nil)
 )
 
 type requestRecord struct {
@@ -33,7 +33,7 @@ type requestRecord struct {
 	UpdatedAt  time.Time `bson:"updatedAt"`
 }
 
-func fromRequest(r *credentials.PresentationRequest) *requestRecord {
+func fromRequest(r *exchange.PresentationRequest) *requestRecord {
 	return &requestRecord{
 		ID: r.ID, VerifierID: r.VerifierID, Challenge: r.Challenge, Domain: r.Domain, Purpose: r.Purpose,
 		Definition: r.Definition, ExpiresAt: ms(r.ExpiresAt), State: string(r.State), Result: r.Result,
@@ -41,22 +41,22 @@ func fromRequest(r *credentials.PresentationRequest) *requestRecord {
 	}
 }
 
-func (r *requestRecord) toDomain() *credentials.PresentationRequest {
-	return &credentials.PresentationRequest{
+func (r *requestRecord) toDomain() *exchange.PresentationRequest {
+	return &exchange.PresentationRequest{
 		ID: r.ID, VerifierID: r.VerifierID, Challenge: r.Challenge, Domain: r.Domain, Purpose: r.Purpose,
-		Definition: r.Definition, ExpiresAt: utc(r.ExpiresAt), State: credentials.RequestState(r.State), Result: r.Result,
+		Definition: r.Definition, ExpiresAt: utc(r.ExpiresAt), State: exchange.RequestState(r.State), Result: r.Result,
 		CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 	}
 }
 
 // CreateRequest inserts r. Returns fault.ErrConflict if r.ID is taken.
-func (s *Store) CreateRequest(ctx context.Context, r *credentials.PresentationRequest) error {
+func (s *Store) CreateRequest(ctx context.Context, r *exchange.PresentationRequest) error {
 	_, err := s.requests.InsertOne(ctx, fromRequest(r))
 	return wrap("create presentation request", err)
 }
 
 // Request returns the request with id, or fault.ErrNotFound.
-func (s *Store) Request(ctx context.Context, id string) (*credentials.PresentationRequest, error) {
+func (s *Store) Request(ctx context.Context, id string) (*exchange.PresentationRequest, error) {
 	r, err := findOne[requestRecord](ctx, s.requests, "presentation request", bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Store) ClaimRequest(ctx context.Context, id string) error {
 
 // SaveRequestResult sets State, Result and UpdatedAt of the request.
 // Returns fault.ErrNotFound if there is none.
-func (s *Store) SaveRequestResult(ctx context.Context, id string, st credentials.RequestState, result []byte, at time.Time) error {
+func (s *Store) SaveRequestResult(ctx context.Context, id string, st exchange.RequestState, result []byte, at time.Time) error {
 	return updateByID(ctx, s.requests, "save presentation result", id, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "state", Value: string(st)},
 		{Key: "result", Value: result},

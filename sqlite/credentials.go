@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
 var _ credentials.Store = (*Store)(nil)
-var _ credentials.RequestStore = (*Store)(nil)
+var _ exchange.RequestStore = (*Store)(nil)
 
 const bureauCols = `id, name, slug, did, allowed_types, key_id, active, reason, created_at, updated_at`
 
@@ -176,9 +177,9 @@ func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credent
 
 const requestCols = `id, verifier_id, challenge, domain, purpose, definition, expires_at, state, result, created_at, updated_at`
 
-func scanRequest(r scanner) (*credentials.PresentationRequest, error) {
+func scanRequest(r scanner) (*exchange.PresentationRequest, error) {
 	var (
-		p                         credentials.PresentationRequest
+		p                         exchange.PresentationRequest
 		expires, created, updated int64
 	)
 	if err := r.Scan(&p.ID, &p.VerifierID, &p.Challenge, &p.Domain, &p.Purpose, &p.Definition, &expires, &p.State, &p.Result, &created, &updated); err != nil {
@@ -189,14 +190,14 @@ func scanRequest(r scanner) (*credentials.PresentationRequest, error) {
 }
 
 // CreateRequest inserts r; fault.ErrConflict if r.ID is taken.
-func (s *Store) CreateRequest(ctx context.Context, r *credentials.PresentationRequest) error {
+func (s *Store) CreateRequest(ctx context.Context, r *exchange.PresentationRequest) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO presentation_requests (`+requestCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.VerifierID, r.Challenge, r.Domain, r.Purpose, r.Definition, ms(r.ExpiresAt), string(r.State), r.Result, ms(r.CreatedAt), ms(r.UpdatedAt))
 	return dbErr("create presentation request", err)
 }
 
 // Request returns the request with id, or fault.ErrNotFound.
-func (s *Store) Request(ctx context.Context, id string) (*credentials.PresentationRequest, error) {
+func (s *Store) Request(ctx context.Context, id string) (*exchange.PresentationRequest, error) {
 	return get(ctx, s.db, "get presentation request", scanRequest, `SELECT `+requestCols+` FROM presentation_requests WHERE id = ?`, id)
 }
 
@@ -223,7 +224,7 @@ func (s *Store) ClaimRequest(ctx context.Context, id string) error {
 
 // SaveRequestResult sets State, Result and UpdatedAt; fault.ErrNotFound if
 // there is no such request.
-func (s *Store) SaveRequestResult(ctx context.Context, id string, st credentials.RequestState, result []byte, at time.Time) error {
+func (s *Store) SaveRequestResult(ctx context.Context, id string, st exchange.RequestState, result []byte, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE presentation_requests SET state = ?, result = ?, updated_at = ? WHERE id = ?`,
 		string(st), result, ms(at), id)
 	return one("save presentation result", res, err)

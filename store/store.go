@@ -11,6 +11,7 @@ import (
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/keys"
 	"github.com/citizencloud/citizencredentials/status"
 )
@@ -18,7 +19,7 @@ import (
 // Store is everything the service persists; each adapter implements all of it.
 type Store interface {
 	credentials.Store
-	credentials.RequestStore
+	exchange.RequestStore
 	keys.Store
 	auth.Store
 	auth.ChallengeStore

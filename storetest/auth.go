@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/auth"
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/keys"
 )
 
-func request(id string) *credentials.PresentationRequest {
-	return &credentials.PresentationRequest{
+func request(id string) *exchange.PresentationRequest {
+	return &exchange.PresentationRequest{
 		ID:         id,
 		VerifierID: "v1",
 		Challenge:  "challenge-" + id,
@@ -18,7 +18,7 @@ func request(id string) *credentials.PresentationRequest {
 		Purpose:    "age check",
 		Definition: []byte(`{"id":"pd-1","input_descriptors":[{"id":"volunteer"}]}`),
 		ExpiresAt:  at(10 * time.Minute),
-		State:      credentials.RequestPending,
+		State:      exchange.RequestPending,
 		CreatedAt:  at(0),
 		UpdatedAt:  at(0),
 	}
@@ -55,16 +55,16 @@ func requestCases() []testCase {
 			ok(t, "CreateRequest", s.CreateRequest(ctx, request("r2")))
 			ok(t, "ClaimRequest", s.ClaimRequest(ctx, "r1"))
 			result := []byte(`{"verified":true,"checks":[{"name":"signature","ok":true}]}`)
-			ok(t, "SaveRequestResult", s.SaveRequestResult(ctx, "r1", credentials.RequestVerified, result, at(time.Minute)))
+			ok(t, "SaveRequestResult", s.SaveRequestResult(ctx, "r1", exchange.RequestVerified, result, at(time.Minute)))
 			want := request("r1")
-			want.State, want.Result, want.UpdatedAt = credentials.RequestVerified, result, at(time.Minute)
+			want.State, want.Result, want.UpdatedAt = exchange.RequestVerified, result, at(time.Minute)
 			got, err := s.Request(ctx, "r1")
 			ok(t, "Request", err)
 			same(t, "Request after SaveRequestResult", got, want)
 			got, err = s.Request(ctx, "r2")
 			ok(t, "Request", err)
 			same(t, "untouched request", got, request("r2"))
-			notFound(t, "SaveRequestResult unknown", s.SaveRequestResult(ctx, "nope", credentials.RequestFailed, nil, at(0)))
+			notFound(t, "SaveRequestResult unknown", s.SaveRequestResult(ctx, "nope", exchange.RequestFailed, nil, at(0)))
 		}},
 	}
 }

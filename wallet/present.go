@@ -9,6 +9,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/client"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 )
 
 // Decoded is a held credential read for display and choice, without
@@ -109,7 +110,7 @@ func (d *Decoded) Disclosable() []string {
 
 // Plan is what the wallet presents for a request's definition.
 type Plan struct {
-	def    *credentials.Definition
+	def    *exchange.Definition
 	Chosen []*Choice
 	Unmet  []Unmet // descriptors no usable credential meets
 }
@@ -125,7 +126,7 @@ type Choice struct {
 
 // Unmet is an input descriptor no usable credential meets.
 type Unmet struct {
-	Descriptor credentials.Descriptor
+	Descriptor exchange.Descriptor
 	Why        []string // why credentials close to it do not qualify
 }
 
@@ -139,12 +140,12 @@ func (u Unmet) String() string {
 
 // Choose picks, for each input descriptor of def (a presentation
 // definition as the request carries it), the newest usable credential that
-// the verifier's engine (credentials.Definition.Evaluate) accepts for it.
+// the verifier's engine (exchange.Definition.Evaluate) accepts for it.
 // Revoked, suspended, expired and not yet valid credentials are not used;
 // that they would have met a descriptor is said in Unmet. Errors: def
 // cannot be evaluated (fault Invalid).
 func Choose(def json.RawMessage, creds []Credential, now time.Time) (*Plan, error) {
-	d, err := credentials.ParseDefinition(def)
+	d, err := exchange.ParseDefinition(def)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +300,7 @@ func (p *Plan) secured() ([]string, error) {
 // descriptors' reasons that only the wallet knows (a credential it holds
 // is revoked) are added to the message. Errors: a credential cannot be
 // prepared.
-func (p *Plan) Check() (*credentials.Evaluation, error) {
+func (p *Plan) Check() (*exchange.Evaluation, error) {
 	secured, err := p.secured()
 	if err != nil {
 		return nil, err

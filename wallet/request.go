@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 )
 
 // Request is a verifier's presentation request as GET <requestUri> returns
@@ -66,7 +66,7 @@ func FetchRequest(ctx context.Context, hc *http.Client, reqURL string) (*Request
 		return nil, fmt.Errorf("cannot fetch the request %s: %w", reqURL, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, credentials.MaxDefinitionSize+64<<10))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, exchange.MaxDefinitionSize+64<<10))
 	if err != nil {
 		return nil, fmt.Errorf("cannot fetch the request %s: %w", reqURL, err)
 	}

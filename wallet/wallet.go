@@ -2,7 +2,7 @@
 // (Ed25519 did:key) sealed in a wallet file, DID login and fetching the
 // credentials issued to it, choosing credentials for a verifier's
 // presentation request with the verifier's own Presentation Exchange engine
-// (credentials.Definition), selecting SD-JWT disclosures, and building and
+// (exchange.Definition), selecting SD-JWT disclosures, and building and
 // signing the presentation. cmd/vcctl wires it to flags and output.
 package wallet
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/sqlite"
 )
 
@@ -106,7 +107,7 @@ func newIssuer(t *testing.T) *issuer {
 
 // TestWalletChoosesWhatTheVerifierAccepts drives both sides through their
 // package APIs: the wallet chooses and checks a plan for a request, presents
-// it, and the verifier (credentials.Requests over a real SQLite store)
+// it, and the verifier (exchange.Requests over a real SQLite store)
 // evaluates the presentation. The wallet's verdict and the verifier's
 // constraints check must agree, request by request.
 func TestWalletChoosesWhatTheVerifierAccepts(t *testing.T) {
@@ -117,7 +118,7 @@ func TestWalletChoosesWhatTheVerifierAccepts(t *testing.T) {
 	}
 	t.Cleanup(func() { store.Close() })
 	verifier := credentials.NewVerifier(did.NewLocalRouter(nil), nil)
-	requests := credentials.NewRequests(store, verifier, credentials.WithDefaultDomain("https://verifier.example"))
+	requests := exchange.NewRequests(store, verifier, exchange.WithDefaultDomain("https://verifier.example"))
 
 	w, err := New([]byte(passphrase), time.Now())
 	if err != nil {
@@ -180,24 +181,24 @@ func TestWalletChoosesWhatTheVerifierAccepts(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		in         credentials.RequestInput
+		in         exchange.RequestInput
 		wantChosen string // ids, comma-separated
 		wantOK     bool
 	}{
-		{"ok/by type, newest", credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}}, "urn:uuid:vol-jwt", true},
-		{"ok/two types", credentials.RequestInput{Types: []string{"VolunteerServiceCredential", "LifelongLearningCredential"}}, "urn:uuid:vol-jwt,urn:uuid:learn", true},
-		{"ok/field value", credentials.RequestInput{Definition: []byte(def(desc("v", typeField("VolunteerServiceCredential"),
+		{"ok/by type, newest", exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}}, "urn:uuid:vol-jwt", true},
+		{"ok/two types", exchange.RequestInput{Types: []string{"VolunteerServiceCredential", "LifelongLearningCredential"}}, "urn:uuid:vol-jwt,urn:uuid:learn", true},
+		{"ok/field value", exchange.RequestInput{Definition: []byte(def(desc("v", typeField("VolunteerServiceCredential"),
 			`{"path":["$.credentialSubject.hours"],"filter":{"type":"number","minimum":30}}`)))}, "urn:uuid:vol-sd", true},
-		{"ok/issuer constraint", credentials.RequestInput{Types: []string{"LifelongLearningCredential"}, AcceptedIssuers: []string{other.did}}, "urn:uuid:learn", true},
-		{"fail/issuer not accepted", credentials.RequestInput{Types: []string{"LifelongLearningCredential"}, AcceptedIssuers: []string{city.did}}, "", false},
-		{"ok/status constraint", credentials.RequestInput{Definition: []byte(def(desc("v", typeField("VolunteerServiceCredential"),
+		{"ok/issuer constraint", exchange.RequestInput{Types: []string{"LifelongLearningCredential"}, AcceptedIssuers: []string{other.did}}, "urn:uuid:learn", true},
+		{"fail/issuer not accepted", exchange.RequestInput{Types: []string{"LifelongLearningCredential"}, AcceptedIssuers: []string{city.did}}, "", false},
+		{"ok/status constraint", exchange.RequestInput{Definition: []byte(def(desc("v", typeField("VolunteerServiceCredential"),
 			`{"path":["$.credentialStatus[0].statusPurpose"],"filter":{"type":"string","const":"revocation"}}`)))}, "urn:uuid:vol-jwt", true},
-		{"ok/schema constraint", credentials.RequestInput{Definition: []byte(def(desc("v", typeField("LifelongLearningCredential"),
+		{"ok/schema constraint", exchange.RequestInput{Definition: []byte(def(desc("v", typeField("LifelongLearningCredential"),
 			`{"path":["$.credentialSchema[0].type"],"filter":{"type":"string","const":"JsonSchema"}}`)))}, "urn:uuid:learn", true},
-		{"fail/schema constraint not met", credentials.RequestInput{Definition: []byte(def(desc("v", typeField("LifelongLearningCredential"),
+		{"fail/schema constraint not met", exchange.RequestInput{Definition: []byte(def(desc("v", typeField("LifelongLearningCredential"),
 			`{"path":["$.credentialSchema[0].type"],"filter":{"type":"string","const":"ShaclValidator2017"}}`)))}, "", false},
-		{"ok/limit_disclosure picks the SD-JWT", credentials.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true}, "urn:uuid:vol-sd", true},
-		{"fail/limit_disclosure without an SD-JWT", credentials.RequestInput{Types: []string{"LifelongLearningCredential"}, LimitDisclosure: true}, "", false},
+		{"ok/limit_disclosure picks the SD-JWT", exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true}, "urn:uuid:vol-sd", true},
+		{"fail/limit_disclosure without an SD-JWT", exchange.RequestInput{Types: []string{"LifelongLearningCredential"}, LimitDisclosure: true}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +238,7 @@ func TestWalletChoosesWhatTheVerifierAccepts(t *testing.T) {
 			}
 			var constraints *credentials.Check
 			for i, c := range res.Checks {
-				if c.Name == credentials.CheckConstraints {
+				if c.Name == exchange.CheckConstraints {
 					constraints = &res.Checks[i]
 				} else if c.Credential == "" && !c.OK {
 					t.Errorf("the presentation fails %s: %s", c.Name, c.Message)

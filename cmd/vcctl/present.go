@@ -13,6 +13,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/client"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/wallet"
 )
 
@@ -94,7 +95,7 @@ func walletPresent(e *env, c *command, opts any, args []string) int {
 		fmt.Fprintf(e.stderr, "vcctl: answering anyway (--partial), although %s\n", ev.Message)
 	}
 	if !ev.OK && !f.partial {
-		check := checkRow{credentials.CheckConstraints, false, ev.Message}
+		check := checkRow{exchange.CheckConstraints, false, ev.Message}
 		if e.json {
 			_ = printJSON(e.stdout, map[string]any{"verified": false, "submitted": false,
 				"checks": []map[string]any{{"name": check.name, "ok": false, "message": check.msg}}})

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/client"
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/exchange"
 )
 
 type requestCreateFlags struct {
@@ -149,7 +149,7 @@ func requestShow(e *env, c *command, _ any, args []string) int {
 // describeDefinition summarises a presentation definition: what each
 // input descriptor asks for, in the engine's words.
 func describeDefinition(raw json.RawMessage) string {
-	d, err := credentials.ParseDefinition(raw)
+	d, err := exchange.ParseDefinition(raw)
 	if err != nil {
 		return "(see --json)"
 	}

@@ -1,4 +1,4 @@
-package credentials
+package exchange
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
@@ -50,7 +51,7 @@ type RequestInput struct {
 // with a presentation, and the verified result is stored for the verifier.
 type Requests struct {
 	store    RequestStore
-	v        *Verifier
+	v        *credentials.Verifier
 	domain   string
 	now      func() time.Time
 	onResult []func(context.Context, *PresentationRequest)
@@ -83,7 +84,7 @@ func OnResult(f func(ctx context.Context, r *PresentationRequest)) RequestsOptio
 }
 
 // NewRequests returns the service over store, verifying with v.
-func NewRequests(store RequestStore, v *Verifier, opts ...RequestsOption) *Requests {
+func NewRequests(store RequestStore, v *credentials.Verifier, opts ...RequestsOption) *Requests {
 	r := &Requests{store: store, v: v, now: time.Now}
 	for _, o := range opts {
 		o(r)
@@ -143,9 +144,9 @@ func (s *Requests) Create(ctx context.Context, verifierID string, in RequestInpu
 			purpose = d.pd.Purpose
 		}
 	} else {
-		var cat *Catalogue
+		var cat *credentials.Catalogue
 		if s.v != nil {
-			cat = s.v.cat
+			cat = s.v.Catalogue()
 		}
 		pd, err := shorthandDefinition(cat, id, in)
 		if err != nil {
@@ -207,7 +208,7 @@ func (s *Requests) Get(ctx context.Context, id string) (*PresentationRequest, er
 // Invalid (no presentation at all; the request stays open), the store's
 // errors. A presentation that does not verify is not an error: it is a
 // result with failing checks.
-func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (*Result, error) {
+func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (*credentials.Result, error) {
 	r, err := s.Get(ctx, requestID)
 	if err != nil {
 		return nil, err
@@ -225,9 +226,9 @@ func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (
 		return nil, fmt.Errorf("claim presentation request: %w", err)
 	}
 	now := s.now().UTC()
-	var res *Result
+	var res *credentials.Result
 	if !now.Before(r.ExpiresAt) {
-		res = &Result{Checks: []Check{{Name: CheckRequestExpiry, Message: fmt.Sprintf("the request expired at %s (now %s); ask the verifier for a new one", fmtTime(r.ExpiresAt), fmtTime(now))}}, Credentials: []Summary{}}
+		res = &credentials.Result{Checks: []credentials.Check{{Name: CheckRequestExpiry, Message: fmt.Sprintf("the request expired at %s (now %s); ask the verifier for a new one", fmtTime(r.ExpiresAt), fmtTime(now))}}, Credentials: []credentials.Summary{}}
 	} else {
 		res = s.verify(ctx, r, presentation)
 	}
@@ -256,32 +257,32 @@ func errAnswered(cause error) error {
 	return &fault.Error{Code: fault.Conflict, Msg: "this presentation request was already answered; a request accepts one presentation (ask the verifier for a new request)", Err: cause}
 }
 
-func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentation string) *Result {
+func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentation string) *credentials.Result {
 	v := s.v
 	if v == nil {
-		v = NewVerifier(nil, nil)
+		v = credentials.NewVerifier(nil, nil)
 	}
-	res, creds := v.verifyPresentation(ctx, presentation, PresentationOptions{Challenge: r.Challenge, Domain: r.Domain})
-	checks := []Check{{Name: CheckRequestExpiry, OK: true, Message: fmt.Sprintf("answered before the request expired at %s", fmtTime(r.ExpiresAt))}}
+	res, creds := verifyPresentation(ctx, v, presentation, credentials.PresentationOptions{Challenge: r.Challenge, Domain: r.Domain})
+	checks := []credentials.Check{{Name: CheckRequestExpiry, OK: true, Message: fmt.Sprintf("answered before the request expired at %s", fmtTime(r.ExpiresAt))}}
 	checks = append(checks, res.Checks...)
-	var cc Check
+	var cc credentials.Check
 	if creds == nil {
-		cc = Check{Name: CheckConstraints, Message: "the presentation could not be read, so nothing it carries meets the request"}
+		cc = credentials.Check{Name: CheckConstraints, Message: "the presentation could not be read, so nothing it carries meets the request"}
 	} else {
 		cc = evaluateDefinitionSafe(r.Definition, creds)
 	}
 	checks = append(checks, cc)
-	out := &Result{Checks: checks, Credentials: res.Credentials, Verified: true}
+	out := &credentials.Result{Checks: checks, Credentials: res.Credentials, Verified: true}
 	for _, c := range checks {
 		out.Verified = out.Verified && c.OK
 	}
 	return out
 }
 
-func evaluateDefinitionSafe(def []byte, creds []*presented) (c Check) {
+func evaluateDefinitionSafe(def []byte, creds []*presented) (c credentials.Check) {
 	defer func() {
 		if r := recover(); r != nil {
-			c = Check{Name: CheckConstraints, Message: "the request's presentation definition could not be evaluated"}
+			c = credentials.Check{Name: CheckConstraints, Message: "the request's presentation definition could not be evaluated"}
 		}
 	}()
 	return evaluateDefinition(def, creds)
@@ -316,7 +317,7 @@ type summaryJSON struct {
 // EncodeResult encodes r as JSON: {"verified", "checks": [{"name", "ok",
 // "message", "credential"}], "credentials": [{"id", "issuer", "subject",
 // "types", "validFrom", "validUntil", "claims"}]}.
-func EncodeResult(r *Result) ([]byte, error) {
+func EncodeResult(r *credentials.Result) ([]byte, error) {
 	if r == nil {
 		return nil, fault.E(fault.Invalid, "no result")
 	}
@@ -332,17 +333,17 @@ func EncodeResult(r *Result) ([]byte, error) {
 
 // DecodeResult decodes what EncodeResult made (a stored request result).
 // Errors are fault Internal.
-func DecodeResult(b []byte) (*Result, error) {
+func DecodeResult(b []byte) (*credentials.Result, error) {
 	var in resultJSON
 	if err := json.Unmarshal(b, &in); err != nil {
 		return nil, fault.Wrap(fault.Internal, err, "stored verification result is not readable")
 	}
-	r := &Result{Verified: in.Verified, Checks: []Check{}, Credentials: []Summary{}}
+	r := &credentials.Result{Verified: in.Verified, Checks: []credentials.Check{}, Credentials: []credentials.Summary{}}
 	for _, c := range in.Checks {
-		r.Checks = append(r.Checks, Check(c))
+		r.Checks = append(r.Checks, credentials.Check(c))
 	}
 	for _, s := range in.Credentials {
-		r.Credentials = append(r.Credentials, Summary{ID: s.ID, Issuer: s.Issuer, Subject: s.Subject, Types: s.Types, ValidFrom: s.ValidFrom, ValidUntil: s.ValidUntil, Claims: s.Claims})
+		r.Credentials = append(r.Credentials, credentials.Summary{ID: s.ID, Issuer: s.Issuer, Subject: s.Subject, Types: s.Types, ValidFrom: s.ValidFrom, ValidUntil: s.ValidUntil, Claims: s.Claims})
 	}
 	return r, nil
 }

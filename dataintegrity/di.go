@@ -1,29 +1,23 @@
-package credentials
+package dataintegrity
 
 import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
-	"math/big"
 	"strings"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/mr-tron/base58"
 
+	"github.com/citizencloud/citizencredentials/canon"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -95,61 +89,8 @@ func proofErr(format string, args ...any) error {
 	return &fault.Error{Code: fault.Invalid, Msg: fmt.Sprintf(format, args...), Err: ErrProof}
 }
 
-// suite describes how a proof is transformed, hashed and checked.
-type suite struct {
-	jcs     bool   // JCS instead of RDFC-1.0
-	key     string // "Ed25519", "ECDSA" (P-256/P-384), "JWS" (per JOSE alg)
-	jws     bool   // detached JWS in "jws" instead of proofValue
-	sd      bool   // ecdsa-sd-2023 (selective disclosure): verify derived proofs only
-	legacy  bool   // Linked Data Signatures: proof @context is the document's, no proof chains
-	context string // context that defines the proof type for VCDM 1.1 documents
-}
-
-func suiteOf(typ, cryptosuite string) (suite, error) {
-	switch typ {
-	case ProofTypeDataIntegrity:
-		switch cryptosuite {
-		case SuiteEdDSARDFC2022:
-			return suite{key: "Ed25519", context: ContextDataIntegrityV2}, nil
-		case SuiteEdDSAJCS2022:
-			return suite{jcs: true, key: "Ed25519", context: ContextDataIntegrityV2}, nil
-		case SuiteECDSARDFC2019:
-			return suite{key: "ECDSA", context: ContextDataIntegrityV2}, nil
-		case SuiteECDSAJCS2019:
-			return suite{jcs: true, key: "ECDSA", context: ContextDataIntegrityV2}, nil
-		case "":
-			return suite{}, proofErr("the DataIntegrityProof has no cryptosuite")
-		case SuiteECDSASD2023:
-			return suite{key: "ECDSA", sd: true, context: ContextDataIntegrityV2}, nil
-		default:
-			return suite{}, proofErr("the cryptosuite %q is not supported (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019 and ecdsa-sd-2023 derived proofs are)", truncate(cryptosuite, 40))
-		}
-	case ProofTypeEd25519Signature2020:
-		return suite{key: "Ed25519", legacy: true, context: ContextEd25519Signature2020}, nil
-	case ProofTypeEd25519Signature2018:
-		return suite{key: "Ed25519", jws: true, legacy: true, context: ContextEd25519Signature2018}, nil
-	case ProofTypeJsonWebSignature2020:
-		return suite{key: "JWS", jws: true, legacy: true, context: ContextJWS2020}, nil
-	case "":
-		return suite{}, proofErr("the proof has no type")
-	default:
-		return suite{}, proofErr("the proof type %q is not supported", truncate(typ, 60))
-	}
-}
-
-// hashFor returns the hash a suite uses with key pub: SHA-384 for the
-// ECDSA cryptosuites on P-384 (canonicalisation included), SHA-256
-// otherwise (the Linked Data Signatures suites always hash the verify data
-// with SHA-256, whatever the JOSE algorithm then does).
-func hashFor(s suite, pub crypto.PublicKey) (func() hash.Hash, crypto.Hash) {
-	if k, ok := pub.(*ecdsa.PublicKey); ok && k.Curve == elliptic.P384() && s.key == "ECDSA" {
-		return sha512.New384, crypto.SHA384
-	}
-	return sha256.New, crypto.SHA256
-}
-
-// proofsOf returns the proof objects of doc.
-func proofsOf(doc map[string]any) ([]map[string]any, error) {
+// Proofs returns the proof objects of doc.
+func Proofs(doc map[string]any) ([]map[string]any, error) {
 	switch p := doc["proof"].(type) {
 	case nil:
 		return nil, fault.E(fault.Invalid, "the document has no proof")
@@ -252,7 +193,7 @@ func previousProofIDs(p map[string]any) ([]string, error) {
 // not check that a proof's key belongs to the document's issuer or holder:
 // VerifyCredential checks the issuer; presentations must check the holder.
 func (v *Verifier) VerifyProofs(ctx context.Context, doc map[string]any, exp ProofExpectations) ([]ProofResult, error) {
-	proofs, err := proofsOf(doc)
+	proofs, err := Proofs(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -323,15 +264,8 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 	if err != nil {
 		return err
 	}
-	if s.sd {
-		if err := sdProofKind(proof); err != nil {
-			return err
-		}
-	}
-	if s.legacy {
-		if _, ok := proof["previousProof"]; ok {
-			return proofErr("%s proofs cannot be chained (previousProof)", typ)
-		}
+	if err := s.check(proof); err != nil {
+		return err
 	}
 	purpose, _ := proof["proofPurpose"].(string)
 	if purpose == "" {
@@ -346,7 +280,7 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 			continue
 		}
 		s, isStr := raw.(string)
-		t, perr := parseXSDDateTime(s)
+		t, perr := ParseDateTime(s)
 		if !isStr || perr != nil {
 			return proofErr("the proof's %s is not an XML Schema date-time", name)
 		}
@@ -411,61 +345,10 @@ func (v *Verifier) verifyProof(ctx context.Context, unsecured, proof map[string]
 	if _, isRSA := pub.(*rsa.PublicKey); isRSA {
 		kt = "RSA"
 	}
-	switch s.key {
-	case "Ed25519":
-		if kt != "Ed25519" {
-			return proofErr("%s needs an Ed25519 key, but %s is a %s key", suiteName(typ, cs), truncate(vmID, 200), kt)
-		}
-	case "ECDSA":
-		if kt != "P-256" && kt != "P-384" {
-			return proofErr("%s needs a P-256 or P-384 key, but %s is a %s key", suiteName(typ, cs), truncate(vmID, 200), kt)
-		}
-	}
-
-	if s.sd {
-		return v.verifySDDerived(unsecured, proof, pub.(*ecdsa.PublicKey), vmID)
-	}
-
-	// The signed data.
-	newHash, _ := hashFor(s, pub)
-	hashData, err := v.hashData(s, unsecured, proof, newHash)
-	if err != nil {
+	if err := s.checkKey(kt, vmID); err != nil {
 		return err
 	}
-
-	// The signature.
-	if s.jws {
-		return verifyDetachedJWS(proof, pub, kt, s, hashData)
-	}
-	pv, _ := proof["proofValue"].(string)
-	sig, err := decodeMultibase58(pv)
-	if err != nil {
-		return proofErr("the proofValue is not a multibase base58btc (\"z…\") value")
-	}
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(k, hashData, sig) {
-			return proofErr("the %s signature does not verify with %s: the document or proof was altered or signed with another key", suiteName(typ, cs), truncate(vmID, 200))
-		}
-	case *ecdsa.PublicKey:
-		_, h := hashFor(s, pub)
-		d := h.New()
-		d.Write(hashData)
-		size := ecSize(k.Curve)
-		if len(sig) != 2*size || !ecdsa.Verify(k, d.Sum(nil), new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])) {
-			return proofErr("the %s signature does not verify with %s: the document or proof was altered or signed with another key", suiteName(typ, cs), truncate(vmID, 200))
-		}
-	default:
-		return proofErr("%s cannot be verified with a %s key", suiteName(typ, cs), kt)
-	}
-	return nil
-}
-
-func suiteName(typ, cs string) string {
-	if cs != "" {
-		return cs
-	}
-	return typ
+	return s.verify(v.loader, unsecured, proof, pub, kt, vmID)
 }
 
 func ecSize(c elliptic.Curve) int { return (c.Params().BitSize + 7) / 8 }
@@ -518,30 +401,23 @@ func ProofSigningInput(doc, proof map[string]any, pub crypto.PublicKey, loader *
 	if err != nil {
 		return nil, err
 	}
-	if s.sd || s.jws {
-		return nil, fault.E(fault.Invalid, "%s signing inputs are not computed here", suiteName(typ, cs))
+	if _, ok := s.(detachedJWSSuite); ok {
+		return nil, fault.E(fault.Invalid, "%s signing inputs are not computed here", s.name())
 	}
 	if loader == nil {
 		loader = NewContextLoader(nil)
 	}
-	newHash, _ := hashFor(s, pub)
-	return transformAndHash(loader, s, doc, proof, newHash)
+	newHash, _ := s.hash(pub)
+	return s.transform(loader, doc, proof, newHash)
 }
 
-// hashData computes the data a proof signs: hash(canonical proof
-// options) || hash(canonical document).
-func (v *Verifier) hashData(s suite, unsecured, proof map[string]any, newHash func() hash.Hash) ([]byte, error) {
-	in, err := transformAndHash(v.loader, s, unsecured, proof, newHash)
-	if err != nil {
-		return nil, err
-	}
-	return in.HashData, nil
-}
-
-func transformAndHash(loader *ContextLoader, s suite, unsecured, proof map[string]any, newHash func() hash.Hash) (*SigningInput, error) {
+// transformAndHash canonicalises unsecured and the proof options with JCS
+// (jcs) or RDFC-1.0 and hashes both with newHash: the transformation and
+// hashing of every suite but ecdsa-sd-2023.
+func transformAndHash(loader *ContextLoader, jcs bool, unsecured, proof map[string]any, newHash func() hash.Hash) (*SigningInput, error) {
 	opts := withoutKeys(proof, "proofValue", "jws", "signatureValue")
 	var docC, proofC []byte
-	if s.jcs {
+	if jcs {
 		if pc, ok := opts["@context"]; ok {
 			// The proof's context must be a prefix of the document's; the
 			// document is then canonicalised with the proof's context.
@@ -552,10 +428,10 @@ func transformAndHash(loader *ContextLoader, s suite, unsecured, proof map[strin
 			unsecured["@context"] = pc
 		}
 		var err error
-		if docC, err = canonicalJSON(unsecured); err != nil {
+		if docC, err = canon.JCS(unsecured); err != nil {
 			return nil, err
 		}
-		if proofC, err = canonicalJSON(opts); err != nil {
+		if proofC, err = canon.JCS(opts); err != nil {
 			return nil, err
 		}
 	} else {
@@ -587,7 +463,7 @@ func rdfcCanon(loader *ContextLoader, doc map[string]any, what string, newHash f
 	if err != nil {
 		return nil, err
 	}
-	s, err := canonicalize(ds, newHash)
+	s, err := canon.RDFC(ds, newHash)
 	if err != nil {
 		return nil, err
 	}
@@ -633,7 +509,7 @@ var jwsAlgFor = map[string]string{"Ed25519": "EdDSA", "secp256k1": "ES256K", "P-
 // verifyDetachedJWS checks the "jws" of an Ed25519Signature2018 or
 // JsonWebSignature2020 proof: a compact JWS with unencoded, detached
 // payload ({"b64": false, "crit": ["b64"]}) over hashData.
-func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, s suite, hashData []byte) error {
+func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, ed25519Only bool, hashData []byte) error {
 	j, _ := proof["jws"].(string)
 	parts := strings.Split(j, ".")
 	if len(parts) != 3 || parts[1] != "" {
@@ -652,7 +528,7 @@ func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, s 
 		return proofErr("the proof's JWS must have an unencoded payload (b64 false, crit [\"b64\"])")
 	}
 	want := jwsAlgFor[kt]
-	if s.key == "Ed25519" {
+	if ed25519Only {
 		want = "EdDSA"
 		if kt != "Ed25519" {
 			return proofErr("Ed25519Signature2018 needs an Ed25519 key, not %s", kt)
@@ -666,7 +542,7 @@ func verifyDetachedJWS(proof map[string]any, pub crypto.PublicKey, kt string, s 
 		return proofErr("the proof's JWS signature is not base64url")
 	}
 	input := append([]byte(parts[0]+"."), hashData...)
-	if err := verifyJWS(hdr.Alg, pub, input, sig); err != nil {
+	if err := VerifyJWS(hdr.Alg, pub, input, sig); err != nil {
 		return proofErr("the %s signature (%s) does not verify: the document or proof was altered or signed with another key", proof["type"], hdr.Alg)
 	}
 	return nil
@@ -689,10 +565,10 @@ func sdProofKind(proof map[string]any) error {
 	return proofErr("the ecdsa-sd-2023 proofValue is malformed")
 }
 
-// parseXSDDateTime reads an XML Schema dateTime as VCDM uses it: RFC 3339
+// ParseDateTime reads an XML Schema dateTime as VCDM uses it: RFC 3339
 // (a leap second, :60, is read as the next second), or without a zone,
 // read as UTC.
-func parseXSDDateTime(s string) (time.Time, error) {
+func ParseDateTime(s string) (time.Time, error) {
 	leap := false
 	if len(s) >= 19 && s[10] == 'T' && s[16] == ':' && s[17:19] == "60" {
 		s, leap = s[:17]+"59"+s[19:], true
@@ -731,39 +607,6 @@ type ProofOptions struct {
 	Challenge     string
 	Domain        string
 }
-
-// SignDataIntegrity checks vc against the data model (CheckDataModel) and
-// secures it with a Data Integrity proof created at created: a
-// DataIntegrityProof with cryptosuite eddsa-rdfc-2022 for an
-// Ed25519 signer (ecdsa-rdfc-2019 for P-256/P-384), proofPurpose
-// assertionMethod, verificationMethod s.KeyID() and a multibase base58btc
-// proofValue. Ed25519 signatures are deterministic: the same input gives
-// the same proof. vc is not modified; the result is a new document. It
-// does not check that s belongs to the issuer (verifiers do: sign with the
-// issuer's key). Contexts come from the embedded ones unless
-// SignWithLoader passes the service's ContextLoader (needed for
-// credentials that use our own context). Errors: fault Invalid for a credential that breaks the data model or is
-// not valid JSON-LD in safe mode (undefined terms included), or a key that
-// cannot sign; the signer's error otherwise.
-func SignDataIntegrity(vc map[string]any, s Signer, created time.Time, opts ...SignOption) (map[string]any, error) {
-	var cfg signConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := CheckDataModel(vc); err != nil {
-		return nil, err
-	}
-	return AddProof(vc, s, cfg.loader, ProofOptions{Created: created})
-}
-
-// SignOption configures SignDataIntegrity.
-type SignOption func(*signConfig)
-
-type signConfig struct{ loader *ContextLoader }
-
-// SignWithLoader resolves JSON-LD contexts with l (e.g. NewContextLoader
-// over the service's catalogue, so our own context is available).
-func SignWithLoader(l *ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // AddProof returns a copy of doc with one more proof by s: the first proof,
 // a proof set (doc already has proofs) or a chain (o.PreviousProof names
@@ -804,12 +647,11 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 	if err != nil {
 		return nil, fault.E(fault.Invalid, "%s", fault.Message(err))
 	}
-	if st.sd {
+	if _, ok := st.(ecdsaSDSuite); ok {
 		return nil, fault.E(fault.Invalid, "ecdsa-sd-2023 proofs cannot be created here")
 	}
-	switch {
-	case st.key == "Ed25519" && kt != "Ed25519", st.key == "ECDSA" && kt != "P-256" && kt != "P-384":
-		return nil, fault.E(fault.Invalid, "%s cannot be created with a %s key", suiteName(o.Type, o.Cryptosuite), kt)
+	if st.checkKey(kt, "") != nil {
+		return nil, fault.E(fault.Invalid, "%s cannot be created with a %s key", st.name(), kt)
 	}
 	kid := s.KeyID()
 	if kid == "" {
@@ -841,8 +683,8 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 		}
 		return false
 	}
-	needs := st.context
-	if o.Type == ProofTypeDataIntegrity && hasCtx(ContextV2) {
+	needs := st.context()
+	if o.Type == ProofTypeDataIntegrity && hasCtx(contextV2) {
 		needs = ""
 	}
 	if needs != "" && !hasCtx(needs) {
@@ -869,7 +711,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 			proof[k] = val
 		}
 	}
-	if st.jcs {
+	if st.jcs() {
 		proof["@context"] = out["@context"]
 	}
 
@@ -885,7 +727,7 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 	}
 	unsecured := withoutKeys(out, "proof")
 	if len(o.PreviousProof) > 0 {
-		if st.legacy {
+		if !st.chains() {
 			return nil, fault.E(fault.Invalid, "%s proofs cannot be chained", o.Type)
 		}
 		var matching []any
@@ -914,42 +756,16 @@ func AddProof(doc map[string]any, s Signer, loader *ContextLoader, o ProofOption
 		}
 	}
 
-	newHash, h := hashFor(st, pub)
-	in, err := transformAndHash(loader, st, unsecured, proof, newHash)
+	newHash, _ := st.hash(pub)
+	in, err := st.transform(loader, unsecured, proof, newHash)
 	if err != nil {
 		return nil, err
 	}
-	data := in.HashData
-	var sig []byte
-	switch k := pub.(type) {
-	case ed25519.PublicKey:
-		if sig, err = s.Sign(rand.Reader, data, crypto.Hash(0)); err != nil {
-			return nil, err
-		}
-		if !ed25519.Verify(k, data, sig) {
-			return nil, fault.E(fault.Internal, "the signer's Ed25519 signature does not verify with its public key")
-		}
-	case *ecdsa.PublicKey:
-		d := h.New()
-		d.Write(data)
-		digest := d.Sum(nil)
-		der, err := s.Sign(rand.Reader, digest, h)
-		if err != nil {
-			return nil, err
-		}
-		var rs struct{ R, S *big.Int }
-		if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) > 0 {
-			return nil, fault.E(fault.Internal, "the signer returned a malformed ECDSA signature")
-		}
-		size := ecSize(k.Curve)
-		sig = make([]byte, 2*size)
-		rs.R.FillBytes(sig[:size])
-		rs.S.FillBytes(sig[size:])
-		if !ecdsa.Verify(k, digest, rs.R, rs.S) {
-			return nil, fault.E(fault.Internal, "the signer's ECDSA signature does not verify with its public key")
-		}
+	pv, err := st.sign(s, pub, in)
+	if err != nil {
+		return nil, err
 	}
-	proof["proofValue"] = "z" + base58.Encode(sig)
+	proof["proofValue"] = pv
 	if existing == nil {
 		out["proof"] = proof
 	} else {

@@ -1,4 +1,4 @@
-package credentials
+package canon
 
 import (
 	"encoding/hex"
@@ -22,8 +22,8 @@ import (
 // anyone.
 const maxRDFCWork = 4096
 
-// maxQuads bounds the size of a dataset we canonicalise.
-const maxQuads = 20000
+// MaxQuads bounds the size of a dataset we canonicalise.
+const MaxQuads = 20000
 
 const xsdString = "http://www.w3.org/2001/XMLSchema#string"
 const rdfLangString = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -362,24 +362,24 @@ func permute(items []string, f func([]string) bool) {
 	}
 }
 
-// canonicalize returns the canonical N-Quads of ds (RDFC-1.0 with newHash as
+// RDFC returns the canonical N-Quads of ds (RDFC-1.0 with newHash as
 // the hash algorithm), one line per quad, sorted, each ending in "\n".
-func canonicalize(ds *ld.RDFDataset, newHash func() hash.Hash) (string, error) {
-	lines, err := canonicalLines(ds, newHash, nil)
+func RDFC(ds *ld.RDFDataset, newHash func() hash.Hash) (string, error) {
+	lines, err := RDFCLines(ds, newHash, nil)
 	if err != nil {
 		return "", err
 	}
 	return strings.Join(lines, ""), nil
 }
 
-// canonicalLines canonicalises ds and returns its sorted N-Quads lines;
+// RDFCLines canonicalises ds and returns its sorted N-Quads lines;
 // relabel, if not nil, maps each canonical blank node label ("c14n0", ...)
 // to the label to write instead (ecdsa-sd-2023 label replacement).
-func canonicalLines(ds *ld.RDFDataset, newHash func() hash.Hash, relabel func(string) (string, error)) ([]string, error) {
+func RDFCLines(ds *ld.RDFDataset, newHash func() hash.Hash, relabel func(string) (string, error)) ([]string, error) {
 	st := &canonState{newHash: newHash, bnQuads: map[string][]int{}, canonical: newIssuer("_:c14n"), firstHash: map[string]string{}}
 	st.quads = quadsOf(ds)
-	if len(st.quads) > maxQuads {
-		return nil, fault.E(fault.Invalid, "the document has more than %d RDF statements", maxQuads)
+	if len(st.quads) > MaxQuads {
+		return nil, fault.E(fault.Invalid, "the document has more than %d RDF statements", MaxQuads)
 	}
 	for i, q := range st.quads {
 		for _, t := range []rdfTerm{q.s, q.o, q.g} {

@@ -1,4 +1,4 @@
-package credentials
+package onboard
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/keys"
@@ -27,16 +28,16 @@ type KeyManager interface {
 // TrustRegistry publishes a bureau's trust entry (the on-chain registry of
 // trusted issuers). Implementations must be idempotent.
 type TrustRegistry interface {
-	SetTrust(ctx context.Context, b *Bureau, keys []*keys.Record) error
+	SetTrust(ctx context.Context, b *credentials.Bureau, keys []*keys.Record) error
 }
 
 // Bureaus onboards and manages issuers: DIDs, keys, API keys and trust.
 type Bureaus struct {
-	store   Store
+	store   credentials.Store
 	keys    KeyManager
 	keyRecs keys.Store
 	apiKeys auth.Store
-	cat     *Catalogue
+	cat     *credentials.Catalogue
 	didHost string
 	trust   TrustRegistry
 	now     func() time.Time
@@ -45,7 +46,7 @@ type Bureaus struct {
 // NewBureaus returns the onboarding service. didHost is the host (with port)
 // of the did:web identifiers, e.g. "citizen.example" or "127.0.0.1:8080".
 // trust may be nil.
-func NewBureaus(store Store, km KeyManager, keyRecs keys.Store, apiKeys auth.Store, cat *Catalogue, didHost string, trust TrustRegistry) *Bureaus {
+func NewBureaus(store credentials.Store, km KeyManager, keyRecs keys.Store, apiKeys auth.Store, cat *credentials.Catalogue, didHost string, trust TrustRegistry) *Bureaus {
 	return &Bureaus{store: store, keys: km, keyRecs: keyRecs, apiKeys: apiKeys, cat: cat, didHost: didHost, trust: trust,
 		now: func() time.Time { return time.Now().UTC() }}
 }
@@ -62,7 +63,7 @@ type CreateBureauInput struct {
 
 // Create onboards a bureau: its record, did:web DID, signing key and an API
 // key whose secret is returned once. Errors: Invalid, Conflict (slug taken).
-func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*Bureau, string, error) {
+func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*credentials.Bureau, string, error) {
 	name := strings.TrimSpace(in.Name)
 	if name == "" || len(name) > 200 {
 		return nil, "", fault.E(fault.Invalid, "name must be 1 to 200 characters")
@@ -95,7 +96,7 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*Bureau, st
 	if err != nil {
 		return nil, "", err
 	}
-	b := &Bureau{
+	b := &credentials.Bureau{
 		ID: u.String(), Name: name, Slug: in.Slug, DID: did.WebDID(s.didHost, "bureaus", in.Slug),
 		AllowedTypes: types, Active: true, CreatedAt: now, UpdatedAt: now,
 	}
@@ -126,7 +127,7 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*Bureau, st
 }
 
 // Bureau returns one bureau. Errors: NotFound.
-func (s *Bureaus) Bureau(ctx context.Context, id string) (*Bureau, error) {
+func (s *Bureaus) Bureau(ctx context.Context, id string) (*credentials.Bureau, error) {
 	b, err := s.store.Bureau(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil, fault.E(fault.NotFound, "no bureau with id %q", id)
@@ -135,7 +136,9 @@ func (s *Bureaus) Bureau(ctx context.Context, id string) (*Bureau, error) {
 }
 
 // List returns all bureaus.
-func (s *Bureaus) List(ctx context.Context) ([]*Bureau, error) { return s.store.Bureaus(ctx) }
+func (s *Bureaus) List(ctx context.Context) ([]*credentials.Bureau, error) {
+	return s.store.Bureaus(ctx)
+}
 
 // Keys returns the bureau's keys, newest first.
 func (s *Bureaus) Keys(ctx context.Context, bureauID string) ([]*keys.Record, error) {
@@ -149,7 +152,7 @@ func (s *Bureaus) Keys(ctx context.Context, bureauID string) ([]*keys.Record, er
 
 // RotateKey gives the bureau a new signing key of the same algorithm and
 // retires the old one (which stays in the DID document for verification).
-func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*Bureau, error) {
+func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*credentials.Bureau, error) {
 	b, err := s.Bureau(ctx, bureauID)
 	if err != nil {
 		return nil, err
@@ -192,7 +195,7 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*Bureau, erro
 
 // Deactivate stops the bureau: no more issuance, API keys revoked, trust
 // entry withdrawn. Credentials it issued stay verifiable as history.
-func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*Bureau, error) {
+func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*credentials.Bureau, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 500 {
 		return nil, fault.E(fault.Invalid, "reason must be 1 to 500 characters")
@@ -221,7 +224,7 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*Bur
 
 // Document returns the did:web DID document of a bureau: every key it ever
 // had (retired keys stay so old credentials verify), the current one first.
-func (s *Bureaus) Document(ctx context.Context, b *Bureau) (*did.Document, error) {
+func (s *Bureaus) Document(ctx context.Context, b *credentials.Bureau) (*did.Document, error) {
 	ks, err := s.Keys(ctx, b.ID)
 	if err != nil {
 		return nil, err
@@ -261,7 +264,7 @@ func (s *Bureaus) ResolveWeb(ctx context.Context, d string) (*did.Document, erro
 	return s.Document(ctx, b)
 }
 
-func (s *Bureaus) publishTrust(ctx context.Context, b *Bureau) error {
+func (s *Bureaus) publishTrust(ctx context.Context, b *credentials.Bureau) error {
 	if s.trust == nil {
 		return nil
 	}
@@ -280,7 +283,7 @@ func (s *Bureaus) audit(ctx context.Context, bureauID, action, reason string) {
 	if err != nil {
 		return
 	}
-	_ = s.store.AppendAudit(ctx, &AuditEvent{ID: u.String(), BureauID: bureauID, Action: action, Actor: "operator", Reason: reason, At: s.now().Truncate(time.Millisecond)})
+	_ = s.store.AppendAudit(ctx, &credentials.AuditEvent{ID: u.String(), BureauID: bureauID, Action: action, Actor: "operator", Reason: reason, At: s.now().Truncate(time.Millisecond)})
 }
 
 // AllowedTypesHash is the SHA-256 of the sorted, comma-joined allowed types
@@ -292,7 +295,7 @@ func AllowedTypesHash(types []string) [32]byte {
 }
 
 // BySlug returns the bureau with slug. Errors: NotFound.
-func (s *Bureaus) BySlug(ctx context.Context, slug string) (*Bureau, error) {
+func (s *Bureaus) BySlug(ctx context.Context, slug string) (*credentials.Bureau, error) {
 	b, err := s.store.BureauBySlug(ctx, slug)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil, fault.E(fault.NotFound, "no bureau %q", slug)

@@ -1,9 +1,11 @@
-package credentials
+package exchange
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/citizencloud/citizencredentials/credentials"
 )
 
 // TestToAriesKeepsTheCredential checks that the engine matches on the
@@ -38,7 +40,7 @@ func TestToAriesKeepsTheCredential(t *testing.T) {
 			if err := json.Unmarshal([]byte(tt.doc), &doc); err != nil {
 				t.Fatal(err)
 			}
-			vc, err := toAries(&Candidate{Tag: "c", JSON: doc})
+			vc, err := toAries(&credentials.Candidate{Tag: "c", JSON: doc})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one naming %q", err, tt.wantErr)
@@ -60,7 +62,7 @@ func TestToAriesKeepsTheCredential(t *testing.T) {
 // evaluated on the credential's own values.
 func TestEvaluateSeesVCDM2Members(t *testing.T) {
 	doc := map[string]any{
-		"@context": []any{ContextV2}, "id": "urn:uuid:1", "type": []any{"VerifiableCredential", "VolunteerServiceCredential"},
+		"@context": []any{credentials.ContextV2}, "id": "urn:uuid:1", "type": []any{"VerifiableCredential", "VolunteerServiceCredential"},
 		"issuer": "did:web:city.example", "credentialSubject": map[string]any{"id": "did:key:z6Mk1", "hours": 12},
 		"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
 			map[string]any{"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}},
@@ -89,7 +91,7 @@ func TestEvaluateSeesVCDM2Members(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ev, err := d.Evaluate([]*Candidate{{Tag: "urn:uuid:1", Format: FormatJWT, JSON: doc}})
+			ev, err := d.Evaluate([]*credentials.Candidate{{Tag: "urn:uuid:1", Format: credentials.FormatJWT, JSON: doc}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package credentials
+package dataintegrity
 
 import (
 	"bytes"
@@ -26,8 +26,8 @@ var contextFiles embed.FS
 
 // embeddedContexts maps each context URL to its file under contexts/.
 var embeddedContexts = map[string]string{
-	ContextV1: "credentials-v1.jsonld",
-	ContextV2: "credentials-v2.jsonld",
+	contextV1: "credentials-v1.jsonld",
+	contextV2: "credentials-v2.jsonld",
 	"https://www.w3.org/2018/credentials/examples/v1":                 "credentials-examples-v1.jsonld",
 	"https://www.w3.org/ns/credentials/examples/v2":                   "credentials-examples-v2.jsonld",
 	ContextDataIntegrityV1:                                            "data-integrity-v1.jsonld",
@@ -94,7 +94,7 @@ var ErrContextNotAllowed = errors.New("JSON-LD context not allowed")
 // allow-listed its prefix (WithRemoteContexts). It is safe for concurrent
 // use.
 type ContextLoader struct {
-	cat      *Catalogue
+	ownCtx   OwnContext
 	prefixes []string
 	fetch    FetchFunc
 	timeout  time.Duration
@@ -125,10 +125,18 @@ func WithRemoteContexts(prefixes []string, fetch FetchFunc) LoaderOption {
 	}
 }
 
-// NewContextLoader returns a loader over the embedded contexts and, if cat
-// is not nil, our own context.
-func NewContextLoader(cat *Catalogue, opts ...LoaderOption) *ContextLoader {
-	l := &ContextLoader{cat: cat, parsed: map[string]any{}, timeout: 10 * time.Second}
+// OwnContext is the JSON-LD context the service publishes itself (the
+// catalogue's): its URL and document.
+type OwnContext interface {
+	ContextURL() string
+	ContextDocument() []byte
+}
+
+// NewContextLoader returns a loader over the embedded contexts and, if own
+// is not nil, our own context (a nil *credentials.Catalogue must be passed
+// as a nil OwnContext).
+func NewContextLoader(own OwnContext, opts ...LoaderOption) *ContextLoader {
+	l := &ContextLoader{ownCtx: own, parsed: map[string]any{}, timeout: 10 * time.Second}
 	for _, o := range opts {
 		o(l)
 	}
@@ -155,8 +163,8 @@ func (e *contextError) Unwrap() error { return e.err }
 // modify it). Errors wrap ErrContextNotAllowed for URLs that are neither
 // embedded nor allow-listed.
 func (l *ContextLoader) Document(url string) (any, error) {
-	if l.cat != nil && url == l.cat.ContextURL() {
-		raw := l.cat.ContextDocument()
+	if l.ownCtx != nil && url == l.ownCtx.ContextURL() {
+		raw := l.ownCtx.ContextDocument()
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		if !bytes.Equal(raw, l.own.raw) { // the catalogue grows at run time
@@ -224,8 +232,8 @@ func (l *ContextLoader) URLs() []string {
 	for u := range embeddedContexts {
 		out = append(out, u)
 	}
-	if l.cat != nil {
-		out = append(out, l.cat.ContextURL())
+	if l.ownCtx != nil {
+		out = append(out, l.ownCtx.ContextURL())
 	}
 	sort.Strings(out)
 	return out
@@ -309,7 +317,7 @@ func checkExpandedTypes(v any) error {
 		}
 	case map[string]any:
 		if _, isValue := t["@value"]; isValue {
-			if dt, ok := t["@type"].(string); ok && !absoluteIRI(dt) && dt != "@json" {
+			if dt, ok := t["@type"].(string); ok && !AbsoluteIRI(dt) && dt != "@json" {
 				return fault.E(fault.Invalid, "the datatype %q is not defined by the contexts", truncate(dt, 80))
 			}
 			return nil
@@ -318,12 +326,12 @@ func checkExpandedTypes(v any) error {
 			switch k {
 			case "@type":
 				for _, s := range strs(x) {
-					if !absoluteIRI(s) && !strings.HasPrefix(s, "_:") {
+					if !AbsoluteIRI(s) && !strings.HasPrefix(s, "_:") {
 						return fault.E(fault.Invalid, "the type %q is not defined by the contexts", truncate(s, 80))
 					}
 				}
 			case "@id":
-				if s, ok := x.(string); ok && !absoluteIRI(s) && !strings.HasPrefix(s, "_:") {
+				if s, ok := x.(string); ok && !AbsoluteIRI(s) && !strings.HasPrefix(s, "_:") {
 					return fault.E(fault.Invalid, "the identifier %q is not an absolute IRI", truncate(s, 80))
 				}
 			default:
@@ -336,8 +344,9 @@ func checkExpandedTypes(v any) error {
 	return nil
 }
 
-// absoluteIRI reports whether s has a URI scheme.
-func absoluteIRI(s string) bool {
+// AbsoluteIRI reports whether s has a URI scheme (an absolute IRI, as
+// JSON-LD and the data model require of ids and types).
+func AbsoluteIRI(s string) bool {
 	i := strings.IndexByte(s, ':')
 	if i <= 0 {
 		return false

@@ -1,4 +1,4 @@
-package credentials
+package dataintegrity
 
 import (
 	"crypto/ecdsa"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/mr-tron/base58"
 
+	"github.com/citizencloud/citizencredentials/canon"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -86,7 +87,7 @@ func parseSDDerived(pv string) (*sdDerived, error) {
 	}
 	for _, x := range mi {
 		n, ok := x.(uint64)
-		if !ok || n > maxQuads {
+		if !ok || n > canon.MaxQuads {
 			return nil, bad("mandatory index")
 		}
 		out.mandatory = append(out.mandatory, int(n))
@@ -96,7 +97,7 @@ func parseSDDerived(pv string) (*sdDerived, error) {
 
 // verifySDDerived verifies an ecdsa-sd-2023 derived proof over unsecured
 // with the issuer key pub.
-func (v *Verifier) verifySDDerived(unsecured, proof map[string]any, pub *ecdsa.PublicKey, vmID string) error {
+func verifySDDerived(loader *ContextLoader, unsecured, proof map[string]any, pub *ecdsa.PublicKey, vmID string) error {
 	if pub.Curve != elliptic.P256() {
 		return proofErr("ecdsa-sd-2023 is supported with P-256 keys only")
 	}
@@ -110,17 +111,17 @@ func (v *Verifier) verifySDDerived(unsecured, proof map[string]any, pub *ecdsa.P
 	if c, ok := unsecured["@context"]; ok {
 		opts["@context"] = c
 	}
-	pc, err := rdfcCanon(v.loader, opts, "the proof configuration", sha256.New)
+	pc, err := rdfcCanon(loader, opts, "the proof configuration", sha256.New)
 	if err != nil {
 		return err
 	}
 	proofHash := sha256.Sum256(pc)
 	// The revealed statements, relabelled with the issuer's HMAC labels.
-	ds, err := v.loader.toRDF(copyJSON(unsecured).(map[string]any), "the document")
+	ds, err := loader.toRDF(copyJSON(unsecured).(map[string]any), "the document")
 	if err != nil {
 		return err
 	}
-	lines, err := canonicalLines(ds, sha256.New, func(c14n string) (string, error) {
+	lines, err := canon.RDFCLines(ds, sha256.New, func(c14n string) (string, error) {
 		l, ok := d.labelMap[c14n]
 		if !ok {
 			return "", proofErr("the derived proof's label map has no label for %s", c14n)

@@ -1,4 +1,4 @@
-package credentials
+package canon
 
 import (
 	"math"
@@ -11,10 +11,10 @@ import (
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
-// canonicalJSON returns the JSON Canonicalization Scheme (RFC 8785) form of
+// JCS returns the JSON Canonicalization Scheme (RFC 8785) form of
 // v, a value decoded by encoding/json into any (maps, slices, strings,
 // float64, bool, nil).
-func canonicalJSON(v any) ([]byte, error) {
+func JCS(v any) ([]byte, error) {
 	var b strings.Builder
 	if err := writeJCS(&b, v, 0); err != nil {
 		return nil, err

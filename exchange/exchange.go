@@ -1,4 +1,4 @@
-package credentials
+package exchange
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/component/models/presexch"
 	"github.com/hyperledger/aries-framework-go/component/models/verifiable"
 
+	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
@@ -301,16 +302,16 @@ func readFormats(f map[string]map[string]any) map[string][]string {
 
 // designations are the claim format designations each credential format
 // satisfies.
-var designations = map[Format][]string{
-	FormatJWT:           {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld", "vc+jwt"},
-	FormatJWTV1:         {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld"},
-	FormatSDJWT:         {"vc+sd-jwt", "dc+sd-jwt", "sd-jwt", "sd_jwt"},
-	FormatDataIntegrity: {"ldp", "ldp_vc", "di", "di_vc"},
+var designations = map[credentials.Format][]string{
+	credentials.FormatJWT:           {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld", "vc+jwt"},
+	credentials.FormatJWTV1:         {"jwt", "jwt_vc", "jwt_vc_json", "jwt_vc_json-ld"},
+	credentials.FormatSDJWT:         {"vc+sd-jwt", "dc+sd-jwt", "sd-jwt", "sd_jwt"},
+	credentials.FormatDataIntegrity: {"ldp", "ldp_vc", "di", "di_vc"},
 }
 
 // formatOK says whether p is in a format the descriptor accepts ("" if so,
 // else why not).
-func (d *definition) formatOK(descID string, p *Candidate) string {
+func (d *definition) formatOK(descID string, p *credentials.Candidate) string {
 	f := d.formats[descID]
 	if f == nil {
 		f = d.formats[""]
@@ -345,17 +346,6 @@ func safeMatch(pd *presexch.PresentationDefinition, vcs []*verifiable.Credential
 	return pd.MatchSubmissionRequirement(vcs, nil)
 }
 
-// Candidate is a credential as Presentation Exchange evaluates it: as the
-// verifier receives it in a presentation.
-type Candidate struct {
-	Tag       string         // how messages name it: its id, or "#n"
-	Format    Format         // how it is secured
-	Alg       string         // JWS alg of JOSE-secured credentials
-	JSON      map[string]any // the credential (SD-JWT: the disclosed claims only)
-	SD        bool           // selectively disclosed (SD-JWT)
-	Disclosed []string       // SD-JWT: paths of the disclosed claims, e.g. "credentialSubject.hours"
-}
-
 // asCustom are the members aries' credential model reads into typed fields
 // that cannot hold what VCDM 2.0 allows (several statuses or schemas, a
 // proof set): they go to aries as custom fields, which it serialises as
@@ -366,7 +356,7 @@ var asCustom = []string{"credentialStatus", "credentialSchema", "evidence", "ter
 // on json.Marshal of that model, so the result is checked to serialise to
 // the candidate's JSON, member by member; an error names the members aries
 // would see differently.
-func toAries(c *Candidate) (*verifiable.Credential, error) {
+func toAries(c *credentials.Candidate) (*verifiable.Credential, error) {
 	want, err := normalJSON(c.JSON)
 	if err != nil {
 		return nil, err
@@ -440,49 +430,6 @@ func normalJSON(v map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
-// CandidateOf reads a secured credential (a vc+jwt or VCDM 1.1 JWT, an
-// SD-JWT, or a Data Integrity credential as JSON) the way the verifier reads
-// it inside a presentation, without verifying it: what a holder uses to
-// choose credentials and to check what it is about to present. For an
-// SD-JWT, JSON holds the claims of the disclosures it carries and Disclosed
-// their paths (as issued: every selectively disclosable claim). Errors
-// (fault Invalid): it cannot be read.
-func CandidateOf(secured string) (*Candidate, error) {
-	secured = strings.TrimSpace(secured)
-	c := &Candidate{}
-	switch {
-	case secured == "":
-		return nil, fault.E(fault.Invalid, "the credential is empty")
-	case secured[0] == '{':
-		var doc map[string]any
-		if err := json.Unmarshal([]byte(secured), &doc); err != nil {
-			return nil, fault.E(fault.Invalid, "the credential is not JSON")
-		}
-		if _, ok := doc["proof"]; !ok {
-			return nil, fault.E(fault.Invalid, "the credential is unsecured JSON (no proof)")
-		}
-		c.Format, c.JSON = FormatDataIntegrity, doc
-	case strings.Contains(secured, "~"):
-		sc, _, err := decodeSDJWT(secured)
-		if err != nil {
-			return nil, err
-		}
-		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.jws.alg, sc.parsed.JSON, true, sc.disclosed
-	default:
-		parsed, err := ParseCredential(secured)
-		if err != nil {
-			return nil, err
-		}
-		c.Format, c.Alg, c.JSON = parsed.Format, parsed.alg, parsed.JSON
-	}
-	c.Tag, _ = c.JSON["id"].(string)
-	if c.Tag == "" {
-		c.Tag, _ = c.JSON["jti"].(string)
-	}
-	c.Tag = truncate(c.Tag, 200)
-	return c, nil
-}
-
 // Definition is a parsed DIF Presentation Exchange v2 presentation
 // definition.
 type Definition struct{ d *definition }
@@ -535,7 +482,7 @@ type Evaluation struct {
 	Message string // what they satisfy, or what is missing and why
 	// Accepted lists, per input descriptor id, the candidates that meet it
 	// (constraints, format, limit_disclosure), in the order given.
-	Accepted map[string][]*Candidate
+	Accepted map[string][]*credentials.Candidate
 	// Why says, per input descriptor id met by none, why candidates close
 	// to it do not qualify.
 	Why map[string][]string
@@ -548,10 +495,10 @@ type Evaluation struct {
 // again over exactly what it is about to present. A candidate the engine
 // cannot represent is not matched and the message says why. Errors: the
 // engine failed (fault Invalid).
-func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
+func (d *Definition) Evaluate(cands []*credentials.Candidate) (*Evaluation, error) {
 	vcs := []*verifiable.Credential{}
-	back := map[*verifiable.Credential]*Candidate{}
-	var usable []*Candidate
+	back := map[*verifiable.Credential]*credentials.Candidate{}
+	var usable []*credentials.Candidate
 	var unreadable []string
 	for _, p := range cands {
 		if p == nil || p.JSON == nil {
@@ -572,7 +519,7 @@ func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
 	}
 	// Per descriptor: the credentials aries matched, then format and
 	// limit_disclosure.
-	matched := map[string][]*Candidate{}
+	matched := map[string][]*credentials.Candidate{}
 	var walk func([]*presexch.MatchedSubmissionRequirement)
 	walk = func(rs []*presexch.MatchedSubmissionRequirement) {
 		for _, r := range rs {
@@ -588,7 +535,7 @@ func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
 	}
 	walk(reqs)
 	why := map[string][]string{}
-	final := map[string][]*Candidate{}
+	final := map[string][]*credentials.Candidate{}
 	for _, desc := range d.d.pd.InputDescriptors {
 		for _, p := range matched[desc.ID] {
 			if msg := d.d.formatOK(desc.ID, p); msg != "" {
@@ -615,19 +562,19 @@ func (d *Definition) Evaluate(cands []*Candidate) (*Evaluation, error) {
 
 // evaluateDefinition is the constraints check: the credentials that verified
 // satisfy the definition.
-func evaluateDefinition(raw []byte, creds []*presented) Check {
-	c := Check{Name: CheckConstraints}
+func evaluateDefinition(raw []byte, creds []*presented) credentials.Check {
+	c := credentials.Check{Name: CheckConstraints}
 	d, err := ParseDefinition(raw)
 	if err != nil {
 		c.Message = "the request's presentation definition cannot be evaluated: " + fault.Message(err)
 		return c
 	}
-	var valid []*Candidate
+	var valid []*credentials.Candidate
 	for _, p := range creds {
 		if !p.ok() || p.json == nil {
 			continue
 		}
-		valid = append(valid, &Candidate{Tag: p.tag, Format: p.format, Alg: p.alg, JSON: p.json, SD: p.sd, Disclosed: p.disclosed})
+		valid = append(valid, &credentials.Candidate{Tag: p.tag, Format: p.format, Alg: p.alg, JSON: p.json, SD: p.sd, Disclosed: p.disclosed})
 	}
 	ev, err := d.Evaluate(valid)
 	if err != nil {
@@ -641,7 +588,7 @@ func evaluateDefinition(raw []byte, creds []*presented) Check {
 	return c
 }
 
-func hasCandidate(list []*Candidate, p *Candidate) bool {
+func hasCandidate(list []*credentials.Candidate, p *credentials.Candidate) bool {
 	for _, x := range list {
 		if x == p {
 			return true
@@ -652,7 +599,7 @@ func hasCandidate(list []*Candidate, p *Candidate) bool {
 
 // limitDisclosure applies constraints.limit_disclosure "required": the
 // credential must be an SD-JWT and disclose only what the fields ask for.
-func limitDisclosure(desc *presexch.InputDescriptor, p *Candidate) string {
+func limitDisclosure(desc *presexch.InputDescriptor, p *credentials.Candidate) string {
 	if desc.Constraints == nil || desc.Constraints.LimitDisclosure == nil || *desc.Constraints.LimitDisclosure != presexch.Required {
 		return ""
 	}
@@ -803,7 +750,7 @@ func probeFields(fields []*presexch.Field, vc *verifiable.Credential) bool {
 
 // nearMisses explains why credentials of the right type do not satisfy a
 // descriptor: which fields they lack (or do not disclose) or fail.
-func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*Candidate) []string {
+func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*credentials.Candidate) []string {
 	if desc.Constraints == nil {
 		return nil
 	}
@@ -862,7 +809,7 @@ func nearMisses(d *definition, desc *presexch.InputDescriptor, valid []*Candidat
 // matches.
 type evaluation struct {
 	d     *definition
-	final map[string][]*Candidate
+	final map[string][]*credentials.Candidate
 	why   map[string][]string
 }
 
@@ -993,7 +940,7 @@ var shortFieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][
 // ($.issuer or $.issuer.id one of them). Without types there is one
 // descriptor "credential" with the fields and issuers. limit sets
 // limit_disclosure "required".
-func shorthandDefinition(cat *Catalogue, id string, in RequestInput) (map[string]any, error) {
+func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput) (map[string]any, error) {
 	if len(in.Types) > 16 || len(in.Fields) > 64 || len(in.AcceptedIssuers) > 64 {
 		return nil, fault.E(fault.Invalid, "at most 16 types, 64 fields and 64 issuers may be requested")
 	}
@@ -1029,7 +976,7 @@ func shorthandDefinition(cat *Catalogue, id string, in RequestInput) (map[string
 				"filter": map[string]any{"type": "array", "contains": map[string]any{"const": typ}},
 			})
 		}
-		var known *Type
+		var known *credentials.Type
 		if cat != nil && typ != "" {
 			if t, ok := cat.Type(typ); ok {
 				known = &t
