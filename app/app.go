@@ -206,6 +206,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.bg.Go(func() { _ = m.status.Run(bg, c.PublishInterval) })
 	m.bg.Go(func() { _ = m.worker.Run(bg) })
 	m.bg.Go(func() { m.ledger.RunReconcile(bg, c.AnchorInterval) })
+	m.bg.Go(func() { anchorAuditHeads(bg, issuer, m.worker, c.PublishInterval, m.Logger) })
 
 	if !c.Quiet {
 		store := "embedded SQLite in " + c.DataDir

@@ -105,7 +105,9 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*Bureau, st
 		return nil, "", fmt.Errorf("generate bureau key: %w", err)
 	}
 	b.KeyID = key.ID
-	if err := s.store.CreateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "bureau_created", "", func(ctx context.Context) error {
+		return s.store.CreateBureau(ctx, b)
+	}); err != nil {
 		if errors.Is(err, fault.ErrConflict) {
 			return nil, "", fault.E(fault.Conflict, "a bureau with slug %q already exists", in.Slug)
 		}
@@ -121,7 +123,6 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*Bureau, st
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, "", err
 	}
-	s.audit(ctx, b.ID, "bureau_created", "")
 	return b, secret, nil
 }
 
@@ -177,7 +178,9 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*Bureau, erro
 	old := b.KeyID
 	b.KeyID = key.ID
 	b.UpdatedAt = s.now().Truncate(time.Millisecond)
-	if err := s.store.UpdateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "key_rotated", "", func(ctx context.Context) error {
+		return s.store.UpdateBureau(ctx, b)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.keys.Retire(ctx, old); err != nil {
@@ -186,7 +189,6 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*Bureau, erro
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, b.ID, "key_rotated", "")
 	return b, nil
 }
 
@@ -206,7 +208,9 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*Bur
 	}
 	now := s.now().Truncate(time.Millisecond)
 	b.Active, b.Reason, b.UpdatedAt = false, reason, now
-	if err := s.store.UpdateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "bureau_deactivated", reason, func(ctx context.Context) error {
+		return s.store.UpdateBureau(ctx, b)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.apiKeys.RevokeAPIKeys(ctx, b.ID, now); err != nil {
@@ -215,7 +219,6 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*Bur
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, b.ID, "bureau_deactivated", reason)
 	return b, nil
 }
 
@@ -275,12 +278,21 @@ func (s *Bureaus) publishTrust(ctx context.Context, b *Bureau) error {
 	return nil
 }
 
-func (s *Bureaus) audit(ctx context.Context, bureauID, action, reason string) {
-	u, err := uuid.NewV7()
+// withAudit runs change and appends its audit event in one store
+// transaction; a failure of either fails both. Without transactions
+// (MongoDB) the event is written first: a crash then leaves at worst an
+// event whose change is missing, never a change without its event.
+func (s *Bureaus) withAudit(ctx context.Context, bureauID, action, reason string, change func(ctx context.Context) error) error {
+	ev, err := newAuditEvent(s.now(), bureauID, "", action, "operator", reason)
 	if err != nil {
-		return
+		return err
 	}
-	_ = s.store.AppendAudit(ctx, &AuditEvent{ID: u.String(), BureauID: bureauID, Action: action, Actor: "operator", Reason: reason, At: s.now().Truncate(time.Millisecond)})
+	return s.store.Atomic(ctx, func(ctx context.Context) error {
+		if err := appendAudit(ctx, s.store, ev); err != nil {
+			return err
+		}
+		return change(ctx)
+	})
 }
 
 // AllowedTypesHash is the SHA-256 of the sorted, comma-joined allowed types

@@ -29,7 +29,8 @@ const (
 	colOutbox         = "outbox"
 	colLeaves         = "log_leaves"
 	colLeases         = "leases"
-	colSpentTokens    = "spent_tokens" // claim documents: one per lease or idempotency-claim generation ended
+	colStatusBlocks   = "status_blocks" // claim documents: one per (list, block) of reserved indices
+	colSpentTokens    = "spent_tokens"  // claim documents: one per lease or idempotency-claim generation ended
 )
 
 // Store implements every store interface of the service on one MongoDB
@@ -43,6 +44,7 @@ type Store struct {
 	keys, apiKeys, verifiers, challenges     *mongo.Collection
 	lists, entries, versions, dirty          *mongo.Collection
 	outbox, leaves, leases, spent            *mongo.Collection
+	blocks                                   *mongo.Collection
 	now                                      func() time.Time
 }
 
@@ -70,6 +72,7 @@ func New(ctx context.Context, db *mongo.Database) (*Store, error) {
 		leaves:        db.Collection(colLeaves),
 		leases:        db.Collection(colLeases),
 		spent:         db.Collection(colSpentTokens),
+		blocks:        db.Collection(colStatusBlocks),
 		now:           time.Now,
 	}
 	if err := s.createIndexes(ctx); err != nil {
@@ -113,6 +116,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{s.audit, []mongo.IndexModel{
 			index(false, "credentialId", 1, "_id", 1),
+			index(false, "bureauId", 1, "seq", 1),
 		}},
 		{s.keys, []mongo.IndexModel{
 			index(false, "owner", 1, "createdAt", 1, "_id", 1),
@@ -140,6 +144,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{s.leaves, []mongo.IndexModel{
 			index(true, "credentialId", 1),
+		}},
+		{s.blocks, []mongo.IndexModel{
+			index(false, "list", 1),
 		}},
 	}
 	// One index per command: FerretDB v1.24 panics and drops the connection

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -26,19 +28,20 @@ func bureau(id, slug string, created time.Time) *credentials.Bureau {
 
 func record(id, bureauID, subject, typ string) *credentials.Record {
 	return &credentials.Record{
-		ID:         id,
-		BureauID:   bureauID,
-		IssuerDID:  "did:web:example.org:bureaus:" + bureauID,
-		SubjectDID: subject,
-		Type:       typ,
-		Format:     credentials.FormatJWT,
-		Credential: "eyJhbGciOiJFZERTQSJ9.eyJpZCI6IiJ9.c2ln-" + id,
-		Hash:       fmt.Sprintf("%064x", len(id)),
-		ValidFrom:  at(-time.Hour),
-		ValidUntil: ptr(at(365 * 24 * time.Hour)),
-		IssuedAt:   at(0),
-		State:      credentials.StateActive,
-		UpdatedAt:  at(0),
+		ID:          id,
+		BureauID:    bureauID,
+		IssuerDID:   "did:web:example.org:bureaus:" + bureauID,
+		SubjectDID:  subject,
+		Type:        typ,
+		Format:      credentials.FormatJWT,
+		Credential:  "eyJhbGciOiJFZERTQSJ9.eyJpZCI6IiJ9.c2ln-" + id,
+		Hash:        fmt.Sprintf("%064x", len(id)),
+		ValidFrom:   at(-time.Hour),
+		ValidUntil:  ptr(at(365 * 24 * time.Hour)),
+		IssuedAt:    at(0),
+		State:       credentials.StateActive,
+		UpdatedAt:   at(0),
+		RequestHash: fmt.Sprintf("%064x", len(id)+1),
 	}
 }
 
@@ -217,8 +220,11 @@ func credentialCases() []testCase {
 		{"credential/list-filter-and-pages", testCredentialListing},
 		{"audit/append-and-trail", func(t *testing.T, s Store) {
 			ctx := t.Context()
+			seq := int64(0)
 			ev := func(id, cred string, d time.Duration) *credentials.AuditEvent {
-				return &credentials.AuditEvent{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d)}
+				seq++
+				return &credentials.AuditEvent{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d),
+					Seq: seq, PrevHash: fmt.Sprintf("%064x", seq-1), Hash: fmt.Sprintf("%064x", seq)}
 			}
 			trail, err := s.AuditTrail(ctx, "urn:uuid:01")
 			ok(t, "AuditTrail on empty store", err)
@@ -235,7 +241,9 @@ func credentialCases() []testCase {
 			for _, e := range in {
 				ok(t, "AppendAudit", s.AppendAudit(ctx, e))
 			}
-			conflict(t, "AppendAudit same id", s.AppendAudit(ctx, ev("e2", "urn:uuid:01", 0)))
+			taken := ev("e9", "urn:uuid:01", 0)
+			taken.Seq = 2
+			conflict(t, "AppendAudit taken seq", s.AppendAudit(ctx, taken))
 			trail, err = s.AuditTrail(ctx, "urn:uuid:01")
 			ok(t, "AuditTrail", err)
 			same(t, "AuditTrail", trail, []*credentials.AuditEvent{in[1], in[0], in[4]})
@@ -246,6 +254,61 @@ func credentialCases() []testCase {
 			ok(t, "AuditTrail unknown credential", err)
 			if len(trail) != 0 {
 				t.Errorf("AuditTrail unknown credential: got %d events", len(trail))
+			}
+		}},
+		{"audit/chain-head-and-pages", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			_, err := s.AuditHead(ctx, "b1")
+			notFound(t, "AuditHead of a bureau without events", err)
+			var in []*credentials.AuditEvent
+			for i := int64(1); i <= 5; i++ {
+				for _, b := range []string{"b1", "b2"} {
+					e := &credentials.AuditEvent{ID: fmt.Sprintf("%s-e%d", b, i), BureauID: b, Action: "issued", Actor: "bureau:" + b,
+						At: at(time.Duration(i) * time.Second), Seq: i, PrevHash: fmt.Sprintf("%s-h%d", b, i-1), Hash: fmt.Sprintf("%s-h%d", b, i)}
+					ok(t, "AppendAudit", s.AppendAudit(ctx, e))
+					if b == "b1" {
+						in = append(in, e)
+					}
+				}
+			}
+			other := *in[2]
+			other.ID, other.BureauID = "b3-e3", "b3"
+			ok(t, "AppendAudit same seq, other bureau", s.AppendAudit(ctx, &other))
+			head, err := s.AuditHead(ctx, "b1")
+			ok(t, "AuditHead", err)
+			same(t, "AuditHead", head, in[4])
+			page, err := s.AuditEvents(ctx, "b1", 0, 2)
+			ok(t, "AuditEvents first page", err)
+			same(t, "AuditEvents first page", page, in[:2])
+			page, err = s.AuditEvents(ctx, "b1", 2, 10)
+			ok(t, "AuditEvents rest", err)
+			same(t, "AuditEvents rest", page, in[2:])
+			page, err = s.AuditEvents(ctx, "b1", 5, 10)
+			ok(t, "AuditEvents past the head", err)
+			if len(page) != 0 {
+				t.Errorf("AuditEvents past the head: got %d events", len(page))
+			}
+		}},
+		{"atomic/commits-and-returns-error", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			boom := errors.New("boom")
+			err := s.Atomic(ctx, func(ctx context.Context) error {
+				ok(t, "CreateCredential in Atomic", s.CreateCredential(ctx, record("urn:uuid:a1", "b1", "did:key:alice", "VolunteerServiceCredential")))
+				// A nested call joins the outer one.
+				return s.Atomic(ctx, func(ctx context.Context) error {
+					return s.AppendAudit(ctx, &credentials.AuditEvent{ID: "e1", CredentialID: "urn:uuid:a1", BureauID: "b1", Action: "issued", Actor: "bureau:b1", At: at(0), Seq: 1, Hash: "h1"})
+				})
+			})
+			ok(t, "Atomic", err)
+			_, err = s.Credential(ctx, "urn:uuid:a1")
+			ok(t, "Credential written in Atomic", err)
+			trail, err := s.AuditTrail(ctx, "urn:uuid:a1")
+			ok(t, "AuditTrail written in Atomic", err)
+			if len(trail) != 1 {
+				t.Errorf("AuditTrail written in Atomic: got %d events, want 1", len(trail))
+			}
+			if err := s.Atomic(ctx, func(ctx context.Context) error { return boom }); !errors.Is(err, boom) {
+				t.Errorf("Atomic returned %v, want fn's error", err)
 			}
 		}},
 	}
