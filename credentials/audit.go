@@ -73,40 +73,45 @@ func newAuditEvent(now time.Time, bureauID, credentialID, action, actor, reason 
 
 // appendAudit extends the bureaus' chains with events, in order: each gets
 // the next Seq of its bureau, the hash of the event before it and its own
-// hash. When another writer extends a chain first (fault.ErrConflict on
-// the Seq) it re-reads that head and goes on. Errors: store errors as they
-// are; fault.Unavailable when the chain stays contended.
+// hash, and each bureau's events are inserted in one call. When another
+// writer extends a chain first (fault.ErrConflict on a Seq) it re-reads
+// that head and goes on with the events not yet inserted. Errors: store
+// errors as they are; fault.Unavailable when the chain stays contended.
 func appendAudit(ctx context.Context, st Store, events ...*AuditEvent) error {
-	heads := map[string]*AuditEvent{}
+	var order []string
+	byBureau := map[string][]*AuditEvent{}
 	for _, e := range events {
-		for try := 0; ; try++ {
-			h, ok := heads[e.BureauID]
-			if !ok {
-				var err error
-				h, err = st.AuditHead(ctx, e.BureauID)
-				if errors.Is(err, fault.ErrNotFound) {
-					h, err = nil, nil
-				}
-				if err != nil {
-					return fmt.Errorf("read audit head: %w", err)
-				}
-			}
-			e.Seq, e.PrevHash = 1, ""
-			if h != nil {
-				e.Seq, e.PrevHash = h.Seq+1, h.Hash
-			}
-			e.Hash = AuditHash(e)
-			err := st.AppendAudit(ctx, e)
-			if err == nil {
-				heads[e.BureauID] = e
-				break
-			}
-			delete(heads, e.BureauID)
-			if !errors.Is(err, fault.ErrConflict) {
-				return fmt.Errorf("append audit event: %w", err)
-			}
-			if try >= auditTries {
+		if _, ok := byBureau[e.BureauID]; !ok {
+			order = append(order, e.BureauID)
+		}
+		byBureau[e.BureauID] = append(byBureau[e.BureauID], e)
+	}
+	for _, b := range order {
+		rest := byBureau[b]
+		for try := 0; len(rest) > 0; try++ {
+			if try > auditTries {
 				return fault.E(fault.Unavailable, "the audit trail is busy; retry")
+			}
+			h, err := st.AuditHead(ctx, b)
+			if errors.Is(err, fault.ErrNotFound) {
+				h, err = nil, nil
+			}
+			if err != nil {
+				return fmt.Errorf("read audit head: %w", err)
+			}
+			prev := h
+			for _, e := range rest {
+				e.Seq, e.PrevHash = 1, ""
+				if prev != nil {
+					e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
+				}
+				e.Hash = AuditHash(e)
+				prev = e
+			}
+			n, err := st.AppendAudit(ctx, rest...)
+			rest = rest[n:]
+			if err != nil && !errors.Is(err, fault.ErrConflict) {
+				return fmt.Errorf("append audit events: %w", err)
 			}
 		}
 	}

@@ -105,7 +105,7 @@ func WithBatchLimit(n int) Option { return func(s *Service) { s.batchLimit = n }
 
 // NewService returns an issuance service.
 func NewService(store Store, cat *Catalogue, keys KeySource, opts ...Option) *Service {
-	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4, commitTimeout: 30 * time.Second}
+	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4, commitTimeout: 2 * time.Minute}
 	for _, o := range opts {
 		o(s)
 	}
@@ -298,27 +298,42 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 		}
 		events[i] = e
 	}
-	results := make([]error, len(batch))
+	var results []error
 	err := s.store.Atomic(ctx, func(ctx context.Context) error {
 		if err := appendAudit(ctx, s.store, events...); err != nil {
 			return err
 		}
-		for i, p := range batch {
-			if s.status != nil && len(p.st) > 0 {
-				if err := s.status.Insert(ctx, p.st); err != nil {
-					return fmt.Errorf("store status entries: %w", err)
-				}
+		if s.status != nil {
+			var entries []*status.Entry
+			for _, p := range batch {
+				entries = append(entries, p.st...)
 			}
-			if s.log != nil {
+			if err := s.status.Insert(ctx, entries); err != nil {
+				return fmt.Errorf("store status entries: %w", err)
+			}
+		}
+		if s.log != nil {
+			for _, p := range batch {
 				if _, err := s.log.Append(ctx, p.rec.ID, p.sum); err != nil {
 					return fmt.Errorf("append to issuance log: %w", err)
 				}
 			}
-			if err := s.store.CreateCredential(ctx, p.rec); err != nil {
-				if errors.Is(err, fault.ErrConflict) && p.in.IdempotencyKey != "" {
-					results[i] = errIdempotencyRace
-					continue
-				}
+		}
+		recs := make([]*Record, len(batch))
+		for i, p := range batch {
+			recs[i] = p.rec
+		}
+		errs, err := s.store.CreateCredentials(ctx, recs)
+		if err != nil {
+			return fmt.Errorf("store credentials: %w", err)
+		}
+		results = make([]error, len(batch))
+		for i, err := range errs {
+			switch {
+			case err == nil:
+			case errors.Is(err, fault.ErrConflict) && batch[i].in.IdempotencyKey != "":
+				results[i] = errIdempotencyRace
+			default:
 				return fmt.Errorf("store credential: %w", err)
 			}
 		}

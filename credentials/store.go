@@ -102,6 +102,11 @@ type Store interface {
 	// bureau (the caller then loads the existing record with
 	// CredentialByIdempotencyKey).
 	CreateCredential(ctx context.Context, r *Record) error
+	// CreateCredentials inserts rs (one round trip where the backend
+	// allows) and returns one error per record, nil or fault.ErrConflict
+	// as CreateCredential would; err is for a failure of the whole call,
+	// after which any of rs may or may not be stored.
+	CreateCredentials(ctx context.Context, rs []*Record) (errs []error, err error)
 	// Credential returns the record with id, or fault.ErrNotFound.
 	Credential(ctx context.Context, id string) (*Record, error)
 	// CredentialByIdempotencyKey returns the bureau's record issued under key,
@@ -114,11 +119,13 @@ type Store interface {
 	// with id. Returns fault.ErrNotFound if there is none.
 	SetCredentialState(ctx context.Context, id string, s State, reason string, at time.Time) error
 
-	// AppendAudit inserts e. Returns fault.ErrConflict if the bureau already
-	// has an event with e.Seq (another writer extended the chain first: the
-	// caller re-reads AuditHead and tries the next Seq). The unique
-	// (bureau, seq) insert is the only thing that orders writers.
-	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AppendAudit inserts events in order (one round trip where the
+	// backend allows) and stops at the first that fails; it returns how
+	// many were inserted. Returns fault.ErrConflict if the bureau already
+	// has an event with that one's Seq (another writer extended the chain
+	// first: the caller re-reads AuditHead and goes on from there). The
+	// unique (bureau, seq) insert is the only thing that orders writers.
+	AppendAudit(ctx context.Context, events ...*AuditEvent) (int, error)
 	// AuditTrail lists the events of a credential in ID order.
 	AuditTrail(ctx context.Context, credentialID string) ([]*AuditEvent, error)
 	// AuditHead returns the bureau's event with the highest Seq, or

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/fault"
 )
 
 var _ credentials.Store = (*Store)(nil)
@@ -292,6 +293,49 @@ func (s *Store) exists(ctx context.Context, c *mongo.Collection, op string, id a
 	return true, nil
 }
 
+// CreateCredentials inserts the records without an idempotency key with
+// one unordered insertMany (a duplicate id is that record's
+// fault.ErrConflict) and the others one by one through CreateCredential,
+// which claims their keys.
+func (s *Store) CreateCredentials(ctx context.Context, rs []*credentials.Record) ([]error, error) {
+	const op = "create credentials"
+	errs := make([]error, len(rs))
+	var (
+		docs []any
+		at   []int // index in rs of docs[i]
+	)
+	for i, r := range rs {
+		if r.IdempotencyKey != "" {
+			err := s.CreateCredential(ctx, r)
+			if err != nil && !errors.Is(err, fault.ErrConflict) {
+				return nil, err
+			}
+			errs[i] = err
+			continue
+		}
+		docs = append(docs, fromCredential(r))
+		at = append(at, i)
+	}
+	if len(docs) == 0 {
+		return errs, nil
+	}
+	_, err := s.credentials.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs, nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return nil, wrap(op, err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicate(we) || we.Index < 0 || we.Index >= len(at) {
+			return nil, wrap(op, err)
+		}
+		errs[at[we.Index]] = conflict(op)
+	}
+	return errs, nil
+}
+
 // Credential returns the record with id, or fault.ErrNotFound.
 func (s *Store) Credential(ctx context.Context, id string) (*credentials.Record, error) {
 	r, err := findOne[credentialRecord](ctx, s.credentials, "credential", bson.D{{Key: "_id", Value: id}})
@@ -390,12 +434,27 @@ func (r *auditRecord) toDomain() *credentials.AuditEvent {
 		Reason: r.Reason, At: utc(r.At), Seq: r.Seq, PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
-// AppendAudit inserts e. Returns fault.ErrConflict if the bureau already has
-// an event with e.Seq. It is the only write of an audit event, and there are
-// no transactions: callers write the event before the change it records.
-func (s *Store) AppendAudit(ctx context.Context, e *credentials.AuditEvent) error {
-	_, err := s.audit.InsertOne(ctx, fromAudit(e))
-	return wrap("append audit event", err)
+// AppendAudit inserts events with one ordered insertMany, which stops at
+// the first failure; it returns how many were inserted. Returns
+// fault.ErrConflict if the bureau already has an event with that one's
+// Seq. There are no transactions: callers write the events before the
+// changes they record.
+func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEvent) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	docs := make([]any, len(events))
+	for i, e := range events {
+		docs[i] = fromAudit(e)
+	}
+	_, err := s.audit.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	if err == nil {
+		return len(events), nil
+	}
+	if i, ok := firstWriteError(err); ok {
+		return i, wrap("append audit events", err)
+	}
+	return 0, wrap("append audit events", err)
 }
 
 // AuditHead returns the bureau's event with the highest Seq, or

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -97,6 +98,43 @@ func (s *Store) InsertEntry(ctx context.Context, e *status.Entry) error {
 		CredentialID: e.CredentialID, Set: e.Set, UpdatedAt: ms(e.UpdatedAt),
 	})
 	return wrap("insert status entry", err)
+}
+
+// InsertEntries inserts es with one unordered insertMany; a duplicate is
+// re-read, and is not an error if it holds the same credential (a retried
+// insert), else fault.ErrConflict.
+func (s *Store) InsertEntries(ctx context.Context, es []*status.Entry) error {
+	const op = "insert status entries"
+	if len(es) == 0 {
+		return nil
+	}
+	docs := make([]any, len(es))
+	for i, e := range es {
+		docs[i] = &entryRecord{ID: entryID(e.ListID, e.Index), List: e.ListID, Index: int64(e.Index),
+			CredentialID: e.CredentialID, Set: e.Set, UpdatedAt: ms(e.UpdatedAt)}
+	}
+	_, err := s.entries.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return wrap(op, err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicate(we) || we.Index < 0 || we.Index >= len(es) {
+			return wrap(op, err)
+		}
+		e := es[we.Index]
+		old, err := findOne[entryRecord](ctx, s.entries, op, bson.D{{Key: "_id", Value: entryID(e.ListID, e.Index)}})
+		if err != nil {
+			return err
+		}
+		if old.CredentialID != e.CredentialID {
+			return conflict(op)
+		}
+	}
+	return nil
 }
 
 // CountEntries returns the number of entries allocated in the list.

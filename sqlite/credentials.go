@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -103,6 +104,20 @@ func (s *Store) CreateCredential(ctx context.Context, r *credentials.Record) err
 	return dbErr("create credential", err)
 }
 
+// CreateCredentials inserts rs one by one (in the caller's transaction,
+// where statements are cheap); a conflict is that record's error.
+func (s *Store) CreateCredentials(ctx context.Context, rs []*credentials.Record) ([]error, error) {
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		err := s.CreateCredential(ctx, r)
+		if err != nil && !errors.Is(err, fault.ErrConflict) {
+			return nil, err
+		}
+		errs[i] = err
+	}
+	return errs, nil
+}
+
 // Credential returns the record with id, or fault.ErrNotFound.
 func (s *Store) Credential(ctx context.Context, id string) (*credentials.Record, error) {
 	return get(ctx, s.q(ctx), "get credential", scanCredential, `SELECT `+credentialCols+` FROM credentials WHERE id = ?`, id)
@@ -161,12 +176,17 @@ func scanAudit(r scanner) (*credentials.AuditEvent, error) {
 	return &e, nil
 }
 
-// AppendAudit inserts e; fault.ErrConflict if e.ID or (e.BureauID, e.Seq)
-// is taken.
-func (s *Store) AppendAudit(ctx context.Context, e *credentials.AuditEvent) error {
-	_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.CredentialID, e.BureauID, e.Action, e.Actor, e.Reason, ms(e.At), e.Seq, e.PrevHash, e.Hash)
-	return dbErr("append audit event", err)
+// AppendAudit inserts events in order, stopping at the first that fails;
+// fault.ErrConflict if its ID or (BureauID, Seq) is taken.
+func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEvent) (int, error) {
+	for i, e := range events {
+		_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, e.CredentialID, e.BureauID, e.Action, e.Actor, e.Reason, ms(e.At), e.Seq, e.PrevHash, e.Hash)
+		if err != nil {
+			return i, dbErr("append audit event", err)
+		}
+	}
+	return len(events), nil
 }
 
 // AuditTrail lists the events of a credential in ID order.

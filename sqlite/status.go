@@ -72,6 +72,27 @@ func (s *Store) InsertEntry(ctx context.Context, e *status.Entry) error {
 	return dbErr("insert status entry", err)
 }
 
+// InsertEntries inserts es one by one (in the caller's transaction, where
+// statements are cheap); an entry already stored for the same credential
+// is skipped.
+func (s *Store) InsertEntries(ctx context.Context, es []*status.Entry) error {
+	for _, e := range es {
+		res, err := s.q(ctx).ExecContext(ctx, `INSERT INTO status_entries (`+entryCols+`) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (list_id, idx) DO UPDATE SET credential_id = credential_id WHERE credential_id = excluded.credential_id`,
+			e.ListID, e.Index, e.CredentialID, boolInt(e.Set), ms(e.UpdatedAt))
+		if err != nil {
+			return dbErr("insert status entries", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = fault.Wrap(fault.Conflict, fault.ErrConflict, "status index taken")
+			}
+			return dbErr("insert status entries", err)
+		}
+	}
+	return nil
+}
+
 // CountEntries returns the number of entries allocated in the list.
 func (s *Store) CountEntries(ctx context.Context, listID string) (int, error) {
 	var n int

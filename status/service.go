@@ -303,10 +303,8 @@ func (s *Service) Reserve(ctx context.Context, bureauID, credentialID string, pu
 // Insert stores entries that Reserve returned. Errors: store errors as
 // they are (fault.ErrConflict would mean an index was handed out twice).
 func (s *Service) Insert(ctx context.Context, entries []*Entry) error {
-	for _, e := range entries {
-		if err := s.store.InsertEntry(ctx, e); err != nil {
-			return fmt.Errorf("insert status entry: %w", err)
-		}
+	if err := s.store.InsertEntries(ctx, entries); err != nil {
+		return fmt.Errorf("insert status entries: %w", err)
 	}
 	return nil
 }

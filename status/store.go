@@ -59,6 +59,11 @@ type Store interface {
 	// InsertEntry inserts e. Returns fault.ErrConflict if (ListID, Index) is
 	// taken: the caller retries with another random index.
 	InsertEntry(ctx context.Context, e *Entry) error
+	// InsertEntries inserts es (one round trip where the backend allows).
+	// Returns fault.ErrConflict if an (ListID, Index) is taken by another
+	// credential; an entry already stored for the same credential is not
+	// an error (a retried insert).
+	InsertEntries(ctx context.Context, es []*Entry) error
 	// ClaimBlock claims block number block of the list (the indices
 	// first <= i < end) for the caller by an insert under a unique index.
 	// Returns fault.ErrConflict if the block is taken or if an entry in its
