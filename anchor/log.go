@@ -114,7 +114,6 @@ func (l *Log) Append(ctx context.Context, credentialID string, credentialHash [3
 		err := l.store.AppendLeaf(ctx, leaf)
 		if err == nil {
 			l.next = n + 1
-			l.storeNodes(ctx, n+1)
 			return n, nil
 		}
 		l.next = -1
@@ -228,20 +227,22 @@ func (l *Log) checkSize(ctx context.Context, size int64) error {
 	return nil
 }
 
-// storeNodes stores the interior nodes that the leaf making the log size
-// leaves completes, if any. It is best effort: a node not stored now is
-// computed and stored by the first reader that needs it (see Log), so a
-// failure is logged, not returned: the leaf is already logged.
-func (l *Log) storeNodes(ctx context.Context, size int64) {
-	if err := l.StoreNodes(ctx, size-1, size); err != nil {
-		l.logger.WarnContext(ctx, "issuance log: interior node not stored; a reader will store it", "size", size, "err", err)
+// Committed stores the interior nodes completed by the leaves with
+// from <= index < to, once they are committed. Append does not store nodes
+// itself: it may run inside a store transaction that is rolled back, and
+// nodes (and the tiles this Log caches) must only ever be computed from
+// committed leaves. It is best effort: a node not stored now is computed and
+// stored by the first reader that needs it, so a failure is logged, not
+// returned (the leaves are already logged).
+func (l *Log) Committed(ctx context.Context, from, to int64) {
+	if err := l.StoreNodes(ctx, from, to); err != nil {
+		l.logger.WarnContext(ctx, "issuance log: interior nodes not stored; a reader will store them", "from", from, "to", to, "err", err)
 	}
 }
 
 // StoreNodes stores the interior nodes completed by the leaves with
-// from <= index < to, which must all be in the store. Append does it for
-// its leaf; a path that inserts many leaves at once (a batch) calls it
-// after its insert. Nodes it misses are stored later by the readers that
+// from <= index < to, which must all be in the store (committed); see
+// Committed. Nodes it misses are stored later by the readers that
 // need them, so an error here loses nothing but time.
 func (l *Log) StoreNodes(ctx context.Context, from, to int64) error {
 	if from < 0 || to <= from {

@@ -135,8 +135,8 @@ func TestLogConcurrentAppends(t *testing.T) {
 
 // TestLogTiles checks the persisted tree: nodes missing from the store
 // (leaves written without the log) are computed and stored by the first
-// reader; the append that completes a tile stores its node, and so does
-// StoreNodes after a batch; a new Log over the same store (a restart)
+// reader; Committed after the appends that complete a tile stores its node,
+// and so does StoreNodes after a batch; a new Log over the same store (a restart)
 // gives the same roots and proofs from the stored nodes.
 func TestLogTiles(t *testing.T) {
 	ctx := context.Background()
@@ -207,8 +207,12 @@ func TestLogTiles(t *testing.T) {
 		}
 		leaves = append(leaves, anchor.LeafHash(h[:]))
 	}
+	if got := stored(anchor.TileHeight); got != 3 {
+		t.Fatalf("%d level-8 nodes stored by the appends alone, want 3 (nodes wait for the commit)", got)
+	}
+	l.Committed(ctx, n, 4*anchor.TileWidth)
 	if got := stored(anchor.TileHeight); got != 4 {
-		t.Fatalf("%d level-8 nodes stored after the append, want 4", got)
+		t.Fatalf("%d level-8 nodes stored after the commit, want 4", got)
 	}
 	check(anchor.NewLog(st), 4*anchor.TileWidth-1, 4*anchor.TileWidth)
 

@@ -55,6 +55,7 @@ type Main struct {
 	conn      *chain.Conn
 	status    *status.Service
 	worker    *anchor.Worker
+	audit     *auditHeads
 	ledger    *ledger.Ledger
 	cancelBG  context.CancelFunc
 	bg        sync.WaitGroup
@@ -151,6 +152,7 @@ func (m *Main) Run(ctx context.Context) error {
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
 		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog))
+	m.audit = newAuditHeads(issuer, m.worker, m.Logger)
 	notifier := graph.NewNotifier()
 	requests := exchange.NewRequests(m.store, verifier, exchange.WithDefaultDomain(m.publicURL), exchange.OnResult(notifier.Publish))
 	sessions, err := auth.NewSessions(derive(master, "holder-session"), c.SessionTTL)
@@ -204,6 +206,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.bg.Go(func() { _ = m.status.Run(bg, c.PublishInterval) })
 	m.bg.Go(func() { _ = m.worker.Run(bg) })
 	m.bg.Go(func() { m.ledger.RunReconcile(bg, c.AnchorInterval) })
+	m.bg.Go(func() { m.audit.run(bg, c.PublishInterval) })
 
 	if !c.Quiet {
 		store := "embedded SQLite in " + c.DataDir
@@ -315,10 +318,14 @@ func (m *Main) backlogReady(ctx context.Context) error {
 }
 
 // Publish builds and signs new versions of every changed status list now
-// (normally done every --publish-interval) and queues them for anchoring.
+// (normally done every --publish-interval) and queues them, and the audit
+// chain heads that moved, for anchoring.
 func (m *Main) Publish(ctx context.Context) (int, error) {
 	vs, err := m.status.Publish(ctx)
-	return len(vs), err
+	if err != nil {
+		return len(vs), err
+	}
+	return len(vs), m.audit.enqueue(ctx)
 }
 
 // Anchor runs one anchoring round now (normally every --anchor-interval).

@@ -30,6 +30,12 @@ func (v *AnchorInfo) GetBlock() *int { return v.Block }
 func (v *AnchorInfo) GetBlockTime() *time.Time { return v.BlockTime }
 
 // AuditEvent includes the requested fields of the GraphQL type AuditEvent.
+// The GraphQL type's documentation follows.
+//
+// One entry of a bureau's audit trail. The trail is a hash chain: hash is the
+// hex SHA-256 over the event's fields and prevHash, prevHash is the hash of the
+// bureau's event seq-1, so an edited, deleted or reordered event shows
+// (`vcctl audit verify`).
 type AuditEvent struct {
 	Id           string    `json:"id"`
 	CredentialId *string   `json:"credentialId"`
@@ -56,6 +62,70 @@ func (v *AuditEvent) GetReason() *string { return v.Reason }
 
 // GetAt returns AuditEvent.At, and is useful for accessing the field via an interface.
 func (v *AuditEvent) GetAt() time.Time { return v.At }
+
+// AuditEventsAuditEventsAuditEvent includes the requested fields of the GraphQL type AuditEvent.
+// The GraphQL type's documentation follows.
+//
+// One entry of a bureau's audit trail. The trail is a hash chain: hash is the
+// hex SHA-256 over the event's fields and prevHash, prevHash is the hash of the
+// bureau's event seq-1, so an edited, deleted or reordered event shows
+// (`vcctl audit verify`).
+type AuditEventsAuditEventsAuditEvent struct {
+	Id           string    `json:"id"`
+	CredentialId *string   `json:"credentialId"`
+	BureauId     string    `json:"bureauId"`
+	Action       string    `json:"action"`
+	Actor        string    `json:"actor"`
+	Reason       *string   `json:"reason"`
+	At           time.Time `json:"at"`
+	// Position in the bureau's chain: 1, 2, ...
+	Seq int `json:"seq"`
+	// Hash of the event at seq-1 (empty for the first and for events written before the chain existed).
+	PrevHash string `json:"prevHash"`
+	// Empty for events written before the chain existed.
+	Hash string `json:"hash"`
+}
+
+// GetId returns AuditEventsAuditEventsAuditEvent.Id, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetId() string { return v.Id }
+
+// GetCredentialId returns AuditEventsAuditEventsAuditEvent.CredentialId, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetCredentialId() *string { return v.CredentialId }
+
+// GetBureauId returns AuditEventsAuditEventsAuditEvent.BureauId, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetBureauId() string { return v.BureauId }
+
+// GetAction returns AuditEventsAuditEventsAuditEvent.Action, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetAction() string { return v.Action }
+
+// GetActor returns AuditEventsAuditEventsAuditEvent.Actor, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetActor() string { return v.Actor }
+
+// GetReason returns AuditEventsAuditEventsAuditEvent.Reason, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetReason() *string { return v.Reason }
+
+// GetAt returns AuditEventsAuditEventsAuditEvent.At, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetAt() time.Time { return v.At }
+
+// GetSeq returns AuditEventsAuditEventsAuditEvent.Seq, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetSeq() int { return v.Seq }
+
+// GetPrevHash returns AuditEventsAuditEventsAuditEvent.PrevHash, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetPrevHash() string { return v.PrevHash }
+
+// GetHash returns AuditEventsAuditEventsAuditEvent.Hash, and is useful for accessing the field via an interface.
+func (v *AuditEventsAuditEventsAuditEvent) GetHash() string { return v.Hash }
+
+// AuditEventsResponse is returned by AuditEvents on success.
+type AuditEventsResponse struct {
+	// Bureau only: its whole audit trail in chain order, the events with seq > after, at most first (default 500, at most 1000).
+	AuditEvents []AuditEventsAuditEventsAuditEvent `json:"auditEvents"`
+}
+
+// GetAuditEvents returns AuditEventsResponse.AuditEvents, and is useful for accessing the field via an interface.
+func (v *AuditEventsResponse) GetAuditEvents() []AuditEventsAuditEventsAuditEvent {
+	return v.AuditEvents
+}
 
 // AuditTrailResponse is returned by AuditTrail on success.
 type AuditTrailResponse struct {
@@ -1101,6 +1171,18 @@ func (v *VerifyPresentationResponse) GetVerifyPresentation() VerificationResult 
 	return v.VerifyPresentation
 }
 
+// __AuditEventsInput is used internally by genqlient
+type __AuditEventsInput struct {
+	After *int `json:"after"`
+	First *int `json:"first"`
+}
+
+// GetAfter returns __AuditEventsInput.After, and is useful for accessing the field via an interface.
+func (v *__AuditEventsInput) GetAfter() *int { return v.After }
+
+// GetFirst returns __AuditEventsInput.First, and is useful for accessing the field via an interface.
+func (v *__AuditEventsInput) GetFirst() *int { return v.First }
+
 // __AuditTrailInput is used internally by genqlient
 type __AuditTrailInput struct {
 	CredentialId string `json:"credentialId"`
@@ -1312,6 +1394,52 @@ func (v *__VerifyPresentationInput) GetChallenge() *string { return v.Challenge 
 
 // GetDomain returns __VerifyPresentationInput.Domain, and is useful for accessing the field via an interface.
 func (v *__VerifyPresentationInput) GetDomain() *string { return v.Domain }
+
+// The query executed by AuditEvents.
+const AuditEvents_Operation = `
+query AuditEvents ($after: Int, $first: Int) {
+	auditEvents(after: $after, first: $first) {
+		id
+		credentialId
+		bureauId
+		action
+		actor
+		reason
+		at
+		seq
+		prevHash
+		hash
+	}
+}
+`
+
+// A page of the calling bureau's audit chain, for `vcctl audit verify`.
+func AuditEvents(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	after *int,
+	first *int,
+) (data_ *AuditEventsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "AuditEvents",
+		Query:  AuditEvents_Operation,
+		Variables: &__AuditEventsInput{
+			After: after,
+			First: first,
+		},
+	}
+
+	data_ = &AuditEventsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
 
 // The query executed by AuditTrail.
 const AuditTrail_Operation = `

@@ -29,19 +29,31 @@ type KeySource interface {
 // StatusRegistry keeps the credentials' status list entries (implemented by
 // status.Service).
 type StatusRegistry interface {
-	// Allocate durably allocates one entry per purpose and returns the
-	// credentialStatus objects to embed.
-	Allocate(ctx context.Context, bureauID, credentialID string, purposes ...status.Purpose) ([]map[string]any, error)
+	// Reserve takes one status index per purpose for a new credential and
+	// returns the entries, not yet stored, with the credentialStatus
+	// objects to embed. It is called outside a store transaction (its
+	// reservations are durable on their own: an index is never reused).
+	Reserve(ctx context.Context, bureauID, credentialID string, purposes ...status.Purpose) ([]*status.Entry, []map[string]any, error)
+	// Insert stores entries Reserve returned; called inside the issuance
+	// transaction.
+	Insert(ctx context.Context, entries []*status.Entry) error
 	// Set flips the credential's bit for purpose and marks the list for
 	// publishing. Errors: fault.ErrNotFound if it has no such entry.
 	Set(ctx context.Context, credentialID string, p status.Purpose, set bool) error
 }
 
 // IssuanceLog records the hash of every issued credential (implemented by
-// anchor.Log). Append must be idempotent per credential id and durable when
-// it returns.
+// anchor.Log). Append must be idempotent per credential id. It is called
+// inside the issuance transaction (Store.Atomic): on SQLite the leaf is
+// committed with the credential; on MongoDB it is durable when Append
+// returns, and a crash before the credential is stored leaves a leaf for a
+// credential never handed out, which is harmless.
 type IssuanceLog interface {
 	Append(ctx context.Context, credentialID string, hash [32]byte) (int64, error)
+	// Committed tells the log that the leaves from <= index < to are
+	// committed (it may then derive state from them, such as interior
+	// nodes). It fails silently for the caller: it logs what it could not do.
+	Committed(ctx context.Context, from, to int64)
 }
 
 // IssueInput is what a bureau asks to issue.
@@ -74,6 +86,11 @@ type Service struct {
 	workers    int
 	loaderOnce sync.Once
 	ctxLoader  *dataintegrity.ContextLoader
+
+	commitMu      sync.Mutex // guards queue and committing
+	queue         []*pending // prepared credentials waiting for a commit
+	committing    bool       // a drain goroutine is running
+	commitTimeout time.Duration
 }
 
 // Option configures a Service: WithStatus, WithIssuanceLog,
@@ -95,7 +112,7 @@ func WithBatchLimit(n int) Option { return serviceOption(func(s *Service) { s.ba
 
 // NewService returns an issuance service.
 func NewService(store Store, cat *Catalogue, keys KeySource, opts ...Option) *Service {
-	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4}
+	s := &Service{store: store, cat: cat, keys: keys, now: time.Now, batchLimit: 1000, workers: 4, commitTimeout: 2 * time.Minute}
 	for _, o := range opts {
 		o.applyService(s)
 	}
@@ -133,7 +150,12 @@ func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (*R
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, b, in)
+	p, prev, err := s.prepare(ctx, b, in)
+	if err != nil || prev != nil {
+		return prev, err
+	}
+	s.submit(ctx, p)
+	return p.result(ctx)
 }
 
 // IssueBatch issues each input independently: one bad item does not stop
@@ -150,14 +172,20 @@ func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueIn
 	if err != nil {
 		return nil, err
 	}
+	// Validate, reserve and sign in parallel; then commit every prepared
+	// item together (one transaction where the store has them).
 	out := make([]BatchResult, len(ins))
+	prepared := make([]*pending, len(ins))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(s.workers, len(ins)) {
 		wg.Go(func() {
 			for i := range next {
-				r, err := s.issue(ctx, b, ins[i])
-				out[i] = BatchResult{Record: r, Err: err}
+				p, prev, err := s.prepare(ctx, b, ins[i])
+				prepared[i] = p
+				if p == nil {
+					out[i] = BatchResult{Record: prev, Err: err}
+				}
 			}
 		})
 	}
@@ -166,16 +194,196 @@ func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueIn
 	}
 	close(next)
 	wg.Wait()
+	var todo []*pending
+	for _, p := range prepared {
+		if p != nil {
+			todo = append(todo, p)
+		}
+	}
+	s.submit(ctx, todo...)
+	for i, p := range prepared {
+		if p != nil {
+			r, err := p.result(ctx)
+			out[i] = BatchResult{Record: r, Err: err}
+		}
+	}
 	return out, nil
 }
 
-func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record, error) {
+// pending is a prepared credential (validated, status indices reserved,
+// signed) waiting for the commit that stores it.
+type pending struct {
+	s    *Service
+	in   IssueInput
+	rec  *Record
+	sum  [32]byte
+	st   []*status.Entry
+	err  error         // outcome of the commit, set before done is closed
+	done chan struct{} // closed once the commit holding rec is durable or failed
+}
+
+// result waits for p's commit and returns its outcome. A credential whose
+// idempotency key another request took in the meantime resolves to that
+// request's credential (or a Conflict).
+func (p *pending) result(ctx context.Context) (*Record, error) {
+	<-p.done
+	if p.err == nil {
+		return p.rec, nil
+	}
+	if errors.Is(p.err, errIdempotencyRace) {
+		prev, err := p.s.store.CredentialByIdempotencyKey(ctx, p.rec.BureauID, p.in.IdempotencyKey)
+		if err != nil {
+			return nil, err
+		}
+		return sameRequest(prev, p.in)
+	}
+	return nil, p.err
+}
+
+// errIdempotencyRace marks an item whose idempotency key was taken between
+// its check and its commit.
+var errIdempotencyRace = errors.New("idempotency key taken concurrently")
+
+// submit queues prepared credentials for the next commit and waits until
+// the commit that holds them is done (group commit: while one commit runs,
+// the credentials of every caller that arrives queue up and are committed
+// together by the next; nobody is acknowledged before their commit is
+// durable).
+func (s *Service) submit(ctx context.Context, ps ...*pending) {
+	if len(ps) == 0 {
+		return
+	}
+	s.commitMu.Lock()
+	s.queue = append(s.queue, ps...)
+	if !s.committing {
+		s.committing = true
+		// The commit serves many callers: it must not end when the first
+		// of them gives up, so it runs on its own bounded context.
+		go s.drain(context.WithoutCancel(ctx))
+	}
+	s.commitMu.Unlock()
+	for _, p := range ps {
+		<-p.done
+	}
+}
+
+// drain commits the queue until it is empty.
+func (s *Service) drain(base context.Context) {
+	for {
+		s.commitMu.Lock()
+		batch := s.queue
+		s.queue = nil
+		if len(batch) == 0 {
+			s.committing = false
+			s.commitMu.Unlock()
+			return
+		}
+		s.commitMu.Unlock()
+		ctx, cancel := context.WithTimeout(base, s.commitTimeout)
+		s.commit(ctx, batch)
+		cancel()
+	}
+}
+
+// commit stores the prepared credentials in one store transaction: for
+// each, its audit event, status entries, log leaf and record. It then sets
+// each item's outcome and releases its waiter.
+//
+// The audit events go first. On SQLite the order does not matter (all or
+// nothing); on MongoDB, which has no transactions, a crash part-way then
+// leaves audit events (and possibly status entries and log leaves) of
+// credentials that were never stored or handed out: an "issued" event
+// whose credential does not exist is an attempt that did not complete.
+// What cannot happen is a stored credential without its audit event.
+func (s *Service) commit(ctx context.Context, batch []*pending) {
+	events := make([]*AuditEvent, len(batch))
+	for i, p := range batch {
+		e, err := NewAuditEvent(s.now(), p.rec.BureauID, p.rec.ID, "issued", "bureau:"+p.rec.BureauID, "")
+		if err != nil {
+			s.finish(batch, err)
+			return
+		}
+		events[i] = e
+	}
+	var results []error
+	logFrom, logTo := int64(-1), int64(0) // the leaves this commit appends
+	err := s.store.Atomic(ctx, func(ctx context.Context) error {
+		logFrom, logTo = -1, 0
+		if err := AppendAudit(ctx, s.store, events...); err != nil {
+			return err
+		}
+		if s.status != nil {
+			var entries []*status.Entry
+			for _, p := range batch {
+				entries = append(entries, p.st...)
+			}
+			if err := s.status.Insert(ctx, entries); err != nil {
+				return fmt.Errorf("store status entries: %w", err)
+			}
+		}
+		if s.log != nil {
+			for _, p := range batch {
+				idx, err := s.log.Append(ctx, p.rec.ID, p.sum)
+				if err != nil {
+					return fmt.Errorf("append to issuance log: %w", err)
+				}
+				if logFrom < 0 || idx < logFrom {
+					logFrom = idx
+				}
+				logTo = max(logTo, idx+1)
+			}
+		}
+		recs := make([]*Record, len(batch))
+		for i, p := range batch {
+			recs[i] = p.rec
+		}
+		errs, err := s.store.CreateCredentials(ctx, recs)
+		if err != nil {
+			return fmt.Errorf("store credentials: %w", err)
+		}
+		results = make([]error, len(batch))
+		for i, err := range errs {
+			switch {
+			case err == nil:
+			case errors.Is(err, fault.ErrConflict) && batch[i].in.IdempotencyKey != "":
+				results[i] = errIdempotencyRace
+			default:
+				return fmt.Errorf("store credential: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.finish(batch, err)
+		return
+	}
+	if s.log != nil && logFrom >= 0 {
+		s.log.Committed(ctx, logFrom, logTo)
+	}
+	for i, p := range batch {
+		p.err = results[i]
+		close(p.done)
+	}
+}
+
+// finish fails every item of batch with err.
+func (s *Service) finish(batch []*pending, err error) {
+	for _, p := range batch {
+		p.err = err
+		close(p.done)
+	}
+}
+
+// prepare validates in, reserves its status indices and signs the
+// credential. It returns the pending credential to commit, or the existing
+// record when the idempotency key was used for the same request already.
+func (s *Service) prepare(ctx context.Context, b *Bureau, in IssueInput) (*pending, *Record, error) {
 	typ, ok := s.cat.Type(in.Type)
 	if !ok {
-		return nil, fault.E(fault.Invalid, "unknown credential type %q; see credentialTypes", in.Type)
+		return nil, nil, fault.E(fault.Invalid, "unknown credential type %q; see credentialTypes", in.Type)
 	}
 	if !slices.Contains(b.AllowedTypes, in.Type) {
-		return nil, fault.E(fault.Forbidden, "bureau %s is not allowed to issue %s", b.Slug, in.Type)
+		return nil, nil, fault.E(fault.Forbidden, "bureau %s is not allowed to issue %s", b.Slug, in.Type)
 	}
 	if in.Format == "" {
 		in.Format = FormatJWT
@@ -183,16 +391,16 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	switch in.Format {
 	case FormatJWT, FormatDataIntegrity, FormatSDJWT:
 	default:
-		return nil, fault.E(fault.Invalid, "format %q is not supported (vc+jwt, di, vc+sd-jwt)", in.Format)
+		return nil, nil, fault.E(fault.Invalid, "format %q is not supported (vc+jwt, di, vc+sd-jwt)", in.Format)
 	}
 	if err := checkSubjectDID(in.SubjectDID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, ok := in.Claims["id"]; ok {
-		return nil, fault.E(fault.Invalid, "claims must not contain \"id\"; the subject is given by subjectDid")
+		return nil, nil, fault.E(fault.Invalid, "claims must not contain \"id\"; the subject is given by subjectDid")
 	}
 	if err := s.cat.Validate(in.Type, in.Claims); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	validFrom := now
@@ -203,35 +411,39 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 	if in.ValidUntil != nil {
 		u := in.ValidUntil.UTC().Truncate(time.Second)
 		if !u.After(validFrom) {
-			return nil, fault.E(fault.Invalid, "validUntil (%s) must be after validFrom (%s)", u.Format(time.RFC3339), validFrom.Format(time.RFC3339))
+			return nil, nil, fault.E(fault.Invalid, "validUntil (%s) must be after validFrom (%s)", u.Format(time.RFC3339), validFrom.Format(time.RFC3339))
 		}
 		validUntil = &u
 	}
 	if key := in.IdempotencyKey; key != "" {
 		if len(key) > 200 {
-			return nil, fault.E(fault.Invalid, "idempotencyKey is longer than 200 characters")
+			return nil, nil, fault.E(fault.Invalid, "idempotencyKey is longer than 200 characters")
 		}
 		if prev, err := s.store.CredentialByIdempotencyKey(ctx, b.ID, key); err == nil {
-			return sameRequest(prev, in)
+			r, err := sameRequest(prev, in)
+			return nil, r, err
 		} else if !errors.Is(err, fault.ErrNotFound) {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 
 	u, err := uuid.NewV7()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	id := "urn:uuid:" + u.String()
-	var statuses []map[string]any
+	var (
+		entries  []*status.Entry
+		statuses []map[string]any
+	)
 	if s.status != nil {
 		purposes := []status.Purpose{status.Revocation}
 		if typ.Suspendable {
 			purposes = append(purposes, status.Suspension)
 		}
-		statuses, err = s.status.Allocate(ctx, b.ID, id, purposes...)
+		entries, statuses, err = s.status.Reserve(ctx, b.ID, id, purposes...)
 		if err != nil {
-			return nil, fmt.Errorf("allocate status entries: %w", err)
+			return nil, nil, fmt.Errorf("reserve status entries: %w", err)
 		}
 	}
 	vc, err := s.cat.Build(Draft{
@@ -239,15 +451,15 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 		ValidFrom: validFrom, ValidUntil: validUntil, Status: statuses,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	signer, err := s.keys.SignerFor(ctx, b.KeyID)
 	if err != nil {
-		return nil, fmt.Errorf("open signing key of bureau %s: %w", b.ID, err)
+		return nil, nil, fmt.Errorf("open signing key of bureau %s: %w", b.ID, err)
 	}
 	jws, err := s.secure(vc, signer, in.Format, now)
 	if err != nil {
-		return nil, fmt.Errorf("sign credential: %w", err)
+		return nil, nil, fmt.Errorf("sign credential: %w", err)
 	}
 	sum := sha256.Sum256([]byte(jws))
 	rec := &Record{
@@ -255,29 +467,9 @@ func (s *Service) issue(ctx context.Context, b *Bureau, in IssueInput) (*Record,
 		Format: in.Format, Credential: jws, Hash: hex.EncodeToString(sum[:]),
 		ValidFrom: validFrom, ValidUntil: validUntil, IssuedAt: now,
 		IdempotencyKey: in.IdempotencyKey, State: StateActive, UpdatedAt: now,
+		RequestHash: requestHash(in),
 	}
-	if s.log != nil {
-		// Log first: once the credential is stored it is in the log, so the
-		// anchored log roots cover everything ever handed out. A crash
-		// between the two leaves a leaf for a credential never returned,
-		// which is harmless.
-		if _, err := s.log.Append(ctx, id, sum); err != nil {
-			return nil, fmt.Errorf("append to issuance log: %w", err)
-		}
-	}
-	if err := s.store.CreateCredential(ctx, rec); err != nil {
-		if errors.Is(err, fault.ErrConflict) && in.IdempotencyKey != "" {
-			// Another request with the same key won the race: return its credential.
-			prev, perr := s.store.CredentialByIdempotencyKey(ctx, b.ID, in.IdempotencyKey)
-			if perr != nil {
-				return nil, perr
-			}
-			return sameRequest(prev, in)
-		}
-		return nil, fmt.Errorf("store credential: %w", err)
-	}
-	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: b.ID, Action: "issued", Actor: "bureau:" + b.ID})
-	return rec, nil
+	return &pending{s: s, in: in, rec: rec, sum: sum, st: entries, done: make(chan struct{})}, nil, nil
 }
 
 // secure signs vc in the requested format and returns it as handed out:
@@ -307,43 +499,66 @@ func (s *Service) loader() *dataintegrity.ContextLoader {
 
 // sameRequest returns prev if it answers the same request as in, else a
 // Conflict: an idempotency key must not be reused for something else.
+// Records from before request fingerprints compare type and subject only.
 func sameRequest(prev *Record, in IssueInput) (*Record, error) {
 	if prev.Type != in.Type || prev.SubjectDID != in.SubjectDID {
-		return nil, fault.E(fault.Conflict, "idempotencyKey was already used for a different credential (type or subject differs)")
+		return nil, fault.E(fault.Conflict, "idempotencyKey was already used for a different credential (type or subject differs); use a new key for a new request")
+	}
+	if prev.RequestHash != "" && prev.RequestHash != requestHash(in) {
+		return nil, fault.E(fault.Conflict, "idempotencyKey was already used for a different request (claims, validity or format differ); use a new key for a new request")
 	}
 	return prev, nil
 }
 
-// checkSubjectDID refuses subjects that are not DIDs, and did:key / did:jwk
-// subjects whose key cannot be decoded (they could never present).
+// requestHash fingerprints an issuance request (everything but the key) so
+// that a repeated idempotency key can be checked against the first request.
+func requestHash(in IssueInput) string {
+	f := in.Format
+	if f == "" {
+		f = FormatJWT
+	}
+	tm := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	// Maps marshal with sorted keys, so equal claims give equal bytes.
+	b, err := json.Marshal([]any{in.Type, in.SubjectDID, in.Claims, tm(in.ValidFrom), tm(in.ValidUntil), string(f)})
+	if err != nil {
+		// Claims come decoded from JSON, so they always marshal again.
+		return "unmarshalable"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// subjectMethods are the DID methods a subject may use: those a holder can
+// prove control of with this service (the credential schemas say so too).
+var subjectMethods = []string{"key", "jwk", "web"}
+
+// checkSubjectDID refuses subjects that are not did:key, did:jwk or did:web
+// DIDs, and did:key / did:jwk subjects whose key cannot be decoded (they
+// could never present). Messages never repeat the value.
 func checkSubjectDID(d string) error {
 	parsed, err := did.Parse(d)
 	if err != nil {
-		return fault.E(fault.Invalid, "subjectDid is not a valid DID: %s", fault.Message(err))
+		return fault.E(fault.Invalid, "subjectDid is not a valid DID; give the holder's did:key, did:jwk or did:web")
+	}
+	if !slices.Contains(subjectMethods, parsed.Method) {
+		return fault.E(fault.Invalid, "subjectDid must be a did:key, did:jwk or did:web DID; other DID methods are not supported")
 	}
 	switch parsed.Method {
 	case "key":
 		if _, err := did.ResolveKey(d); err != nil {
-			return fault.E(fault.Invalid, "subjectDid is not a valid did:key: %s", fault.Message(err))
+			return fault.E(fault.Invalid, "subjectDid is not a valid did:key: its key cannot be decoded")
 		}
 	case "jwk":
 		if _, err := did.ResolveJWK(d); err != nil {
-			return fault.E(fault.Invalid, "subjectDid is not a valid did:jwk: %s", fault.Message(err))
+			return fault.E(fault.Invalid, "subjectDid is not a valid did:jwk: its key cannot be decoded")
 		}
 	}
 	return nil
-}
-
-func (s *Service) audit(ctx context.Context, e *AuditEvent) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return
-	}
-	e.ID = u.String()
-	e.At = s.now().UTC().Truncate(time.Millisecond)
-	// Audit append failures must not undo a completed action; they surface
-	// through the store's own health reporting.
-	_ = s.store.AppendAudit(ctx, e)
 }
 
 // Credential returns one of the bureau's credentials. Errors: NotFound,
@@ -374,6 +589,39 @@ func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*Audit
 		return nil, err
 	}
 	return s.store.AuditTrail(ctx, id)
+}
+
+// AuditEvents returns the bureau's audit events with Seq > after in chain
+// order, at most limit (1 to 1000). Errors: Invalid for a bad range.
+func (s *Service) AuditEvents(ctx context.Context, bureauID string, after int64, limit int) ([]*AuditEvent, error) {
+	if after < 0 {
+		return nil, fault.E(fault.Invalid, "after must be 0 or a seq number")
+	}
+	if limit < 1 || limit > 1000 {
+		return nil, fault.E(fault.Invalid, "first must be between 1 and 1000")
+	}
+	return s.store.AuditEvents(ctx, bureauID, after, limit)
+}
+
+// AuditHeads returns the newest audit event of every bureau that has one:
+// the chain heads to anchor.
+func (s *Service) AuditHeads(ctx context.Context) ([]*AuditEvent, error) {
+	bs, err := s.store.Bureaus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*AuditEvent
+	for _, b := range bs {
+		h, err := s.store.AuditHead(ctx, b.ID)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 // KeySourceFunc adapts a function to KeySource.
@@ -408,9 +656,9 @@ func (s *Service) Reinstate(ctx context.Context, bureauID, id, reason string) (*
 	return s.changeState(ctx, bureauID, id, reason, StateActive)
 }
 
-// changeState sets the status bit first (the status list is what verifiers
-// see), then the record's state, then the audit event. Retrying after a
-// crash in between is safe: setting a bit is idempotent.
+// changeState writes the audit event, the status bit (the status list is
+// what verifiers see) and the record's state together. Retrying after a
+// failure is safe: setting a bit is idempotent.
 func (s *Service) changeState(ctx context.Context, bureauID, id, reason string, to State) (*Record, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 500 {
@@ -451,17 +699,29 @@ func (s *Service) changeState(ctx context.Context, bureauID, id, reason string, 
 		}
 		purpose, set, action = status.Suspension, false, "reinstated"
 	}
-	if err := s.status.Set(ctx, id, purpose, set); err != nil {
-		if errors.Is(err, fault.ErrNotFound) {
-			return nil, fault.E(fault.Conflict, "credential %s has no %s status entry (issued before status lists were enabled)", id, purpose)
-		}
-		return nil, fmt.Errorf("set status: %w", err)
-	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	if err := s.store.SetCredentialState(ctx, id, to, reason, now); err != nil {
+	ev, err := NewAuditEvent(now, bureauID, id, action, "bureau:"+bureauID, reason)
+	if err != nil {
+		return nil, err
+	}
+	// One transaction where the store has them; without (MongoDB) the
+	// event goes first, so a crash leaves at worst an event whose change
+	// is missing (an attempt), never a change without its event.
+	err = s.store.Atomic(ctx, func(ctx context.Context) error {
+		if err := AppendAudit(ctx, s.store, ev); err != nil {
+			return err
+		}
+		if err := s.status.Set(ctx, id, purpose, set); err != nil {
+			if errors.Is(err, fault.ErrNotFound) {
+				return fault.E(fault.Conflict, "credential %s has no %s status entry (issued before status lists were enabled)", id, purpose)
+			}
+			return fmt.Errorf("set status: %w", err)
+		}
+		return s.store.SetCredentialState(ctx, id, to, reason, now)
+	})
+	if err != nil {
 		return nil, err
 	}
 	r.State, r.StateReason, r.UpdatedAt = to, reason, now
-	s.audit(ctx, &AuditEvent{CredentialID: id, BureauID: bureauID, Action: action, Actor: "bureau:" + bureauID, Reason: reason})
 	return r, nil
 }

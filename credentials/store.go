@@ -54,6 +54,7 @@ type Record struct {
 	State          State
 	StateReason    string
 	UpdatedAt      time.Time
+	RequestHash    string // hex SHA-256 of the issuance request (see requestHash); "" for older records
 }
 
 // Filter narrows a credential listing. Empty fields do not filter.
@@ -73,6 +74,9 @@ type AuditEvent struct {
 	Actor        string    // who did it: "bureau:<id>", "operator"
 	Reason       string    // free text given by the actor (never claims)
 	At           time.Time // UTC
+	Seq          int64     // position in the bureau's chain: 1, 2, ...; unique per bureau
+	PrevHash     string    // Hash of the bureau's event Seq-1 ("" for the first)
+	Hash         string    // hex SHA-256 of the event with PrevHash (AuditHash)
 }
 
 // Store is the persistence the credentials domain needs. Implementations:
@@ -98,6 +102,11 @@ type Store interface {
 	// bureau (the caller then loads the existing record with
 	// CredentialByIdempotencyKey).
 	CreateCredential(ctx context.Context, r *Record) error
+	// CreateCredentials inserts rs (one round trip where the backend
+	// allows) and returns one error per record, nil or fault.ErrConflict
+	// as CreateCredential would; err is for a failure of the whole call,
+	// after which any of rs may or may not be stored.
+	CreateCredentials(ctx context.Context, rs []*Record) (errs []error, err error)
 	// Credential returns the record with id, or fault.ErrNotFound.
 	Credential(ctx context.Context, id string) (*Record, error)
 	// CredentialByIdempotencyKey returns the bureau's record issued under key,
@@ -110,8 +119,29 @@ type Store interface {
 	// with id. Returns fault.ErrNotFound if there is none.
 	SetCredentialState(ctx context.Context, id string, s State, reason string, at time.Time) error
 
-	// AppendAudit inserts e. Returns fault.ErrConflict if e.ID is taken.
-	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AppendAudit inserts events in order (one round trip where the
+	// backend allows) and stops at the first that fails; it returns how
+	// many were inserted. Returns fault.ErrConflict if the bureau already
+	// has an event with that one's Seq (another writer extended the chain
+	// first: the caller re-reads AuditHead and goes on from there). The
+	// unique (bureau, seq) insert is the only thing that orders writers.
+	AppendAudit(ctx context.Context, events ...*AuditEvent) (int, error)
 	// AuditTrail lists the events of a credential in ID order.
 	AuditTrail(ctx context.Context, credentialID string) ([]*AuditEvent, error)
+	// AuditHead returns the bureau's event with the highest Seq, or
+	// fault.ErrNotFound if it has none.
+	AuditHead(ctx context.Context, bureauID string) (*AuditEvent, error)
+	// AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
+	// Seq, at most limit of them.
+	AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*AuditEvent, error)
+
+	// Atomic runs fn so that the writes made through this store with the
+	// context fn gets (credentials, audit events, and the status entries
+	// and log leaves of the same backend) are committed together if fn
+	// returns nil and not at all if it returns an error, where the backend
+	// has transactions (SQLite). Backends without them (MongoDB) run fn
+	// directly and the caller orders its writes so that a crash in between
+	// leaves nothing that claims more than happened (see Service.commit).
+	// A nested call joins the outer one. fn's error is returned as is.
+	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
 }

@@ -136,16 +136,25 @@ func (r *queryResolver) AuditTrail(ctx context.Context, credentialID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AuditEvent, 0, len(evs))
-	for _, e := range evs {
-		m := &model.AuditEvent{ID: e.ID, Action: e.Action, Actor: e.Actor, At: e.At}
-		if e.CredentialID != "" {
-			m.CredentialID = &e.CredentialID
-		}
-		if e.Reason != "" {
-			m.Reason = &e.Reason
-		}
-		out = append(out, m)
+	return auditModels(evs), nil
+}
+
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, after *int, first *int) ([]*model.AuditEvent, error) {
+	p, err := auth.Require(ctx, auth.RoleBureau)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	a, n := 0, 500
+	if after != nil {
+		a = *after
+	}
+	if first != nil {
+		n = *first
+	}
+	evs, err := r.Issuer.AuditEvents(ctx, p.ID, int64(a), n)
+	if err != nil {
+		return nil, err
+	}
+	return auditModels(evs), nil
 }

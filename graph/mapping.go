@@ -247,3 +247,19 @@ func (r *Resolver) requestModel(req *exchange.PresentationRequest, owner bool) (
 	}
 	return m, nil
 }
+
+func auditModels(evs []*credentials.AuditEvent) []*model.AuditEvent {
+	out := make([]*model.AuditEvent, 0, len(evs))
+	for _, e := range evs {
+		m := &model.AuditEvent{ID: e.ID, BureauID: e.BureauID, Action: e.Action, Actor: e.Actor, At: e.At,
+			Seq: int(e.Seq), PrevHash: e.PrevHash, Hash: e.Hash}
+		if e.CredentialID != "" {
+			m.CredentialID = &e.CredentialID
+		}
+		if e.Reason != "" {
+			m.Reason = &e.Reason
+		}
+		out = append(out, m)
+	}
+	return out
+}

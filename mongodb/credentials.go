@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -12,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/fault"
 )
 
 var _ credentials.Store = (*Store)(nil)
@@ -127,6 +130,7 @@ type credentialRecord struct {
 	State          string     `bson:"state"`
 	StateReason    string     `bson:"stateReason"`
 	UpdatedAt      time.Time  `bson:"updatedAt"`
+	RequestHash    string     `bson:"requestHash,omitempty"`
 }
 
 func fromCredential(r *credentials.Record) *credentialRecord {
@@ -135,7 +139,7 @@ func fromCredential(r *credentials.Record) *credentialRecord {
 		Type: r.Type, Format: string(r.Format), Credential: r.Credential, Hash: r.Hash,
 		ValidFrom: ms(r.ValidFrom), ValidUntil: ptrTime(r.ValidUntil), IssuedAt: ms(r.IssuedAt),
 		IdempotencyKey: r.IdempotencyKey, State: string(r.State), StateReason: r.StateReason,
-		UpdatedAt: ms(r.UpdatedAt),
+		UpdatedAt: ms(r.UpdatedAt), RequestHash: r.RequestHash,
 	}
 }
 
@@ -145,7 +149,7 @@ func (c *credentialRecord) toDomain() *credentials.Record {
 		Type: c.Type, Format: credentials.Format(c.Format), Credential: c.Credential, Hash: c.Hash,
 		ValidFrom: utc(c.ValidFrom), ValidUntil: fromPtrTime(c.ValidUntil), IssuedAt: utc(c.IssuedAt),
 		IdempotencyKey: c.IdempotencyKey, State: credentials.State(c.State), StateReason: c.StateReason,
-		UpdatedAt: utc(c.UpdatedAt),
+		UpdatedAt: utc(c.UpdatedAt), RequestHash: c.RequestHash,
 	}
 }
 
@@ -289,6 +293,49 @@ func (s *Store) exists(ctx context.Context, c *mongo.Collection, op string, id a
 	return true, nil
 }
 
+// CreateCredentials inserts the records without an idempotency key with
+// one unordered insertMany (a duplicate id is that record's
+// fault.ErrConflict) and the others one by one through CreateCredential,
+// which claims their keys.
+func (s *Store) CreateCredentials(ctx context.Context, rs []*credentials.Record) ([]error, error) {
+	const op = "create credentials"
+	errs := make([]error, len(rs))
+	var (
+		docs []any
+		at   []int // index in rs of docs[i]
+	)
+	for i, r := range rs {
+		if r.IdempotencyKey != "" {
+			err := s.CreateCredential(ctx, r)
+			if err != nil && !errors.Is(err, fault.ErrConflict) {
+				return nil, err
+			}
+			errs[i] = err
+			continue
+		}
+		docs = append(docs, fromCredential(r))
+		at = append(at, i)
+	}
+	if len(docs) == 0 {
+		return errs, nil
+	}
+	_, err := s.credentials.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs, nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return nil, wrap(op, err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicate(we) || we.Index < 0 || we.Index >= len(at) {
+			return nil, wrap(op, err)
+		}
+		errs[at[we.Index]] = conflict(op)
+	}
+	return errs, nil
+}
+
 // Credential returns the record with id, or fault.ErrNotFound.
 func (s *Store) Credential(ctx context.Context, id string) (*credentials.Record, error) {
 	r, err := findOne[credentialRecord](ctx, s.credentials, "credential", bson.D{{Key: "_id", Value: id}})
@@ -352,35 +399,84 @@ func (s *Store) SetCredentialState(ctx context.Context, id string, st credential
 	}}})
 }
 
+// auditRecord is one event of a bureau's audit chain. Its _id is
+// "<bureau>/<seq>" (see auditID), so the insert under the always-unique _id
+// is what claims a position in the chain: two writers can never fork it,
+// and no secondary unique index is needed. Events written before the chain
+// existed keep their uuid _id and have seq 0.
 type auditRecord struct {
 	ID           string    `bson:"_id"`
+	EventID      string    `bson:"eventId"`
 	CredentialID string    `bson:"credentialId"`
 	BureauID     string    `bson:"bureauId"`
 	Action       string    `bson:"action"`
 	Actor        string    `bson:"actor"`
 	Reason       string    `bson:"reason"`
 	At           time.Time `bson:"at"`
+	Seq          int64     `bson:"seq"`
+	PrevHash     string    `bson:"prevHash"`
+	Hash         string    `bson:"hash"`
 }
 
+func auditID(bureauID string, seq int64) string { return bureauID + "/" + strconv.FormatInt(seq, 10) }
+
 func fromAudit(e *credentials.AuditEvent) *auditRecord {
-	return &auditRecord{ID: e.ID, CredentialID: e.CredentialID, BureauID: e.BureauID, Action: e.Action, Actor: e.Actor, Reason: e.Reason, At: ms(e.At)}
+	return &auditRecord{ID: auditID(e.BureauID, e.Seq), EventID: e.ID, CredentialID: e.CredentialID, BureauID: e.BureauID,
+		Action: e.Action, Actor: e.Actor, Reason: e.Reason, At: ms(e.At), Seq: e.Seq, PrevHash: e.PrevHash, Hash: e.Hash}
 }
 
 func (r *auditRecord) toDomain() *credentials.AuditEvent {
-	return &credentials.AuditEvent{ID: r.ID, CredentialID: r.CredentialID, BureauID: r.BureauID, Action: r.Action, Actor: r.Actor, Reason: r.Reason, At: utc(r.At)}
+	id := r.EventID
+	if id == "" {
+		id = r.ID // written before the chain: _id is the event id
+	}
+	return &credentials.AuditEvent{ID: id, CredentialID: r.CredentialID, BureauID: r.BureauID, Action: r.Action, Actor: r.Actor,
+		Reason: r.Reason, At: utc(r.At), Seq: r.Seq, PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
-// AppendAudit inserts e. Returns fault.ErrConflict if e.ID is taken.
-func (s *Store) AppendAudit(ctx context.Context, e *credentials.AuditEvent) error {
-	_, err := s.audit.InsertOne(ctx, fromAudit(e))
-	return wrap("append audit event", err)
+// AppendAudit inserts events with one ordered insertMany, which stops at
+// the first failure; it returns how many were inserted. Returns
+// fault.ErrConflict if the bureau already has an event with that one's
+// Seq. There are no transactions: callers write the events before the
+// changes they record.
+func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEvent) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	docs := make([]any, len(events))
+	for i, e := range events {
+		docs[i] = fromAudit(e)
+	}
+	_, err := s.audit.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	if err == nil {
+		return len(events), nil
+	}
+	if i, ok := firstWriteError(err); ok {
+		return i, wrap("append audit events", err)
+	}
+	return 0, wrap("append audit events", err)
 }
 
-// AuditTrail lists the events of a credential in ID order. A credential has
-// a handful of events, so the trail is not paged.
-func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credentials.AuditEvent, error) {
-	rs, err := findAll[auditRecord](ctx, s.audit, "audit trail", bson.D{{Key: "credentialId", Value: credentialID}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+// AuditHead returns the bureau's event with the highest Seq, or
+// fault.ErrNotFound.
+func (s *Store) AuditHead(ctx context.Context, bureauID string) (*credentials.AuditEvent, error) {
+	r, err := findOne[auditRecord](ctx, s.audit, "audit head", bson.D{{Key: "bureauId", Value: bureauID}},
+		options.FindOne().SetSort(bson.D{{Key: "bureauId", Value: 1}, {Key: "seq", Value: -1}}))
+	if err != nil {
+		return nil, err
+	}
+	return r.toDomain(), nil
+}
+
+// AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
+// Seq, at most limit.
+func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*credentials.AuditEvent, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rs, err := findAll[auditRecord](ctx, s.audit, "audit events",
+		bson.D{{Key: "bureauId", Value: bureauID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: afterSeq}}}},
+		options.Find().SetSort(bson.D{{Key: "bureauId", Value: 1}, {Key: "seq", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
 	}
@@ -388,5 +484,29 @@ func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credent
 	for i := range rs {
 		out[i] = rs[i].toDomain()
 	}
+	return out, nil
+}
+
+// Atomic runs fn directly: MongoDB here has no transactions (FerretDB, see
+// DESIGN §7). The issuance service writes audit events first and the change
+// after, so a crash in between leaves an event whose change is missing (an
+// attempt that did not complete, which readers can see by looking the
+// credential up), never a change without its event.
+func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
+
+// AuditTrail lists the events of a credential in ID order. A credential has
+// a handful of events, so the trail is not paged.
+func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credentials.AuditEvent, error) {
+	rs, err := findAll[auditRecord](ctx, s.audit, "audit trail", bson.D{{Key: "credentialId", Value: credentialID}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*credentials.AuditEvent, len(rs))
+	for i := range rs {
+		out[i] = rs[i].toDomain()
+	}
+	// Sorted here: the event id is not the _id any more, and a credential
+	// has a handful of events.
+	slices.SortFunc(out, func(a, b *credentials.AuditEvent) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }

@@ -128,3 +128,17 @@ func redact(err error) error {
 	}
 	return err
 }
+
+// firstWriteError returns the index of the first failed write of an
+// ordered insertMany: the number of documents inserted before it.
+func firstWriteError(err error) (int, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || len(bwe.WriteErrors) == 0 {
+		return 0, false
+	}
+	first := bwe.WriteErrors[0].Index
+	for _, we := range bwe.WriteErrors {
+		first = min(first, we.Index)
+	}
+	return first, true
+}

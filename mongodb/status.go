@@ -2,6 +2,8 @@ package mongodb
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
 )
 
@@ -95,6 +98,43 @@ func (s *Store) InsertEntry(ctx context.Context, e *status.Entry) error {
 		CredentialID: e.CredentialID, Set: e.Set, UpdatedAt: ms(e.UpdatedAt),
 	})
 	return wrap("insert status entry", err)
+}
+
+// InsertEntries inserts es with one unordered insertMany; a duplicate is
+// re-read, and is not an error if it holds the same credential (a retried
+// insert), else fault.ErrConflict.
+func (s *Store) InsertEntries(ctx context.Context, es []*status.Entry) error {
+	const op = "insert status entries"
+	if len(es) == 0 {
+		return nil
+	}
+	docs := make([]any, len(es))
+	for i, e := range es {
+		docs[i] = &entryRecord{ID: entryID(e.ListID, e.Index), List: e.ListID, Index: int64(e.Index),
+			CredentialID: e.CredentialID, Set: e.Set, UpdatedAt: ms(e.UpdatedAt)}
+	}
+	_, err := s.entries.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return wrap(op, err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicate(we) || we.Index < 0 || we.Index >= len(es) {
+			return wrap(op, err)
+		}
+		e := es[we.Index]
+		old, err := findOne[entryRecord](ctx, s.entries, op, bson.D{{Key: "_id", Value: entryID(e.ListID, e.Index)}})
+		if err != nil {
+			return err
+		}
+		if old.CredentialID != e.CredentialID {
+			return conflict(op)
+		}
+	}
+	return nil
 }
 
 // CountEntries returns the number of entries allocated in the list.
@@ -244,4 +284,38 @@ func (s *Store) Lists(ctx context.Context, afterID string, limit int) ([]*status
 		out[i] = rs[i].toDomain()
 	}
 	return out, nil
+}
+
+// blockRecord is the claim of one block of a list's indices; the insert
+// under its _id "<list>/<block>" is the claim.
+type blockRecord struct {
+	ID        string    `bson:"_id"`
+	List      string    `bson:"list"`
+	ClaimedAt time.Time `bson:"claimedAt"`
+}
+
+// ClaimBlock claims block (indices first <= i < end) of the list.
+// Returns fault.ErrConflict if it is taken or if an entry in its range
+// exists already. The range check and the insert are two operations: only
+// a writer still allocating single indices (a replica of a release before
+// blocks) could slip an entry in between, and its insert or the block
+// owner's then fails under the unique (list, index) index.
+func (s *Store) ClaimBlock(ctx context.Context, listID string, block, first, end int) error {
+	const op = "claim status block"
+	n, err := s.entries.CountDocuments(ctx, bson.D{{Key: "list", Value: listID},
+		{Key: "index", Value: bson.D{{Key: "$gte", Value: first}, {Key: "$lt", Value: end}}}}, options.Count().SetLimit(1))
+	if err != nil {
+		return wrap(op, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("mongodb: %s: %w", op, fault.Wrap(fault.Conflict, fault.ErrConflict, "status block holds entries"))
+	}
+	_, err = s.blocks.InsertOne(ctx, &blockRecord{ID: listID + "/" + strconv.Itoa(block), List: listID, ClaimedAt: ms(s.now())})
+	return wrap(op, err)
+}
+
+// CountBlocks returns the number of claimed blocks of the list.
+func (s *Store) CountBlocks(ctx context.Context, listID string) (int, error) {
+	n, err := s.blocks.CountDocuments(ctx, bson.D{{Key: "list", Value: listID}})
+	return int(n), wrap("count status blocks", err)
 }

@@ -30,7 +30,8 @@ const (
 	colLeaves         = "log_leaves"
 	colTiles          = "log_tiles"
 	colLeases         = "leases"
-	colSpentTokens    = "spent_tokens" // claim documents: one per lease or idempotency-claim generation ended
+	colStatusBlocks   = "status_blocks" // claim documents: one per (list, block) of reserved indices
+	colSpentTokens    = "spent_tokens"  // claim documents: one per lease or idempotency-claim generation ended
 )
 
 // Store implements every store interface of the service on one MongoDB
@@ -45,6 +46,7 @@ type Store struct {
 	lists, entries, versions, dirty          *mongo.Collection
 	outbox, leaves, leases, spent            *mongo.Collection
 	tiles                                    *mongo.Collection
+	blocks                                   *mongo.Collection
 	now                                      func() time.Time
 }
 
@@ -73,6 +75,7 @@ func New(ctx context.Context, db *mongo.Database) (*Store, error) {
 		tiles:         db.Collection(colTiles),
 		leases:        db.Collection(colLeases),
 		spent:         db.Collection(colSpentTokens),
+		blocks:        db.Collection(colStatusBlocks),
 		now:           time.Now,
 	}
 	if err := s.createIndexes(ctx); err != nil {
@@ -116,6 +119,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{s.audit, []mongo.IndexModel{
 			index(false, "credentialId", 1, "_id", 1),
+			index(false, "bureauId", 1, "seq", 1),
 		}},
 		{s.keys, []mongo.IndexModel{
 			index(false, "owner", 1, "createdAt", 1, "_id", 1),
@@ -143,6 +147,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{s.leaves, []mongo.IndexModel{
 			index(true, "credentialId", 1),
+		}},
+		{s.blocks, []mongo.IndexModel{
+			index(false, "list", 1),
 		}},
 	}
 	// One index per command: FerretDB v1.24 panics and drops the connection

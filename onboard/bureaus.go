@@ -106,7 +106,9 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*credential
 		return nil, "", fmt.Errorf("generate bureau key: %w", err)
 	}
 	b.KeyID = key.ID
-	if err := s.store.CreateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "bureau_created", "", func(ctx context.Context) error {
+		return s.store.CreateBureau(ctx, b)
+	}); err != nil {
 		if errors.Is(err, fault.ErrConflict) {
 			return nil, "", fault.E(fault.Conflict, "a bureau with slug %q already exists", in.Slug)
 		}
@@ -122,7 +124,6 @@ func (s *Bureaus) Create(ctx context.Context, in CreateBureauInput) (*credential
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, "", err
 	}
-	s.audit(ctx, b.ID, "bureau_created", "")
 	return b, secret, nil
 }
 
@@ -180,7 +181,9 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*credentials.
 	old := b.KeyID
 	b.KeyID = key.ID
 	b.UpdatedAt = s.now().Truncate(time.Millisecond)
-	if err := s.store.UpdateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "key_rotated", "", func(ctx context.Context) error {
+		return s.store.UpdateBureau(ctx, b)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.keys.Retire(ctx, old); err != nil {
@@ -189,7 +192,6 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*credentials.
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, b.ID, "key_rotated", "")
 	return b, nil
 }
 
@@ -209,7 +211,9 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*cre
 	}
 	now := s.now().Truncate(time.Millisecond)
 	b.Active, b.Reason, b.UpdatedAt = false, reason, now
-	if err := s.store.UpdateBureau(ctx, b); err != nil {
+	if err := s.withAudit(ctx, b.ID, "bureau_deactivated", reason, func(ctx context.Context) error {
+		return s.store.UpdateBureau(ctx, b)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.apiKeys.RevokeAPIKeys(ctx, b.ID, now); err != nil {
@@ -218,7 +222,6 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*cre
 	if err := s.publishTrust(ctx, b); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, b.ID, "bureau_deactivated", reason)
 	return b, nil
 }
 
@@ -278,12 +281,21 @@ func (s *Bureaus) publishTrust(ctx context.Context, b *credentials.Bureau) error
 	return nil
 }
 
-func (s *Bureaus) audit(ctx context.Context, bureauID, action, reason string) {
-	u, err := uuid.NewV7()
+// withAudit runs change and appends its audit event in one store
+// transaction; a failure of either fails both. Without transactions
+// (MongoDB) the event is written first: a crash then leaves at worst an
+// event whose change is missing, never a change without its event.
+func (s *Bureaus) withAudit(ctx context.Context, bureauID, action, reason string, change func(ctx context.Context) error) error {
+	ev, err := credentials.NewAuditEvent(s.now(), bureauID, "", action, "operator", reason)
 	if err != nil {
-		return
+		return err
 	}
-	_ = s.store.AppendAudit(ctx, &credentials.AuditEvent{ID: u.String(), BureauID: bureauID, Action: action, Actor: "operator", Reason: reason, At: s.now().Truncate(time.Millisecond)})
+	return s.store.Atomic(ctx, func(ctx context.Context) error {
+		if err := credentials.AppendAudit(ctx, s.store, ev); err != nil {
+			return err
+		}
+		return change(ctx)
+	})
 }
 
 // AllowedTypesHash is the SHA-256 of the sorted, comma-joined allowed types

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -37,20 +38,20 @@ func itemArgs(it *anchor.Item) []any {
 
 // Enqueue inserts it; fault.ErrConflict if it.ID is taken.
 func (s *Store) Enqueue(ctx context.Context, it *anchor.Item) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO anchor_items (`+itemCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, itemArgs(it)...)
+	_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO anchor_items (`+itemCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, itemArgs(it)...)
 	return dbErr("enqueue anchor item", err)
 }
 
 // Item returns the item with id, or fault.ErrNotFound.
 func (s *Store) Item(ctx context.Context, id string) (*anchor.Item, error) {
-	return get(ctx, s.db, "get anchor item", scanItem, `SELECT `+itemCols+` FROM anchor_items WHERE id = ?`, id)
+	return get(ctx, s.q(ctx), "get anchor item", scanItem, `SELECT `+itemCols+` FROM anchor_items WHERE id = ?`, id)
 }
 
 // UpdateItem replaces every field of the item with it.ID; fault.ErrNotFound
 // if there is none.
 func (s *Store) UpdateItem(ctx context.Context, it *anchor.Item) error {
 	args := append(itemArgs(it)[1:], it.ID)
-	res, err := s.db.ExecContext(ctx, `UPDATE anchor_items SET kind = ?, list_id = ?, version = ?, digest = ?, tree_size = ?, state = ?,
+	res, err := s.q(ctx).ExecContext(ctx, `UPDATE anchor_items SET kind = ?, list_id = ?, version = ?, digest = ?, tree_size = ?, state = ?,
 		tx_hash = ?, block = ?, block_time = ?, attempts = ?, next_attempt = ?, last_error = ?, created_at = ?, updated_at = ?
 		WHERE id = ?`, args...)
 	return one("update anchor item", res, err)
@@ -62,14 +63,14 @@ func (s *Store) Unconfirmed(ctx context.Context, limit int) ([]*anchor.Item, err
 	if limit <= 0 {
 		return nil, nil
 	}
-	return list(ctx, s.db, "unconfirmed anchor items", scanItem,
+	return list(ctx, s.q(ctx), "unconfirmed anchor items", scanItem,
 		`SELECT `+itemCols+` FROM anchor_items WHERE state <> 'confirmed' ORDER BY created_at, id LIMIT ?`, limit)
 }
 
 // CountUnconfirmed returns the number of items not yet Confirmed.
 func (s *Store) CountUnconfirmed(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM anchor_items WHERE state <> 'confirmed'`).Scan(&n)
+	err := s.q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM anchor_items WHERE state <> 'confirmed'`).Scan(&n)
 	return n, dbErr("count unconfirmed anchor items", err)
 }
 
@@ -81,10 +82,10 @@ func (s *Store) Items(ctx context.Context, afterCreated time.Time, afterID strin
 		return nil, nil
 	}
 	if afterCreated.IsZero() {
-		return list(ctx, s.db, "list anchor items", scanItem,
+		return list(ctx, s.q(ctx), "list anchor items", scanItem,
 			`SELECT `+itemCols+` FROM anchor_items ORDER BY created_at, id LIMIT ?`, limit)
 	}
-	return list(ctx, s.db, "list anchor items", scanItem,
+	return list(ctx, s.q(ctx), "list anchor items", scanItem,
 		`SELECT `+itemCols+` FROM anchor_items WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
 		ms(afterCreated), afterID, limit)
 }
@@ -105,35 +106,55 @@ func scanLeaf(r scanner) (*anchor.Leaf, error) {
 
 // AppendLeaf inserts l; fault.ErrConflict if l.Index is taken or
 // l.CredentialID is already logged.
+//
+// Inside an Atomic transaction it also refuses (fault.ErrConflict) an index
+// that is not the next one: a rolled-back transaction takes its leaves with
+// it, and anchor.Log, which remembers the next index in memory, must then
+// find the real end of the log again instead of leaving a gap.
 func (s *Store) AppendLeaf(ctx context.Context, l *anchor.Leaf) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO log_leaves (`+leafCols+`) VALUES (?, ?, ?, ?)`,
-		l.Index, l.Hash, l.CredentialID, ms(l.CreatedAt))
-	return dbErr("append log leaf", err)
+	if _, inTx := ctx.Value(txKey{s}).(*sql.Tx); !inTx {
+		_, err := s.db.ExecContext(ctx, `INSERT INTO log_leaves (`+leafCols+`) VALUES (?, ?, ?, ?)`,
+			l.Index, l.Hash, l.CredentialID, ms(l.CreatedAt))
+		return dbErr("append log leaf", err)
+	}
+	res, err := s.q(ctx).ExecContext(ctx, `INSERT INTO log_leaves (`+leafCols+`)
+		SELECT ?, ?, ?, ? WHERE ? = (SELECT coalesce(max(idx) + 1, 0) FROM log_leaves)`,
+		l.Index, l.Hash, l.CredentialID, ms(l.CreatedAt), l.Index)
+	if err != nil {
+		return dbErr("append log leaf", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = fault.Wrap(fault.Conflict, fault.ErrConflict, "log index is not the next one")
+		}
+		return dbErr("append log leaf", err)
+	}
+	return nil
 }
 
 // LeafCount returns the highest leaf index + 1 (0 for an empty log).
 func (s *Store) LeafCount(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(idx) + 1, 0) FROM log_leaves`).Scan(&n)
+	err := s.q(ctx).QueryRowContext(ctx, `SELECT coalesce(max(idx) + 1, 0) FROM log_leaves`).Scan(&n)
 	return n, dbErr("count log leaves", err)
 }
 
 // Leaves returns the leaves with from <= Index < to, ascending.
 func (s *Store) Leaves(ctx context.Context, from, to int64) ([]*anchor.Leaf, error) {
-	return list(ctx, s.db, "list log leaves", scanLeaf,
+	return list(ctx, s.q(ctx), "list log leaves", scanLeaf,
 		`SELECT `+leafCols+` FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx`, from, to)
 }
 
 // LeafOf returns the leaf of a credential, or fault.ErrNotFound.
 func (s *Store) LeafOf(ctx context.Context, credentialID string) (*anchor.Leaf, error) {
-	return get(ctx, s.db, "get log leaf", scanLeaf, `SELECT `+leafCols+` FROM log_leaves WHERE credential_id = ?`, credentialID)
+	return get(ctx, s.q(ctx), "get log leaf", scanLeaf, `SELECT `+leafCols+` FROM log_leaves WHERE credential_id = ?`, credentialID)
 }
 
 // AcquireLease takes the lease if it is free or expired (until <= now, by
 // this process's clock) or renews it for its holder, in one statement; it
 // reports false if another holder owns an unexpired lease.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, until time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
+	res, err := s.q(ctx).ExecContext(ctx, `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
 		WHERE leases.holder = excluded.holder OR leases.until <= ?`,
 		name, holder, ms(until), ms(time.Now()))
@@ -150,28 +171,28 @@ func (s *Store) AddTileNodes(ctx context.Context, nodes []*anchor.TileNode) erro
 	if len(nodes) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr("add log tile nodes", err)
-	}
-	defer tx.Rollback()
-	for _, n := range nodes {
-		var stored string
-		err := tx.QueryRowContext(ctx, `INSERT INTO log_tiles (level, idx, hash) VALUES (?, ?, ?)
+	// Inside a transaction of Atomic the nodes join it (a second write
+	// transaction would wait for the first one's lock).
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		q := s.q(ctx)
+		for _, n := range nodes {
+			var stored string
+			err := q.QueryRowContext(ctx, `INSERT INTO log_tiles (level, idx, hash) VALUES (?, ?, ?)
 			ON CONFLICT (level, idx) DO UPDATE SET hash = hash RETURNING hash`, n.Level, n.Index, n.Hash).Scan(&stored)
-		if err != nil {
-			return dbErr("add log tile node", err)
+			if err != nil {
+				return dbErr("add log tile node", err)
+			}
+			if stored != n.Hash {
+				return fault.Wrap(fault.Conflict, fault.ErrConflict, fmt.Sprintf("issuance log node (%d, %d) is stored with another hash", n.Level, n.Index))
+			}
 		}
-		if stored != n.Hash {
-			return fault.Wrap(fault.Conflict, fault.ErrConflict, fmt.Sprintf("issuance log node (%d, %d) is stored with another hash", n.Level, n.Index))
-		}
-	}
-	return dbErr("add log tile nodes", tx.Commit())
+		return nil
+	})
 }
 
 // TileNodes returns the stored nodes of level with from <= Index < to, ascending.
 func (s *Store) TileNodes(ctx context.Context, level int, from, to int64) ([]*anchor.TileNode, error) {
-	return list(ctx, s.db, "list log tile nodes", func(r scanner) (*anchor.TileNode, error) {
+	return list(ctx, s.q(ctx), "list log tile nodes", func(r scanner) (*anchor.TileNode, error) {
 		n := anchor.TileNode{Level: level}
 		return &n, r.Scan(&n.Index, &n.Hash)
 	}, `SELECT idx, hash FROM log_tiles WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`, level, from, to)

@@ -330,11 +330,55 @@ func fromMSPtr(v sql.NullInt64) *time.Time {
 	return &t
 }
 
+// querier is a *sql.DB or the *sql.Tx of an Atomic call.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// txKey marks a context that carries the transaction of an Atomic call on
+// the store s.
+type txKey struct{ s *Store }
+
+// q returns the transaction ctx carries for this store, or the database.
+func (s *Store) q(ctx context.Context) querier {
+	if tx, ok := ctx.Value(txKey{s}).(*sql.Tx); ok {
+		return tx
+	}
+	return s.db
+}
+
+// Atomic runs fn in one IMMEDIATE transaction: every write made through
+// this store with the context fn gets (credentials, audit events, status
+// entries, log leaves) is committed together when fn returns nil, and none
+// is when it returns an error. A nested call joins the outer transaction.
+// Writes that must be durable whatever fn does (status block claims) must
+// use a context without the transaction.
+func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{s}).(*sql.Tx); ok {
+		return fn(ctx)
+	}
+	// DSN's _txlock=immediate makes this BEGIN IMMEDIATE: the transaction
+	// takes the write lock at once instead of failing to upgrade later.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr("begin transaction", err)
+	}
+	if err := fn(context.WithValue(ctx, txKey{s}, tx)); err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, dbErr("roll back", rerr))
+		}
+		return err
+	}
+	return dbErr("commit", tx.Commit())
+}
+
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
 // list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, db *sql.DB, op string, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
+func list[T any](ctx context.Context, db querier, op string, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbErr(op, err)
@@ -355,7 +399,7 @@ func list[T any](ctx context.Context, db *sql.DB, op string, scan func(scanner) 
 }
 
 // get runs a single-row query; no row is fault.ErrNotFound.
-func get[T any](ctx context.Context, db *sql.DB, op string, scan func(scanner) (*T, error), query string, args ...any) (*T, error) {
+func get[T any](ctx context.Context, db querier, op string, scan func(scanner) (*T, error), query string, args ...any) (*T, error) {
 	v, err := scan(db.QueryRowContext(ctx, query, args...))
 	if err != nil {
 		return nil, dbErr(op, err)

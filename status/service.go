@@ -50,8 +50,6 @@ const (
 	indexTries = 16 // random draws on one list before trying another
 	listTries  = 8  // lists tried (or created) per purpose before giving up
 	putTries   = 8  // publish attempts when replicas race for a version number
-
-	fullCheckEvery = 32 // count a big list's entries after about one insert in this many
 )
 
 // Option configures a Service.
@@ -110,6 +108,8 @@ type Service struct {
 	randMu    sync.Mutex
 	createMu  sync.Mutex // serialises list creation
 	freshIDs  bool       // callers never allocate twice for one credential id
+	heldMu    sync.Mutex // guards held and serialises block claims
+	held      map[heldKey]*heldBlock
 	onPublish func(ctx context.Context, v *Version) error
 	log       *slog.Logger
 	published sync.Map // list id → struct{}: lists this process saw published and queued
@@ -126,6 +126,7 @@ func NewService(store Store, signer ListSigner, opts ...Option) *Service {
 		now:      time.Now,
 		rand:     rand.Reader,
 		log:      slog.Default(),
+		held:     map[heldKey]*heldBlock{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -251,64 +252,174 @@ func (s *Service) Allocate(ctx context.Context, bureauID, credentialID string, p
 }
 
 func (s *Service) allocate(ctx context.Context, bureauID, credentialID string, p Purpose) (*Entry, error) {
+	e, err := s.take(ctx, bureauID, credentialID, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.InsertEntry(ctx, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Reserve takes one status index per purpose (revocation only if none is
+// given) for a new credential from the blocks this writer holds, and
+// returns the entries, not yet stored, with the credentialStatus objects
+// to put into the credential. The caller stores the entries with Insert,
+// typically in the same transaction as the credential. Claiming a block
+// is durable on its own, so call Reserve outside a store transaction: an
+// index is never handed out twice, also when the caller's transaction
+// fails or the process crashes (the index then stays unused).
+//
+// Errors: fault.Invalid for an unknown or repeated purpose; store errors
+// (fault.ErrUnavailable) as they are.
+func (s *Service) Reserve(ctx context.Context, bureauID, credentialID string, purposes ...Purpose) ([]*Entry, []map[string]any, error) {
+	if bureauID == "" || credentialID == "" {
+		return nil, nil, fault.E(fault.Invalid, "bureau and credential id are required")
+	}
+	if len(purposes) == 0 {
+		purposes = []Purpose{Revocation}
+	}
+	seen := map[Purpose]bool{}
+	es := make([]*Entry, 0, len(purposes))
+	out := make([]map[string]any, 0, len(purposes))
+	for _, p := range purposes {
+		if !validPurpose(p) {
+			return nil, nil, fault.E(fault.Invalid, "unknown status purpose %q", p)
+		}
+		if seen[p] {
+			return nil, nil, fault.E(fault.Invalid, "status purpose %q given twice", p)
+		}
+		seen[p] = true
+		e, err := s.take(ctx, bureauID, credentialID, p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reserve %s entry: %w", p, err)
+		}
+		es = append(es, e)
+		out = append(out, s.entryJSON(e.ListID, e.Index, p))
+	}
+	return es, out, nil
+}
+
+// Insert stores entries that Reserve returned. Errors: store errors as
+// they are (fault.ErrConflict would mean an index was handed out twice).
+func (s *Service) Insert(ctx context.Context, entries []*Entry) error {
+	if err := s.store.InsertEntries(ctx, entries); err != nil {
+		return fmt.Errorf("insert status entries: %w", err)
+	}
+	return nil
+}
+
+// maxBlockLen is the number of indices a writer reserves at once on a list
+// of the default size. Indices are handed out from a block in random order
+// and blocks are drawn at random, so a verifier fetching a list still
+// cannot tell which credential it is checking; a crash loses at most one
+// block per bureau and purpose.
+const maxBlockLen = 64
+
+// blockLen is the block length on a list of size entries: small (test)
+// lists get blocks of one index, so they fill exactly as before.
+func blockLen(size int) int { return min(maxBlockLen, max(1, size/1024)) }
+
+// heldKey names the block a writer holds for a bureau and purpose.
+type heldKey struct {
+	bureauID string
+	purpose  Purpose
+}
+
+// heldBlock is a claimed block and its indices not yet handed out.
+type heldBlock struct {
+	list *List
+	free []int
+}
+
+// take hands out the next index of the block held for (bureau, p),
+// claiming a new block when it is used up.
+func (s *Service) take(ctx context.Context, bureauID, credentialID string, p Purpose) (*Entry, error) {
+	s.heldMu.Lock()
+	defer s.heldMu.Unlock()
+	k := heldKey{bureauID, p}
+	h := s.held[k]
+	if h == nil || len(h.free) == 0 {
+		var err error
+		if h, err = s.claim(ctx, bureauID, p); err != nil {
+			return nil, err
+		}
+		s.held[k] = h
+	}
+	idx := h.free[len(h.free)-1]
+	h.free = h.free[:len(h.free)-1]
+	return &Entry{ListID: h.list.ID, Index: idx, CredentialID: credentialID, UpdatedAt: s.now().UTC()}, nil
+}
+
+// claim claims a random free block of an open list of the bureau for p by
+// an insert under a unique index (replicas never share a block).
+func (s *Service) claim(ctx context.Context, bureauID string, p Purpose) (*heldBlock, error) {
 	skip := map[string]bool{}
 	for range listTries {
 		l, err := s.openList(ctx, bureauID, p, skip)
 		if err != nil {
 			return nil, err
 		}
+		bl := blockLen(l.Size)
+		blocks := (l.Size + bl - 1) / bl
 		for range indexTries {
-			idx, err := s.randIntn(l.Size)
+			b, err := s.randIntn(blocks)
 			if err != nil {
 				return nil, err
 			}
-			e := &Entry{ListID: l.ID, Index: idx, CredentialID: credentialID, UpdatedAt: s.now().UTC()}
-			err = s.store.InsertEntry(ctx, e)
+			first, end := b*bl, min((b+1)*bl, l.Size)
+			err = s.store.ClaimBlock(ctx, l.ID, b, first, end)
 			if errors.Is(err, fault.ErrConflict) {
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if !s.shouldCheckFull(l) {
-				return e, nil
-			}
+			// Counting blocks is cheap (a list has at most a few thousand),
+			// and it happens once per block, not per credential.
 			if err := s.closeIfFull(ctx, l); err != nil {
-				// The entry is stored; closing is retried by the next allocation.
+				// The block is ours; closing is retried by the next claim.
 				s.log.WarnContext(ctx, "status: close full list", "list", l.ID, "err", err)
 			}
-			return e, nil
+			h := &heldBlock{list: l}
+			for i := first; i < end; i++ {
+				h.free = append(h.free, i)
+			}
+			if err := s.shuffle(h.free); err != nil {
+				return nil, err
+			}
+			return h, nil
 		}
-		// Unlucky draws or a list that concurrent allocators have just
+		// Unlucky draws or a list that concurrent writers have just
 		// filled: close it if it is full, and try another list.
 		if err := s.closeIfFull(ctx, l); err != nil {
 			return nil, err
 		}
 		skip[l.ID] = true
 	}
-	return nil, fault.E(fault.Unavailable, "no free status list index after %d lists", listTries)
+	return nil, fault.E(fault.Unavailable, "no free status list block after %d lists", listTries)
 }
 
-// shouldCheckFull decides whether to count a list's entries after an
-// insert. Counting on every insert costs O(entries) each time; counting
-// every fullCheckEvery-th insert (chosen at random, so replicas need no
-// coordination) overshoots the threshold by a few dozen entries at most,
-// which the spare half of the list absorbs. Small lists are always counted.
-func (s *Service) shouldCheckFull(l *List) bool {
-	if l.Size <= 4096 {
-		return true
+// shuffle permutes v uniformly (Fisher-Yates on randIntn).
+func (s *Service) shuffle(v []int) error {
+	for i := len(v) - 1; i > 0; i-- {
+		j, err := s.randIntn(i + 1)
+		if err != nil {
+			return err
+		}
+		v[i], v[j] = v[j], v[i]
 	}
-	n, err := s.randIntn(fullCheckEvery)
-	return err != nil || n == 0
+	return nil
 }
 
-// closeIfFull marks l full once its entry count reached the threshold.
+// closeIfFull marks l full once its claimed blocks reach the threshold.
 func (s *Service) closeIfFull(ctx context.Context, l *List) error {
-	n, err := s.store.CountEntries(ctx, l.ID)
+	n, err := s.store.CountBlocks(ctx, l.ID)
 	if err != nil {
 		return err
 	}
-	if n >= s.threshold(l.Size) {
+	if n*blockLen(l.Size) >= s.threshold(l.Size) {
 		return s.store.MarkListFull(ctx, l.ID)
 	}
 	return nil

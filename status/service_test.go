@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -662,5 +663,85 @@ func TestNewListPublishedBeforeFirstEntry(t *testing.T) {
 				t.Fatalf("second allocation: %v, hooked %d", err, len(hooked))
 			}
 		})
+	}
+}
+
+// TestReserveBlocks runs replicas that reserve indices in blocks at the
+// same time on one store: no index is handed out twice, blocks are claimed
+// once per 64 indices, and a restarted writer (a new Service) never reuses
+// the unused rest of a block claimed before.
+func TestReserveBlocks(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	svcs := []*status.Service{
+		status.NewService(st, &testSigner{}),
+		status.NewService(st, &testSigner{}),
+		status.NewService(st, &testSigner{}),
+	}
+	const perReplica = 200
+	var (
+		mu   sync.Mutex
+		seen = map[string]bool{}
+		wg   sync.WaitGroup
+		errs = make(chan error, len(svcs)*perReplica)
+	)
+	for r, svc := range svcs {
+		wg.Go(func() {
+			for i := range perReplica {
+				es, _, err := svc.Reserve(ctx, "bureau", fmt.Sprintf("urn:uuid:%d-%d", r, i), status.Revocation)
+				if err == nil {
+					err = svc.Insert(ctx, es)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				k := fmt.Sprintf("%s/%d", es[0].ListID, es[0].Index)
+				if seen[k] {
+					errs <- fmt.Errorf("index %s handed out twice", k)
+				}
+				seen[k] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	lists, err := st.OpenLists(ctx, "bureau", status.Revocation)
+	if err != nil || len(lists) == 0 {
+		t.Fatalf("open lists: %v, %v", lists, err)
+	}
+	claimed := 0
+	for _, l := range lists {
+		n, err := st.CountBlocks(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed += n
+	}
+	// Each replica claims ceil(200/64) = 4 blocks.
+	if claimed != len(svcs)*4 {
+		t.Fatalf("%d blocks claimed, want %d", claimed, len(svcs)*4)
+	}
+	// A restarted writer claims a fresh block: the rest of the blocks the
+	// old writers held is never reused.
+	restarted := status.NewService(st, &testSigner{})
+	es, _, err := restarted.Reserve(ctx, "bureau", "urn:uuid:after-restart", status.Revocation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range seen {
+		var list string
+		var idx int
+		if _, err := fmt.Sscanf(strings.Replace(k, "/", " ", 1), "%s %d", &list, &idx); err != nil {
+			t.Fatal(err)
+		}
+		if list == es[0].ListID && idx/64 == es[0].Index/64 {
+			t.Fatalf("restarted writer got index %d in a block claimed before (index %d)", es[0].Index, idx)
+		}
 	}
 }

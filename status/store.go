@@ -59,6 +59,19 @@ type Store interface {
 	// InsertEntry inserts e. Returns fault.ErrConflict if (ListID, Index) is
 	// taken: the caller retries with another random index.
 	InsertEntry(ctx context.Context, e *Entry) error
+	// InsertEntries inserts es (one round trip where the backend allows).
+	// Returns fault.ErrConflict if an (ListID, Index) is taken by another
+	// credential; an entry already stored for the same credential is not
+	// an error (a retried insert).
+	InsertEntries(ctx context.Context, es []*Entry) error
+	// ClaimBlock claims block number block of the list (the indices
+	// first <= i < end) for the caller by an insert under a unique index.
+	// Returns fault.ErrConflict if the block is taken or if an entry in its
+	// range exists already. A claimed block is never released: indices a
+	// crashed writer did not use stay unused.
+	ClaimBlock(ctx context.Context, listID string, block, first, end int) error
+	// CountBlocks returns the number of claimed blocks of the list.
+	CountBlocks(ctx context.Context, listID string) (int, error)
 	// CountEntries returns the number of entries allocated in the list.
 	CountEntries(ctx context.Context, listID string) (int, error)
 	// EntriesOf returns the entries of a credential (one per purpose).

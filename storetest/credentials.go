@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -26,19 +28,20 @@ func bureau(id, slug string, created time.Time) *credentials.Bureau {
 
 func record(id, bureauID, subject, typ string) *credentials.Record {
 	return &credentials.Record{
-		ID:         id,
-		BureauID:   bureauID,
-		IssuerDID:  "did:web:example.org:bureaus:" + bureauID,
-		SubjectDID: subject,
-		Type:       typ,
-		Format:     credentials.FormatJWT,
-		Credential: "eyJhbGciOiJFZERTQSJ9.eyJpZCI6IiJ9.c2ln-" + id,
-		Hash:       fmt.Sprintf("%064x", len(id)),
-		ValidFrom:  at(-time.Hour),
-		ValidUntil: ptr(at(365 * 24 * time.Hour)),
-		IssuedAt:   at(0),
-		State:      credentials.StateActive,
-		UpdatedAt:  at(0),
+		ID:          id,
+		BureauID:    bureauID,
+		IssuerDID:   "did:web:example.org:bureaus:" + bureauID,
+		SubjectDID:  subject,
+		Type:        typ,
+		Format:      credentials.FormatJWT,
+		Credential:  "eyJhbGciOiJFZERTQSJ9.eyJpZCI6IiJ9.c2ln-" + id,
+		Hash:        fmt.Sprintf("%064x", len(id)),
+		ValidFrom:   at(-time.Hour),
+		ValidUntil:  ptr(at(365 * 24 * time.Hour)),
+		IssuedAt:    at(0),
+		State:       credentials.StateActive,
+		UpdatedAt:   at(0),
+		RequestHash: fmt.Sprintf("%064x", len(id)+1),
 	}
 }
 
@@ -215,10 +218,51 @@ func credentialCases() []testCase {
 			notFound(t, "SetCredentialState unknown", s.SetCredentialState(ctx, "urn:uuid:nope", credentials.StateRevoked, "x", at(0)))
 		}},
 		{"credential/list-filter-and-pages", testCredentialListing},
+		{"credential/create-many", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			taken := record("urn:uuid:m2", "b1", "did:key:alice", "VolunteerServiceCredential")
+			ok(t, "CreateCredential", s.CreateCredential(ctx, taken))
+			keyed := record("urn:uuid:k1", "b1", "did:key:alice", "VolunteerServiceCredential")
+			keyed.IdempotencyKey = "order-1"
+			ok(t, "CreateCredential keyed", s.CreateCredential(ctx, keyed))
+			reuse := record("urn:uuid:k2", "b1", "did:key:bob", "VolunteerServiceCredential")
+			reuse.IdempotencyKey = "order-1"
+			fresh := record("urn:uuid:k3", "b1", "did:key:bob", "VolunteerServiceCredential")
+			fresh.IdempotencyKey = "order-2"
+			rs := []*credentials.Record{
+				record("urn:uuid:m1", "b1", "did:key:alice", "VolunteerServiceCredential"),
+				record("urn:uuid:m2", "b1", "did:key:bob", "VolunteerServiceCredential"), // id taken
+				reuse, // key taken
+				fresh,
+				record("urn:uuid:m3", "b2", "did:key:carol", "CreditRecordCredential"),
+			}
+			errs, err := s.CreateCredentials(ctx, rs)
+			ok(t, "CreateCredentials", err)
+			if len(errs) != len(rs) {
+				t.Fatalf("CreateCredentials: %d results for %d records", len(errs), len(rs))
+			}
+			for i, want := range []bool{false, true, true, false, false} {
+				if want {
+					conflict(t, fmt.Sprintf("CreateCredentials record %d", i), errs[i])
+				} else {
+					ok(t, fmt.Sprintf("CreateCredentials record %d", i), errs[i])
+				}
+			}
+			for _, r := range []*credentials.Record{rs[0], taken, fresh, rs[4]} {
+				got, err := s.Credential(ctx, r.ID)
+				ok(t, "Credential", err)
+				same(t, "Credential "+r.ID, got, r)
+			}
+			_, err = s.Credential(ctx, reuse.ID)
+			notFound(t, "Credential whose key was taken", err)
+		}},
 		{"audit/append-and-trail", func(t *testing.T, s Store) {
 			ctx := t.Context()
+			seq := int64(0)
 			ev := func(id, cred string, d time.Duration) *credentials.AuditEvent {
-				return &credentials.AuditEvent{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d)}
+				seq++
+				return &credentials.AuditEvent{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d),
+					Seq: seq, PrevHash: fmt.Sprintf("%064x", seq-1), Hash: fmt.Sprintf("%064x", seq)}
 			}
 			trail, err := s.AuditTrail(ctx, "urn:uuid:01")
 			ok(t, "AuditTrail on empty store", err)
@@ -233,9 +277,13 @@ func credentialCases() []testCase {
 				ev("e4", "urn:uuid:01", 0),  // ID order, not At order
 			}
 			for _, e := range in {
-				ok(t, "AppendAudit", s.AppendAudit(ctx, e))
+				_, err := s.AppendAudit(ctx, e)
+				ok(t, "AppendAudit", err)
 			}
-			conflict(t, "AppendAudit same id", s.AppendAudit(ctx, ev("e2", "urn:uuid:01", 0)))
+			taken := ev("e9", "urn:uuid:01", 0)
+			taken.Seq = 2
+			_, err = s.AppendAudit(ctx, taken)
+			conflict(t, "AppendAudit taken seq", err)
 			trail, err = s.AuditTrail(ctx, "urn:uuid:01")
 			ok(t, "AuditTrail", err)
 			same(t, "AuditTrail", trail, []*credentials.AuditEvent{in[1], in[0], in[4]})
@@ -246,6 +294,78 @@ func credentialCases() []testCase {
 			ok(t, "AuditTrail unknown credential", err)
 			if len(trail) != 0 {
 				t.Errorf("AuditTrail unknown credential: got %d events", len(trail))
+			}
+		}},
+		{"audit/chain-head-and-pages", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			_, err := s.AuditHead(ctx, "b1")
+			notFound(t, "AuditHead of a bureau without events", err)
+			var in []*credentials.AuditEvent
+			for i := int64(1); i <= 5; i++ {
+				for _, b := range []string{"b1", "b2"} {
+					e := &credentials.AuditEvent{ID: fmt.Sprintf("%s-e%d", b, i), BureauID: b, Action: "issued", Actor: "bureau:" + b,
+						At: at(time.Duration(i) * time.Second), Seq: i, PrevHash: fmt.Sprintf("%s-h%d", b, i-1), Hash: fmt.Sprintf("%s-h%d", b, i)}
+					_, err := s.AppendAudit(ctx, e)
+					ok(t, "AppendAudit", err)
+					if b == "b1" {
+						in = append(in, e)
+					}
+				}
+			}
+			other := *in[2]
+			other.ID, other.BureauID = "b3-e3", "b3"
+			_, err = s.AppendAudit(ctx, &other)
+			ok(t, "AppendAudit same seq, other bureau", err)
+			// Several at once stop at the first taken seq.
+			batch := []*credentials.AuditEvent{
+				{ID: "b3-e4", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(4 * time.Second), Seq: 4, PrevHash: "x", Hash: "b3-h4"},
+				{ID: "b3-e3bis", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(5 * time.Second), Seq: 3, PrevHash: "x", Hash: "b3-h3bis"},
+				{ID: "b3-e5", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(6 * time.Second), Seq: 5, PrevHash: "x", Hash: "b3-h5"},
+			}
+			n, err := s.AppendAudit(ctx, batch...)
+			conflict(t, "AppendAudit several, one seq taken", err)
+			if n != 1 {
+				t.Errorf("AppendAudit several: %d inserted, want 1 (those before the taken seq)", n)
+			}
+			b3, err := s.AuditEvents(ctx, "b3", 0, 10)
+			ok(t, "AuditEvents b3", err)
+			same(t, "AuditEvents b3", b3, []*credentials.AuditEvent{&other, batch[0]})
+			head, err := s.AuditHead(ctx, "b1")
+			ok(t, "AuditHead", err)
+			same(t, "AuditHead", head, in[4])
+			page, err := s.AuditEvents(ctx, "b1", 0, 2)
+			ok(t, "AuditEvents first page", err)
+			same(t, "AuditEvents first page", page, in[:2])
+			page, err = s.AuditEvents(ctx, "b1", 2, 10)
+			ok(t, "AuditEvents rest", err)
+			same(t, "AuditEvents rest", page, in[2:])
+			page, err = s.AuditEvents(ctx, "b1", 5, 10)
+			ok(t, "AuditEvents past the head", err)
+			if len(page) != 0 {
+				t.Errorf("AuditEvents past the head: got %d events", len(page))
+			}
+		}},
+		{"atomic/commits-and-returns-error", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			boom := errors.New("boom")
+			err := s.Atomic(ctx, func(ctx context.Context) error {
+				ok(t, "CreateCredential in Atomic", s.CreateCredential(ctx, record("urn:uuid:a1", "b1", "did:key:alice", "VolunteerServiceCredential")))
+				// A nested call joins the outer one.
+				return s.Atomic(ctx, func(ctx context.Context) error {
+					_, err := s.AppendAudit(ctx, &credentials.AuditEvent{ID: "e1", CredentialID: "urn:uuid:a1", BureauID: "b1", Action: "issued", Actor: "bureau:b1", At: at(0), Seq: 1, Hash: "h1"})
+					return err
+				})
+			})
+			ok(t, "Atomic", err)
+			_, err = s.Credential(ctx, "urn:uuid:a1")
+			ok(t, "Credential written in Atomic", err)
+			trail, err := s.AuditTrail(ctx, "urn:uuid:a1")
+			ok(t, "AuditTrail written in Atomic", err)
+			if len(trail) != 1 {
+				t.Errorf("AuditTrail written in Atomic: got %d events, want 1", len(trail))
+			}
+			if err := s.Atomic(ctx, func(ctx context.Context) error { return boom }); !errors.Is(err, boom) {
+				t.Errorf("Atomic returned %v, want fn's error", err)
 			}
 		}},
 	}

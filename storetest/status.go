@@ -29,6 +29,45 @@ func version(listID string, v int) *status.Version {
 
 func statusCases() []testCase {
 	return []testCase{
+		{"entry/insert-many", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			e := func(idx int, cred string) *status.Entry {
+				return &status.Entry{ListID: "l1", Index: idx, CredentialID: cred, UpdatedAt: at(0)}
+			}
+			ok(t, "InsertEntries", s.InsertEntries(ctx, []*status.Entry{e(1, "urn:uuid:a"), e(2, "urn:uuid:b"), e(3, "urn:uuid:c")}))
+			ok(t, "InsertEntries none", s.InsertEntries(ctx, nil))
+			// Re-inserting what is stored (a retry) is not an error.
+			ok(t, "InsertEntries again", s.InsertEntries(ctx, []*status.Entry{e(2, "urn:uuid:b"), e(4, "urn:uuid:d")}))
+			conflict(t, "InsertEntries index of another credential", s.InsertEntries(ctx, []*status.Entry{e(3, "urn:uuid:x")}))
+			n, err := s.CountEntries(ctx, "l1")
+			ok(t, "CountEntries", err)
+			if n != 4 {
+				t.Errorf("CountEntries = %d, want 4", n)
+			}
+			got, err := s.EntriesOf(ctx, "urn:uuid:c")
+			ok(t, "EntriesOf", err)
+			same(t, "EntriesOf", got, []*status.Entry{e(3, "urn:uuid:c")})
+		}},
+		{"blocks/claim-and-count", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			n, err := s.CountBlocks(ctx, "l1")
+			ok(t, "CountBlocks of a list without blocks", err)
+			if n != 0 {
+				t.Errorf("CountBlocks = %d, want 0", n)
+			}
+			ok(t, "ClaimBlock", s.ClaimBlock(ctx, "l1", 0, 0, 64))
+			ok(t, "ClaimBlock", s.ClaimBlock(ctx, "l1", 3, 192, 256))
+			ok(t, "ClaimBlock same block, other list", s.ClaimBlock(ctx, "l2", 0, 0, 64))
+			conflict(t, "ClaimBlock taken", s.ClaimBlock(ctx, "l1", 3, 192, 256))
+			// A block holding an entry allocated one by one is not free.
+			ok(t, "InsertEntry", s.InsertEntry(ctx, &status.Entry{ListID: "l1", Index: 70, CredentialID: "urn:uuid:old", UpdatedAt: at(0)}))
+			conflict(t, "ClaimBlock over an entry", s.ClaimBlock(ctx, "l1", 1, 64, 128))
+			n, err = s.CountBlocks(ctx, "l1")
+			ok(t, "CountBlocks", err)
+			if n != 2 {
+				t.Errorf("CountBlocks = %d, want 2", n)
+			}
+		}},
 		{"list/create-get-full", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			l := list("l1", "b1", status.Revocation, at(0))

@@ -180,6 +180,7 @@ chain could not be read.`,
 vcctl evidence verify alice.evidence.json --chain-rpc https://rpc.consortium.example --registry 0x5FbDB2315678afecb367f032d93F642f64180aa3`,
 		auth: authChain, flags: defineEvidenceVerify, run: evidenceVerify,
 	},
+	auditVerifyCommand,
 	{
 		name: "verify", synopsis: "FILE|- [--challenge C] [--domain D]",
 		summary: "verify a credential or a presentation (anyone)",
@@ -323,6 +324,7 @@ var groups = map[string]string{
 	"verifier":    "manage verifiers (operator)",
 	"credentials": "read the bureau's credentials (bureau)",
 	"evidence":    "export and check evidence bundles",
+	"audit":       "check the bureau's audit trail (bureau)",
 	"request":     "ask holders for presentations (verifier)",
 	"wallet":      "a citizen's wallet: DID, login, credentials, presentations",
 }

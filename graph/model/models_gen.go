@@ -47,13 +47,24 @@ type AnchorInfo struct {
 	BlockTime *time.Time `json:"blockTime,omitempty"`
 }
 
+// One entry of a bureau's audit trail. The trail is a hash chain: hash is the
+// hex SHA-256 over the event's fields and prevHash, prevHash is the hash of the
+// bureau's event seq-1, so an edited, deleted or reordered event shows
+// (`vcctl audit verify`).
 type AuditEvent struct {
 	ID           string    `json:"id"`
 	CredentialID *string   `json:"credentialId,omitempty"`
+	BureauID     string    `json:"bureauId"`
 	Action       string    `json:"action"`
 	Actor        string    `json:"actor"`
 	Reason       *string   `json:"reason,omitempty"`
 	At           time.Time `json:"at"`
+	// Position in the bureau's chain: 1, 2, ...
+	Seq int `json:"seq"`
+	// Hash of the event at seq-1 (empty for the first and for events written before the chain existed).
+	PrevHash string `json:"prevHash"`
+	// Empty for events written before the chain existed.
+	Hash string `json:"hash"`
 }
 
 // A one-time challenge a holder signs to log in.
