@@ -89,6 +89,12 @@ func authzRows() []authzRow {
 		{field: "Query.auditTrail", query: `query($id: ID!) { auditTrail(credentialId: $id) { action } }`,
 			vars:  func(_ *testing.T, f *authzFixture) map[string]any { return map[string]any{"id": f.cred.ID} },
 			allow: []role{bureau}},
+		{field: "Query.auditEvents", query: `{ auditEvents { seq hash credentialId } }`, vars: noVars, allow: bureaus,
+			check: func(t *testing.T, f *authzFixture, r role, data json.RawMessage) {
+				if r == otherBureau && strings.Contains(string(data), f.cred.ID) {
+					t.Errorf("another bureau reads bureau A's audit events")
+				}
+			}},
 		{field: "Query.myCredentials", query: `{ myCredentials { id } }`, vars: noVars, allow: []role{holder, otherHolder},
 			check: func(t *testing.T, f *authzFixture, r role, data json.RawMessage) {
 				if has := strings.Contains(string(data), f.cred.ID); has != (r == holder) {
