@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -218,7 +219,7 @@ func walletFetch(e *env, c *command, opts any, args []string) int {
 		}
 		s = w.Session
 	}
-	resp, err := client.MyCredentials(e.ctx, e.clientWith(s.URL, s.Token))
+	all, err := fetchMyCredentials(e.ctx, e.clientWith(s.URL, s.Token))
 	if client.Code(err) == "UNAUTHENTICATED" {
 		w.Session = nil
 		_ = saveWallet(path, w, false)
@@ -228,10 +229,10 @@ func walletFetch(e *env, c *command, opts any, args []string) int {
 		return e.fail(err)
 	}
 	now := time.Now().UTC()
-	fetched := make([]walletCredential, 0, len(resp.MyCredentials))
+	fetched := make([]walletCredential, 0, len(all))
 	var foreign int
-	for i := range resp.MyCredentials {
-		cr := &resp.MyCredentials[i]
+	for i := range all {
+		cr := &all[i]
 		if cr.SubjectDid != w.DID {
 			foreign++ // never keep what is not ours
 			continue
@@ -425,4 +426,28 @@ func walletExport(e *env, c *command, opts any, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "Exported %s to %s (no keys).\n", plural(len(w.Credentials), "credential"), f.out)
 	return exitOK
+}
+
+// myCredentialsPage is the page size vcctl asks myCredentials for.
+const myCredentialsPage = 100
+
+// fetchMyCredentials reads every page of myCredentials.
+func fetchMyCredentials(ctx context.Context, c *client.Client) ([]client.CredentialFields, error) {
+	var (
+		all   []client.CredentialFields
+		after *string
+	)
+	first := myCredentialsPage
+	for {
+		resp, err := client.MyCredentials(ctx, c, &first, after)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, resp.MyCredentials...)
+		if len(resp.MyCredentials) < first {
+			return all, nil
+		}
+		last := resp.MyCredentials[len(resp.MyCredentials)-1].Id
+		after = &last
+	}
 }
