@@ -65,8 +65,8 @@ func DefaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", MongoDatabase: "citizen",
 		Playground: true, Introspection: true,
-		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, BatchLimit: 1000,
-		MaxTokens: 20000, MaxFields: 2000, MaxAliases: 200, MaxRootFields: 50,
+		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 10000, BatchLimit: 1000,
+		MaxTokens: 20000, MaxFields: 500, MaxAliases: 200, MaxRootFields: 50,
 		RateAnonymous: 50, RateAnonymousBurst: 500, RateKey: 1000, RateKeyBurst: 5000, ChallengePurge: time.Minute,
 		SessionTTL: 15 * time.Minute, ChallengeTTL: 5 * time.Minute, ShutdownGrace: 15 * time.Second,
 		ChainPoll: 50 * time.Millisecond, PublishInterval: 5 * time.Second, AnchorInterval: 5 * time.Second,

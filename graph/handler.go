@@ -69,7 +69,7 @@ type Limits struct {
 }
 
 // DefaultLimits are safe for a public endpoint.
-var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, Introspection: true, MaxIssue: 1000, Document: DefaultDocumentLimits, Rate: DefaultRateLimits}
+var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 10000, Introspection: true, MaxIssue: 1000, Document: DefaultDocumentLimits, Rate: DefaultRateLimits}
 
 // NewHandler returns the GraphQL HTTP handler (POST and GET; websockets for
 // subscriptions) with limits, the error presenter and panic recovery.
