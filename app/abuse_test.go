@@ -259,6 +259,20 @@ func TestTransportErrorsCarryCodes(t *testing.T) {
 			}
 		})
 	}
+	t.Run("fail/post-with-upgrade-header", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"/graphql", strings.NewReader(`{"query": "{ credentialTypes { name } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Upgrade", "h2c")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out gqlResponse
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 || out.Data == nil {
+			t.Fatalf("a POST with an Upgrade header is not served as a POST: %d %v %+v", resp.StatusCode, err, out.Errors)
+		}
+	})
 	t.Run("ok/get-query", func(t *testing.T) {
 		resp, err := http.Get(s.URL() + "/graphql?query=" + url.QueryEscape("{ credentialTypes { name } }"))
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -195,7 +196,7 @@ func guardTransport(next http.Handler, max int64, doc DocumentLimits) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := withClientIP(r.Context(), r)
 		switch {
-		case r.Header.Get("Upgrade") != "":
+		case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
 			// Websocket subscriptions: gqlgen's transport shapes its errors
 			// as protocol messages; the upgrade needs the raw writer.
 			next.ServeHTTP(w, r.WithContext(ctx))
@@ -219,6 +220,7 @@ func guardTransport(next http.Handler, max int64, doc DocumentLimits) http.Handl
 			writeError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "use POST (or GET for queries) on /graphql")
 			return
 		}
+		r.Header.Del("Upgrade") // not a websocket: gqlgen's transports must not see one
 		hints := &httpHints{}
 		ctx = context.WithValue(ctx, keyHTTPHints, hints)
 		next.ServeHTTP(&hintedWriter{ResponseWriter: w, hints: hints}, r.WithContext(ctx))
