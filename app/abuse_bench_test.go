@@ -47,7 +47,7 @@ func BenchmarkAbusePayloads(b *testing.B) {
 	payloads = append(payloads,
 		struct{ name, query, reason string }{"within-limits/repeated-name-499", "{credentialTypes{" + strings.Repeat("name ", 499) + "}}", ""},
 		struct{ name, query, reason string }{"within-limits/nested-duplicates-24x20", "{" + strings.Repeat("credentialTypes { "+strings.Repeat("name ", 19)+"} ", 24) + "}", ""},
-		struct{ name, query, reason string }{"within-limits/fragment-fan-out-8", fanOutDoc(8), ""},
+		struct{ name, query, reason string }{"within-limits/fragment-fan-out-7", fanOutDoc(7), ""},
 		struct{ name, query, reason string }{"within-limits/myCredentials-first-1000-4-aliases", "{" + aliased(4, "myCredentials(first: 1000) { id credential }") + "}", ""},
 		struct{ name, query, reason string }{"within-limits/verifyCredential-50-aliases-4KiB", "{" + aliased(50, `verifyCredential(credential: "`+strings.Repeat("x", 4096)+`") { verified checks { name ok message } }`) + "}", ""},
 	)
