@@ -348,3 +348,26 @@ func TestWebsocketAckEchoesNothing(t *testing.T) {
 		t.Fatalf("ack %s", raw)
 	}
 }
+
+func TestUnusedChallengesArePurged(t *testing.T) {
+	s := startServer(t, t.TempDir(), func(c *app.Config) { c.ChallengeTTL, c.ChallengePurge = 20*time.Millisecond, 50*time.Millisecond })
+	holder, key := newHolderDID(t)
+	// An expired challenge that is still stored says "expired"; once the
+	// purge has deleted it, it is unknown.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var ch struct{ Challenge string }
+		s.must(t, "", challengeQ, map[string]any{"did": holder}, "authChallenge", &ch)
+		time.Sleep(200 * time.Millisecond)
+		r := s.do(t, "", authQ, map[string]any{"did": holder, "c": ch.Challenge, "p": signChallenge(holder, key, ch.Challenge)})
+		if r.code() != "UNAUTHENTICATED" {
+			t.Fatalf("an expired challenge: %q %+v", r.code(), r.Errors)
+		}
+		if strings.Contains(r.Errors[0].Message, "unknown") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("expired challenges are not purged: %s", r.Errors[0].Message)
+		}
+	}
+}
