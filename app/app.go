@@ -64,6 +64,10 @@ type Main struct {
 	served    chan error
 	publicURL string
 	closeOnce sync.Once
+
+	// cancelRequests cancels the context of every request (at the end of
+	// the shutdown grace).
+	cancelRequests context.CancelFunc
 }
 
 // NewMain returns a Main with the default configuration.
@@ -79,6 +83,9 @@ func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 func (m *Main) Run(ctx context.Context) error {
 	c := m.Config
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	if err := os.Chmod(c.DataDir, 0o700); err != nil { // whatever the umask or its mode was
 		return fmt.Errorf("data dir: %w", err)
 	}
 	if err := m.openStore(ctx); err != nil {
@@ -174,11 +181,15 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		return float64(n)
 	}))
+	limits := graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection,
+		MaxIssue: c.BatchLimit,
+		Document: graph.DocumentLimits{MaxTokens: c.MaxTokens, MaxFields: c.MaxFields, MaxAliases: c.MaxAliases, MaxRootFields: c.MaxRootFields},
+		Rate:     graph.RateLimits{AnonymousPerSecond: c.RateAnonymous, AnonymousBurst: c.RateAnonymousBurst, KeyPerSecond: c.RateKey, KeyBurst: c.RateKeyBurst}}
 	handler := server.New(server.Config{
 		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
 			Requests: requests, Notifier: notifier, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
 		Auth:       authn,
-		Limits:     graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection},
+		Limits:     limits,
 		Playground: c.Playground,
 		Ready: []server.ReadyCheck{
 			{Name: "store", Check: m.store.Ping},
@@ -190,8 +201,11 @@ func (m *Main) Run(ctx context.Context) error {
 		StatusLists: m.store,
 		PublicURL:   m.publicURL,
 	})
+	reqCtx, cancelRequests := context.WithCancel(context.Background())
+	m.cancelRequests = cancelRequests
 	m.http = &http.Server{
 		Handler:           handler,
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -207,6 +221,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.bg.Go(func() { _ = m.worker.Run(bg) })
 	m.bg.Go(func() { m.ledger.RunReconcile(bg, c.AnchorInterval) })
 	m.bg.Go(func() { m.audit.run(bg, c.PublishInterval) })
+	m.bg.Go(func() { didAuth.RunPurge(bg, c.ChallengePurge, m.Logger) })
 
 	if !c.Quiet {
 		store := "embedded SQLite in " + c.DataDir
@@ -269,7 +284,13 @@ func (m *Main) Close() error {
 		if m.http != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownGrace)
 			if err := m.http.Shutdown(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+				// The grace is over: cancel what still runs and drop the
+				// connections; a bounded shutdown is the intended outcome.
+				m.Logger.Warn("shutdown grace over: cancelling the requests still running", "grace", m.Config.ShutdownGrace.String())
+				m.cancelRequests()
+				if err := m.http.Close(); err != nil {
+					errs = append(errs, fmt.Errorf("http close: %w", err))
+				}
 			}
 			cancel()
 			if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -29,11 +29,24 @@ type Config struct {
 	MaxBodyBytes   int64         // GraphQL request body limit
 	MaxDepth       int           // GraphQL depth limit
 	MaxComplexity  int           // GraphQL complexity limit
-	BatchLimit     int           // issueCredentials batch size limit
+	BatchLimit     int           // credentials one request may issue (all issueCredential(s) fields together)
 	SessionTTL     time.Duration // holder session lifetime
 	ChallengeTTL   time.Duration // DID-auth challenge lifetime
 	ShutdownGrace  time.Duration // how long in-flight requests may take at shutdown
 	Quiet          bool          // no start-up banner (tests)
+
+	// Limits on one GraphQL request, checked before it runs.
+	MaxTokens     int // document: lexical tokens (checked before parsing)
+	MaxFields     int // operation: fields, each fragment counted every time it is spread
+	MaxAliases    int // operation: aliases, likewise
+	MaxRootFields int // operation: top-level fields, likewise
+	// Rate limits (token buckets): anonymous mutations and verifications
+	// per client IP; mutations per API key or holder session. 0 turns one off.
+	RateAnonymous      float64
+	RateAnonymousBurst int
+	RateKey            float64
+	RateKeyBurst       int
+	ChallengePurge     time.Duration // how often expired DID-auth challenges are deleted
 
 	ChainRPC            string        // empty: embedded dev chain under <data-dir>/chain
 	ChainKeyFile        string        // hex private key for --chain-rpc
@@ -52,7 +65,9 @@ func DefaultConfig() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", MongoDatabase: "citizen",
 		Playground: true, Introspection: true,
-		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, BatchLimit: 1000,
+		MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 10000, BatchLimit: 1000,
+		MaxTokens: 20000, MaxFields: 500, MaxAliases: 200, MaxRootFields: 50,
+		RateAnonymous: 50, RateAnonymousBurst: 500, RateKey: 1000, RateKeyBurst: 5000, ChallengePurge: time.Minute,
 		SessionTTL: 15 * time.Minute, ChallengeTTL: 5 * time.Minute, ShutdownGrace: 15 * time.Second,
 		ChainPoll: 50 * time.Millisecond, PublishInterval: 5 * time.Second, AnchorInterval: 5 * time.Second,
 		AnchorBatch: 200, Confirmations: 1, MaxBacklog: 10000, StatusListSize: 131072,
@@ -77,7 +92,16 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "maximum GraphQL request body size")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "maximum GraphQL query depth")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", c.MaxComplexity, "maximum GraphQL query complexity")
-	fs.IntVar(&c.BatchLimit, "batch-limit", c.BatchLimit, "maximum credentials per issueCredentials call")
+	fs.IntVar(&c.BatchLimit, "batch-limit", c.BatchLimit, "maximum credentials one request issues (all issueCredential and issueCredentials fields together)")
+	fs.IntVar(&c.MaxTokens, "max-tokens", c.MaxTokens, "maximum lexical tokens in a GraphQL document (checked before parsing)")
+	fs.IntVar(&c.MaxFields, "max-fields", c.MaxFields, "maximum fields in a GraphQL operation, each fragment counted every time it is spread")
+	fs.IntVar(&c.MaxAliases, "max-aliases", c.MaxAliases, "maximum aliases in a GraphQL operation")
+	fs.IntVar(&c.MaxRootFields, "max-root-fields", c.MaxRootFields, "maximum top-level fields in a GraphQL operation")
+	fs.Float64Var(&c.RateAnonymous, "rate-anonymous", c.RateAnonymous, "anonymous mutations and verifications per second per client IP (0: no limit)")
+	fs.IntVar(&c.RateAnonymousBurst, "rate-anonymous-burst", c.RateAnonymousBurst, "burst allowed above --rate-anonymous")
+	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "mutations per second per API key or holder session (0: no limit)")
+	fs.IntVar(&c.RateKeyBurst, "rate-key-burst", c.RateKeyBurst, "burst allowed above --rate-key")
+	fs.DurationVar(&c.ChallengePurge, "challenge-purge", c.ChallengePurge, "how often expired DID-auth challenges are deleted")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "holder session lifetime")
 	fs.DurationVar(&c.ChallengeTTL, "challenge-ttl", c.ChallengeTTL, "how long a holder has to answer a DID-auth challenge")
 	fs.StringVar(&c.ChainRPC, "chain-rpc", c.ChainRPC, "JSON-RPC URL of an EVM node (geth, Besu/QBFT...); empty: the embedded dev chain under <data-dir>/chain")
@@ -129,8 +153,12 @@ func (m *Main) SetConfig(c Config) error {
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
 	}
-	if c.BatchLimit < 1 || c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxBodyBytes < 1024 {
+	if c.BatchLimit < 1 || c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxBodyBytes < 1024 ||
+		c.MaxTokens < 1 || c.MaxFields < 1 || c.MaxAliases < 1 || c.MaxRootFields < 1 || c.ChallengePurge <= 0 {
 		return errors.New("limits must be positive (and --max-body-bytes at least 1024)")
+	}
+	if c.RateAnonymous < 0 || c.RateKey < 0 || c.RateAnonymousBurst < 0 || c.RateKeyBurst < 0 {
+		return errors.New("--rate-* must not be negative")
 	}
 	m.Config = c
 	return nil

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -49,6 +50,29 @@ func (a *DIDAuth) Challenge(ctx context.Context, holderDID string) (*Challenge, 
 		return nil, err
 	}
 	return c, nil
+}
+
+// RunPurge deletes expired challenges every interval until ctx is done:
+// anyone may ask for a challenge, and one that is never used would
+// otherwise stay in the store for good. Failures are logged and retried at
+// the next tick.
+func (a *DIDAuth) RunPurge(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := a.challenges.PurgeChallenges(ctx, a.now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("purge expired auth challenges", "err", err.Error())
+		case n > 0:
+			log.Debug("purged expired auth challenges", "count", n)
+		}
+	}
 }
 
 var errBadProof = fault.E(fault.Unauthenticated, "the proof is not a valid signature over the challenge by a key of this DID")

@@ -60,4 +60,7 @@ type ChallengeStore interface {
 	// one caller can take a given challenge. Returns fault.ErrNotFound if there
 	// is none (never issued, or already taken).
 	TakeChallenge(ctx context.Context, nonce string) (*Challenge, error)
+	// PurgeChallenges deletes every challenge that expired before t and
+	// returns how many it deleted.
+	PurgeChallenges(ctx context.Context, t time.Time) (int, error)
 }

@@ -741,7 +741,9 @@ var AllKeyAlgorithm = []KeyAlgorithm{
 
 // MyCredentialsResponse is returned by MyCredentials on success.
 type MyCredentialsResponse struct {
-	// Holder only: the credentials issued to the caller's DID, oldest first (at most 1000).
+	// Holder only: the credentials issued to the caller's DID, oldest first.
+	// `first` defaults to 100, at most 1000; `after` is the id of the last
+	// credential of the previous page.
 	MyCredentials []CredentialFields `json:"myCredentials"`
 }
 
@@ -1298,6 +1300,18 @@ type __IssueCredentialsInput struct {
 
 // GetInputs returns __IssueCredentialsInput.Inputs, and is useful for accessing the field via an interface.
 func (v *__IssueCredentialsInput) GetInputs() []IssueCredentialInput { return v.Inputs }
+
+// __MyCredentialsInput is used internally by genqlient
+type __MyCredentialsInput struct {
+	First *int    `json:"first"`
+	After *string `json:"after"`
+}
+
+// GetFirst returns __MyCredentialsInput.First, and is useful for accessing the field via an interface.
+func (v *__MyCredentialsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __MyCredentialsInput.After, and is useful for accessing the field via an interface.
+func (v *__MyCredentialsInput) GetAfter() *string { return v.After }
 
 // __PresentationRequestInput is used internally by genqlient
 type __PresentationRequestInput struct {
@@ -2112,8 +2126,8 @@ func IssueCredentials(
 
 // The query executed by MyCredentials.
 const MyCredentials_Operation = `
-query MyCredentials {
-	myCredentials {
+query MyCredentials ($first: Int, $after: String) {
+	myCredentials(first: $first, after: $after) {
 		... CredentialFields
 	}
 }
@@ -2137,10 +2151,16 @@ fragment CredentialFields on IssuedCredential {
 func MyCredentials(
 	ctx_ context.Context,
 	client_ graphql.Client,
+	first *int,
+	after *string,
 ) (data_ *MyCredentialsResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "MyCredentials",
 		Query:  MyCredentials_Operation,
+		Variables: &__MyCredentialsInput{
+			First: first,
+			After: after,
+		},
 	}
 
 	data_ = &MyCredentialsResponse{}

@@ -632,9 +632,10 @@ func (f KeySourceFunc) SignerFor(ctx context.Context, keyID string) (Signer, err
 	return f(ctx, keyID)
 }
 
-// HolderCredentials returns up to limit credentials issued to holderDID, oldest first.
-func (s *Service) HolderCredentials(ctx context.Context, holderDID string, limit int) ([]*Record, error) {
-	return s.store.Credentials(ctx, Filter{SubjectDID: holderDID}, "", limit)
+// HolderCredentials returns up to limit credentials issued to holderDID
+// with an id after `after` ("" for the first page), oldest first.
+func (s *Service) HolderCredentials(ctx context.Context, holderDID, after string, limit int) ([]*Record, error) {
+	return s.store.Credentials(ctx, Filter{SubjectDID: holderDID}, after, limit)
 }
 
 // Revoke revokes one of the bureau's credentials for good. Errors: NotFound,

@@ -85,12 +85,13 @@ func (r *queryResolver) Credentials(ctx context.Context, filter *model.Credentia
 	if err != nil {
 		return nil, err
 	}
-	n := defaultPageSize
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return nil, fault.E(fault.Invalid, "first must be between 1 and %d", maxPageSize)
-		}
-		n = *first
+	n, err := pageSize(first, defaultPageSize, maxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	cursor, err := credentialCursor(after)
+	if err != nil {
+		return nil, err
 	}
 	var f credentials.Filter
 	if filter != nil {
@@ -103,10 +104,6 @@ func (r *queryResolver) Credentials(ctx context.Context, filter *model.Credentia
 		if filter.State != nil {
 			f.State = stateFromModel[*filter.State]
 		}
-	}
-	cursor := ""
-	if after != nil {
-		cursor = *after
 	}
 	recs, err := r.Issuer.Credentials(ctx, p.ID, f, cursor, n+1)
 	if err != nil {

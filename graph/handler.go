@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -34,6 +36,9 @@ const (
 	CodeConflict        = "CONFLICT"
 	CodeUnavailable     = "UNAVAILABLE"
 	CodeInternal        = "INTERNAL"
+	// CodeRateLimited (RATE_LIMITED): the client sent too much too fast;
+	// extensions.retryAfter says in how many seconds to try again.
+	CodeRateLimited = "RATE_LIMITED"
 )
 
 var faultCodes = map[fault.Code]string{
@@ -52,18 +57,26 @@ func errorCode(err error) string { return faultCodes[fault.CodeOf(err)] }
 type Limits struct {
 	MaxBodyBytes  int64 // request body size
 	MaxDepth      int   // selection-set nesting
-	MaxComplexity int   // gqlgen complexity (1 per field by default)
+	MaxComplexity int   // complexity: 1 per field, list fields times their page size
 	Introspection bool  // allow __schema/__type queries
+	// MaxIssue bounds the credentials one request issues, over all its
+	// issueCredential and issueCredentials fields; 0 means no request limit.
+	MaxIssue int
+	// Document bounds the raw document before it is parsed; zero fields
+	// take DefaultDocumentLimits.
+	Document DocumentLimits
+	// Rate bounds how fast one client calls mutations and verifications.
+	Rate RateLimits
 }
 
 // DefaultLimits are safe for a public endpoint.
-var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 5000, Introspection: true}
+var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 10000, Introspection: true, MaxIssue: 1000, Document: DefaultDocumentLimits, Rate: DefaultRateLimits}
 
 // NewHandler returns the GraphQL HTTP handler (POST and GET; websockets for
 // subscriptions) with limits, the error presenter and panic recovery.
 // Authentication happens in Authenticate, which must wrap it.
 func NewHandler(r *Resolver, a *auth.Authenticator, lim Limits, logger *slog.Logger) http.Handler {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Complexity: complexity(len(r.Issuer.Catalogue().Types()))}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -71,14 +84,20 @@ func NewHandler(r *Resolver, a *auth.Authenticator, lim Limits, logger *slog.Log
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(documentLimit(lim.Document.withDefaults()))
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	srv.Use(depthLimit(lim.MaxDepth))
+	if lim.MaxIssue > 0 {
+		srv.Use(batchLimit(lim.MaxIssue))
+	}
+	srv.Use(newRateLimit(lim.Rate))
+	srv.Use(cancelOnDisconnect{})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error { return present(ctx, logger, err) })
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fault.E(fault.Internal, "internal error")
 	})
-	return limitBody(srv, lim.MaxBodyBytes)
+	return guardTransport(srv, lim.MaxBodyBytes, lim.Document)
 }
 
 // present is the one place where errors become GraphQL errors.
@@ -88,6 +107,10 @@ func present(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Erro
 		// Produced by gqlgen itself: parse, validation, complexity, input
 		// coercion. The message is about the query, never about data.
 		out := *gerr
+		if gerr.Extensions["code"] == CodeRateLimited {
+			out.Extensions = map[string]any{"code": CodeRateLimited, "retryAfter": gerr.Extensions["retryAfter"]}
+			return &out
+		}
 		out.Extensions = map[string]any{"code": CodeBadUserInput}
 		if c, ok := gerr.Extensions["code"].(string); ok && c != "" {
 			out.Extensions["reason"] = c
@@ -158,34 +181,120 @@ func selectionDepth(set ast.SelectionSet, depth, stop int) int {
 	return maxDepth
 }
 
-// limitBody refuses bodies over max bytes and malformed JSON with a GraphQL
-// error that carries a code, before gqlgen sees them.
-func limitBody(next http.Handler, max int64) http.Handler {
+// guardTransport is the HTTP side of the endpoint's limits. It answers
+// every request gqlgen's transports would refuse without extensions.code,
+// and never echoes what the client sent:
+//
+//   - POST must be application/json, at most max bytes, one JSON object
+//     (a batch array is refused) whose "query" is a string;
+//   - GET may only run queries (mutations must be POSTed);
+//   - other methods get 405.
+//
+// It also records the client IP and the hints that let the rate limit
+// answer 429.
+func guardTransport(next http.Handler, max int64, doc DocumentLimits) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
+		ctx := withClientIP(r.Context(), r)
+		switch {
+		case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
+			// Websocket subscriptions: gqlgen's transport shapes its errors
+			// as protocol messages; the upgrade needs the raw writer.
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		case r.Method == http.MethodOptions:
+		case r.Method == http.MethodGet:
+			if err := checkGet(r, doc); err != nil {
+				w.Header().Set("Allow", "POST")
+				writeError(w, http.StatusMethodNotAllowed, CodeBadUserInput, err.Error())
+				return
+			}
+		case r.Method == http.MethodPost:
+			body, status, msg := readBody(w, r, max)
+			if msg != "" {
+				writeError(w, status, CodeBadUserInput, msg)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			writeError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "use POST (or GET for queries) on /graphql")
 			return
 		}
-		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, fmt.Sprintf("request body is larger than %d bytes", max))
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-		if err != nil {
-			writeError(w, http.StatusBadRequest, CodeBadUserInput, "could not read the request body")
-			return
-		}
-		if int64(len(body)) > max {
-			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, fmt.Sprintf("request body is larger than %d bytes", max))
-			return
-		}
-		if ct := r.Header.Get("Content-Type"); (ct == "" || bytes.HasPrefix([]byte(ct), []byte("application/json"))) && !json.Valid(body) {
-			writeError(w, http.StatusBadRequest, CodeBadUserInput, "the request body is not valid JSON")
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
+		r.Header.Del("Upgrade") // not a websocket: gqlgen's transports must not see one
+		hints := &httpHints{}
+		ctx = context.WithValue(ctx, keyHTTPHints, hints)
+		next.ServeHTTP(&hintedWriter{ResponseWriter: w, hints: hints}, r.WithContext(ctx))
 	})
+}
+
+// readBody reads and checks a POST body; msg is non-empty when it is refused.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) (body []byte, status int, msg string) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, http.StatusUnsupportedMediaType, "send the request as Content-Type: application/json"
+	}
+	tooLarge := fmt.Sprintf("request body is larger than %d bytes", max)
+	if r.ContentLength > max {
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	case err != nil:
+		return nil, http.StatusBadRequest, "could not read the request body"
+	}
+	if !json.Valid(body) {
+		return nil, http.StatusBadRequest, "the request body is not valid JSON"
+	}
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) == 0 || b[0] != '{' {
+		return nil, http.StatusBadRequest, "the request body must be one JSON object {\"query\": ..., \"variables\": ...}; batches (arrays) are not supported"
+	}
+	var shape struct {
+		Query         json.RawMessage `json:"query"`
+		OperationName json.RawMessage `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &shape); err != nil {
+		return nil, http.StatusBadRequest, "the request body is not valid JSON"
+	}
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		want byte // first byte of the accepted JSON type
+	}{{"query", shape.Query, '"'}, {"operationName", shape.OperationName, '"'}, {"variables", shape.Variables, '{'}, {"extensions", shape.Extensions, '{'}} {
+		if len(f.raw) == 0 || string(f.raw) == "null" {
+			continue
+		}
+		if f.raw[0] != f.want {
+			kind := "a string"
+			if f.want == '{' {
+				kind = "an object"
+			}
+			return nil, http.StatusBadRequest, fmt.Sprintf("%q must be %s", f.name, kind)
+		}
+	}
+	return body, 0, ""
+}
+
+// checkGet refuses a GET that would run a mutation or subscription
+// (gqlgen answers those without a code). The scan is the same cheap pass
+// that bounds the document, so a GET costs no parsing here.
+func checkGet(r *http.Request, lim DocumentLimits) error {
+	q := r.URL.Query()
+	st, err := scanDocument(q.Get("query"), lim.withDefaults())
+	if err != nil || st == nil {
+		return nil // the document limit answers it, with its reason
+	}
+	name := q.Get("operationName")
+	for _, op := range st.operations {
+		if (name == "" || op.name == name) && op.kind != "query" {
+			return fmt.Errorf("a %s must be sent with POST", op.kind)
+		}
+	}
+	return nil
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
@@ -225,12 +334,13 @@ func bearer(h string) string {
 // websocketInit authenticates a websocket connection from the
 // connection_init payload {"Authorization": "Bearer ..."} (browsers cannot
 // set headers on websockets); a caller already authenticated by the upgrade
-// request's header keeps that identity.
+// request's header keeps that identity. The connection_ack carries no
+// payload: echoing the init payload would send the API key back.
 func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		tok := bearer(payload.Authorization())
 		if tok == "" {
-			return ctx, &payload, nil
+			return ctx, nil, nil
 		}
 		p, err := a.Authenticate(ctx, tok)
 		if err != nil {
@@ -239,6 +349,6 @@ func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 		if p != nil {
 			ctx = auth.WithPrincipal(ctx, p)
 		}
-		return ctx, &payload, nil
+		return ctx, nil, nil
 	}
 }

@@ -28,12 +28,20 @@ func (r *mutationResolver) Authenticate(ctx context.Context, did string, challen
 	return &model.Session{Token: tok, Did: did, ExpiresAt: exp}, nil
 }
 
-func (r *queryResolver) MyCredentials(ctx context.Context) ([]*model.IssuedCredential, error) {
+func (r *queryResolver) MyCredentials(ctx context.Context, first *int, after *string) ([]*model.IssuedCredential, error) {
 	p, err := auth.Require(ctx, auth.RoleHolder)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := r.Issuer.HolderCredentials(ctx, p.ID, maxHolderCredentials)
+	n, err := pageSize(first, defaultHolderPage, maxHolderPage)
+	if err != nil {
+		return nil, err
+	}
+	cursor, err := credentialCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := r.Issuer.HolderCredentials(ctx, p.ID, cursor, n)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
@@ -138,9 +140,35 @@ const (
 	maxPageSize     = 500
 	// maxCredentialSize bounds a pasted credential (the body limit bounds it too).
 	maxCredentialSize = 256 << 10
-	// maxHolderCredentials bounds myCredentials.
-	maxHolderCredentials = 1000
+	// defaultHolderPage and maxHolderPage bound a myCredentials page.
+	defaultHolderPage = 100
+	maxHolderPage     = 1000
 )
+
+// pageSize is the page a list field returns for its `first` argument:
+// def when absent, refused outside 1..max.
+func pageSize(first *int, def, max int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	if *first < 1 || *first > max {
+		return 0, fault.E(fault.Invalid, "first must be between 1 and %d", max)
+	}
+	return *first, nil
+}
+
+// credentialCursor checks an `after` cursor of a credential list: the id
+// (urn:uuid:...) of the last credential of the previous page.
+func credentialCursor(after *string) (string, error) {
+	if after == nil || *after == "" {
+		return "", nil
+	}
+	id, ok := strings.CutPrefix(*after, "urn:uuid:")
+	if _, err := uuid.Parse(id); !ok || err != nil || len(id) != 36 {
+		return "", fault.E(fault.Invalid, "after is not a cursor of this list: pass pageInfo.endCursor (or the last id) of the previous page")
+	}
+	return *after, nil
+}
 
 func issueInput(in *model.IssueCredentialInput) credentials.IssueInput {
 	out := credentials.IssueInput{Type: in.Type, SubjectDID: in.SubjectDid, Claims: in.Claims, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil, Format: credentials.FormatJWT}

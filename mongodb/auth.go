@@ -254,3 +254,13 @@ func (s *Store) TakeChallenge(ctx context.Context, nonce string) (*auth.Challeng
 	}
 	return &auth.Challenge{Nonce: r.Nonce, DID: r.DID, ExpiresAt: utc(r.ExpiresAt)}, nil
 }
+
+// PurgeChallenges deletes the challenges that expired before t (served by
+// the index on expiresAt).
+func (s *Store) PurgeChallenges(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.challenges.DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: ms(t)}}}})
+	if err != nil {
+		return 0, wrap("purge challenges", err)
+	}
+	return int(res.DeletedCount), nil
+}

@@ -98,7 +98,7 @@ func index(unique bool, keys ...any) mongo.IndexModel {
 }
 
 // createIndexes creates every secondary index. Collections that are only
-// read by _id (claims, leases, verifiers, challenges, ...) need none. Every
+// read by _id (claims, leases, verifiers, ...) need none. Every
 // listing query has an index that serves both its filter and its sort, so
 // that no query scans a collection of tens of millions of documents.
 func (s *Store) createIndexes(ctx context.Context) error {
@@ -126,6 +126,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{s.apiKeys, []mongo.IndexModel{
 			index(false, "ownerId", 1),
+		}},
+		{s.challenges, []mongo.IndexModel{
+			index(false, "expiresAt", 1),
 		}},
 		{s.lists, []mongo.IndexModel{
 			index(false, "bureauId", 1, "purpose", 1, "full", 1, "createdAt", 1, "_id", 1),

@@ -136,3 +136,18 @@ func (s *Store) TakeChallenge(ctx context.Context, nonce string) (*auth.Challeng
 		return &c, nil
 	}, `DELETE FROM challenges WHERE nonce = ? RETURNING nonce, did, expires_at`, nonce)
 }
+
+// PurgeChallenges deletes the challenges that expired before t. The table
+// holds at most what the rate limits let in during one challenge lifetime,
+// so it needs no index on expires_at.
+func (s *Store) PurgeChallenges(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM challenges WHERE expires_at < ?`, ms(t))
+	if err != nil {
+		return 0, dbErr("purge challenges", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, dbErr("purge challenges", err)
+	}
+	return int(n), nil
+}

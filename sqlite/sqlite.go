@@ -82,6 +82,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ownerOnly(dir); err != nil {
+		unlockDir(lock)
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", DSN(filepath.Join(dir, DBFile)))
 	if err != nil {
 		unlockDir(lock)
@@ -107,6 +111,30 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	s.lock = lock
 	return s, nil
+}
+
+// ownerOnly makes dir 0700 and the database files in it 0600, whatever
+// the umask or the modes they had: the database holds personal data. The
+// database file is created here, before SQLite opens it, because SQLite
+// gives its -wal and -shm files the mode of the database file.
+func ownerOnly(dir string) error {
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("sqlite: data directory owner-only: %w", err)
+	}
+	path := filepath.Join(dir, DBFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("sqlite: create database file: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sqlite: database file owner-only: %w", err)
+		}
+	}
+	return nil
 }
 
 // New returns a store on db (opened with driver "sqlite", ideally with DSN)

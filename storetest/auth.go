@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -195,6 +196,30 @@ func authCases() []testCase {
 			ok(t, "TakeChallenge other", err)
 			if got.DID != "did:key:bob" {
 				t.Errorf("TakeChallenge other: DID %q", got.DID)
+			}
+		}},
+		{"challenge/purge-expired", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			for i, exp := range []time.Duration{-time.Hour, -time.Minute, time.Minute, time.Hour} {
+				ok(t, "PutChallenge", s.PutChallenge(ctx, &auth.Challenge{Nonce: fmt.Sprintf("p-%d", i), DID: "did:key:alice", ExpiresAt: at(exp)}))
+			}
+			n, err := s.PurgeChallenges(ctx, at(0))
+			ok(t, "PurgeChallenges", err)
+			if n != 2 {
+				t.Errorf("PurgeChallenges deleted %d, want the 2 expired", n)
+			}
+			for _, nonce := range []string{"p-0", "p-1"} {
+				_, err := s.TakeChallenge(ctx, nonce)
+				notFound(t, "TakeChallenge purged "+nonce, err)
+			}
+			for _, nonce := range []string{"p-2", "p-3"} {
+				_, err := s.TakeChallenge(ctx, nonce)
+				ok(t, "TakeChallenge live "+nonce, err)
+			}
+			n, err = s.PurgeChallenges(ctx, at(0))
+			ok(t, "PurgeChallenges again", err)
+			if n != 0 {
+				t.Errorf("PurgeChallenges again deleted %d, want 0", n)
 			}
 		}},
 	}

@@ -73,14 +73,14 @@ type FetchResult struct {
 // subject is not the wallet's DID are never kept. Errors: the client's
 // (UNAUTHENTICATED when the session is no longer accepted).
 func (w *File) Fetch(ctx context.Context, cl *client.Client, source string, now time.Time) (FetchResult, error) {
-	resp, err := client.MyCredentials(ctx, cl)
+	all, err := fetchMyCredentials(ctx, cl)
 	if err != nil {
 		return FetchResult{}, err
 	}
 	var r FetchResult
-	fetched := make([]Credential, 0, len(resp.MyCredentials))
-	for i := range resp.MyCredentials {
-		cr := &resp.MyCredentials[i]
+	fetched := make([]Credential, 0, len(all))
+	for i := range all {
+		cr := &all[i]
 		if cr.SubjectDid != w.DID {
 			r.Foreign++
 			continue
@@ -99,4 +99,28 @@ func (c *Credential) StateNow(now time.Time) string {
 		return "EXPIRED"
 	}
 	return c.State
+}
+
+// myCredentialsPage is the page size Fetch asks myCredentials for.
+const myCredentialsPage = 100
+
+// fetchMyCredentials reads every page of myCredentials.
+func fetchMyCredentials(ctx context.Context, c *client.Client) ([]client.CredentialFields, error) {
+	var (
+		all   []client.CredentialFields
+		after *string
+	)
+	first := myCredentialsPage
+	for {
+		resp, err := client.MyCredentials(ctx, c, &first, after)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, resp.MyCredentials...)
+		if len(resp.MyCredentials) < first {
+			return all, nil
+		}
+		last := resp.MyCredentials[len(resp.MyCredentials)-1].Id
+		after = &last
+	}
 }

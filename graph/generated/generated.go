@@ -238,7 +238,7 @@ type ComplexityRoot struct {
 		CredentialTypes     func(childComplexity int) int
 		Credentials         func(childComplexity int, filter *model.CredentialFilter, after *string, first *int) int
 		Evidence            func(childComplexity int, credentialID string) int
-		MyCredentials       func(childComplexity int) int
+		MyCredentials       func(childComplexity int, first *int, after *string) int
 		PresentationRequest func(childComplexity int, id string) int
 		StatusList          func(childComplexity int, id string, version *int) int
 		VerifyCredential    func(childComplexity int, credential string) int
@@ -322,7 +322,7 @@ type QueryResolver interface {
 	Credentials(ctx context.Context, filter *model.CredentialFilter, after *string, first *int) (*model.CredentialConnection, error)
 	AuditTrail(ctx context.Context, credentialID string) ([]*model.AuditEvent, error)
 	AuditEvents(ctx context.Context, after *int, first *int) ([]*model.AuditEvent, error)
-	MyCredentials(ctx context.Context) ([]*model.IssuedCredential, error)
+	MyCredentials(ctx context.Context, first *int, after *string) ([]*model.IssuedCredential, error)
 	PresentationRequest(ctx context.Context, id string) (*model.PresentationRequest, error)
 	VerifyPresentation(ctx context.Context, presentation string, challenge *string, domain *string) (*model.VerificationResult, error)
 	StatusList(ctx context.Context, id string, version *int) (*model.StatusList, error)
@@ -1277,7 +1277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.MyCredentials(childComplexity), true
+		args, err := ec.field_Query_myCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyCredentials(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.presentationRequest":
 		if e.ComplexityRoot.Query.PresentationRequest == nil {
 			break
@@ -1849,8 +1854,12 @@ type Session {
 }
 
 extend type Query {
-  "Holder only: the credentials issued to the caller's DID, oldest first (at most 1000)."
-  myCredentials: [IssuedCredential!]!
+  """
+  Holder only: the credentials issued to the caller's DID, oldest first.
+  ` + "`" + `first` + "`" + ` defaults to 100, at most 1000; ` + "`" + `after` + "`" + ` is the id of the last
+  credential of the previous page.
+  """
+  myCredentials(first: Int, after: String): [IssuedCredential!]!
 }
 
 extend type Mutation {
@@ -3009,6 +3018,28 @@ func (ec *executionContext) field_Query_evidence_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["credentialId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6777,7 +6808,8 @@ func (ec *executionContext) _Query_myCredentials(ctx context.Context, field grap
 			return ec.fieldContext_Query_myCredentials(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().MyCredentials(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyCredentials(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssuedCredential) graphql.Marshaler {
@@ -6787,7 +6819,7 @@ func (ec *executionContext) _Query_myCredentials(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_myCredentials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_myCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -6796,6 +6828,17 @@ func (ec *executionContext) fieldContext_Query_myCredentials(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IssuedCredential(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

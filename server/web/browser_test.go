@@ -179,6 +179,14 @@ func TestVerifierPageInBrowser(t *testing.T) {
 		p.waitFor(t, `document.getElementById("request-status").textContent.includes("no presentation request")`)
 	})
 
+	t.Run("playground", func(t *testing.T) {
+		// GraphiQL runs from the binary's own assets under its CSP (any
+		// violation or script error is reported by b.problems below).
+		p.navigate(t, base+"/")
+		p.waitFor(t, `!!document.querySelector(".graphiql-container .graphiql-editors")`)
+		p.screenshot(t, filepath.Join(shots, "playground.png"))
+	})
+
 	if errs := b.problems(); len(errs) > 0 {
 		t.Errorf("the browser reported problems (CSP violations, script errors):\n%s", strings.Join(errs, "\n"))
 	}
