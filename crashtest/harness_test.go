@@ -98,6 +98,9 @@ type harness struct {
 	lostStatusChanges, doubleAnchored   int
 	versionsChecked, orphanLeaves       int
 	storedChecks                        int // acknowledged credentials compared with the store, over all checks
+	batches                             int
+	unackedSizes                        map[int]int // unacknowledged batch number → credentials asked for
+	leftoverOf                          map[int]int // unacknowledged batch number → its credentials found stored
 }
 
 // newHarness creates a bureau through p and returns a harness issuing as it.
@@ -107,7 +110,7 @@ func newHarness(t *testing.T, p *proc, batch int) *harness {
 	t.Logf("seed %d", seed)
 	h := &harness{t: t, batch: batch, revokeShare: 0.25, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		creds: map[string]string{}, entries: map[string][]statusEntry{}, revoked: map[string]bool{}, unsure: map[string]bool{},
-		seen: map[string]bool{}, statusOf: map[string]string{}}
+		seen: map[string]bool{}, statusOf: map[string]string{}, unackedSizes: map[int]int{}, leftoverOf: map[int]int{}}
 	var out struct{ APIKey string }
 	p.must(t, p.admin, createBureauQ, map[string]any{"in": map[string]any{"name": "Volunteer Office", "slug": "volunteer-office", "allowedTypes": []string{credType}}}, "createBureau", &out)
 	h.apiKey = out.APIKey
@@ -186,10 +189,14 @@ func (h *harness) load(ctx context.Context, procs []*proc, issuers, revokers int
 // issueBatch issues n credentials in one call and records the answer. It
 // returns false when the process did not answer.
 func (h *harness) issueBatch(ctx context.Context, p *proc, n int) bool {
+	h.mu.Lock()
+	h.batches++
+	batch := h.batches
+	h.mu.Unlock()
 	ins := make([]map[string]any, n)
 	for i := range ins {
 		ins[i] = map[string]any{"type": credType, "subjectDid": holderDID,
-			"claims": map[string]any{"hours": 1 + i%100, "organization": "City Food Bank", "activity": "Food distribution", "periodStart": "2026-01-01", "periodEnd": "2026-06-30"}}
+			"claims": map[string]any{"hours": 1 + i%100, "organization": "City Food Bank", "activity": fmt.Sprintf("Food distribution, batch %d", batch), "periodStart": "2026-01-01", "periodEnd": "2026-06-30"}}
 	}
 	var out struct {
 		Issued, Failed int
@@ -203,6 +210,7 @@ func (h *harness) issueBatch(ctx context.Context, p *proc, n int) bool {
 	case errors.Is(err, errNoAnswer):
 		h.mu.Lock()
 		h.unackedBatches++
+		h.unackedSizes[batch] = n
 		h.mu.Unlock()
 		return false
 	case err != nil:
@@ -330,6 +338,11 @@ func (h *harness) checkStored(p *proc) map[string]storedCred {
 		h.seen[id] = true
 		if _, ok := h.creds[id]; !ok {
 			h.leftovers++
+			if b, err := batchOf(stored[id].Credential); err == nil {
+				h.leftoverOf[b]++
+			} else {
+				t.Errorf("leftover credential %s: %v", id, err)
+			}
 		}
 		es, err := statusEntries(stored[id].Credential)
 		if err != nil {
@@ -681,12 +694,47 @@ func (h *harness) sample(n int) []string {
 func (h *harness) summary(name string, elapsed time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	whole, part, none := 0, 0, 0
+	for b, n := range h.unackedSizes {
+		switch h.leftoverOf[b] {
+		case n:
+			whole++
+		case 0:
+			none++
+		default:
+			part++
+		}
+	}
+	h.t.Logf("%s: unacknowledged batches found stored whole %d, in part %d, not at all %d", name, whole, part, none)
 	h.t.Logf("SUMMARY %s: kill points %d, chain outages %d, restarts %d, credentials acknowledged %d (revoked %d), credentials compared byte for byte with the store %d, verifications %d, "+
 		"duplicate status entries %d, lost credentials %d, changed %d, lost revocations %d, lost status changes %d, list versions anchored twice %d, list versions checked %d, "+
 		"verification failures after settling %d (healed within %s: %d; log root CONFIRMED in the outbox but not found on chain: %d), unacknowledged batches %d, unacknowledged revocations %d, leftover credentials %d, orphan log leaves %d, took %s",
 		name, h.killPoints, h.outages, h.restarts, len(h.ids), len(h.revoked), h.storedChecks, h.verified,
 		h.duplicates, h.lost, h.changed, h.lostRevs, h.lostStatusChanges, h.doubleAnchored, h.versionsChecked,
 		h.settleFailures, healTimeout(), h.healed, h.confirmedButMissing, h.unackedBatches, h.unackedRevocations, h.leftovers, h.orphanLeaves, elapsed.Round(time.Second))
+}
+
+var batchRE = regexp.MustCompile(`batch (\d+)$`)
+
+// batchOf reads the batch number issueBatch put into a credential's claims.
+func batchOf(jws string) (int, error) {
+	payload, err := jwsPayload(jws)
+	if err != nil {
+		return 0, err
+	}
+	var vc struct {
+		CredentialSubject struct {
+			Activity string `json:"activity"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(payload, &vc); err != nil {
+		return 0, err
+	}
+	m := batchRE.FindStringSubmatch(vc.CredentialSubject.Activity)
+	if m == nil {
+		return 0, fmt.Errorf("no batch number in %q", vc.CredentialSubject.Activity)
+	}
+	return strconv.Atoi(m[1])
 }
 
 // statusEntries parses the credentialStatus entries of a compact JWS credential.
