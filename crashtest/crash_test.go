@@ -88,6 +88,10 @@ func runCrash(t *testing.T, name string, p *proc, plan crashPlan, disrupt func(h
 		}
 	}()
 	for round := range plan.rounds {
+		if dl, ok := t.Deadline(); ok && time.Until(dl) < 6*time.Minute {
+			t.Errorf("only %d of %d rounds fit before the test deadline", round, plan.rounds)
+			break
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		wait := h.load(ctx, []*proc{p}, 1, 1, 0)
 		kill := true

@@ -95,6 +95,7 @@ type harness struct {
 	duplicates, lost, changed, lostRevs int
 	verified, settleFailures, healed    int
 	confirmedButMissing                 int // failures whose log root the outbox calls CONFIRMED
+	failedCreds, missingRoots           map[string]bool
 	lostStatusChanges, doubleAnchored   int
 	versionsChecked, orphanLeaves       int
 	storedChecks                        int // acknowledged credentials compared with the store, over all checks
@@ -110,7 +111,8 @@ func newHarness(t *testing.T, p *proc, batch int) *harness {
 	t.Logf("seed %d", seed)
 	h := &harness{t: t, batch: batch, revokeShare: 0.25, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		creds: map[string]string{}, entries: map[string][]statusEntry{}, revoked: map[string]bool{}, unsure: map[string]bool{},
-		seen: map[string]bool{}, statusOf: map[string]string{}, unackedSizes: map[int]int{}, leftoverOf: map[int]int{}}
+		seen: map[string]bool{}, statusOf: map[string]string{}, unackedSizes: map[int]int{}, leftoverOf: map[int]int{},
+		failedCreds: map[string]bool{}, missingRoots: map[string]bool{}}
 	var out struct{ APIKey string }
 	p.must(t, p.admin, createBureauQ, map[string]any{"in": map[string]any{"name": "Volunteer Office", "slug": "volunteer-office", "allowedTypes": []string{credType}}}, "createBureau", &out)
 	h.apiKey = out.APIKey
@@ -593,6 +595,7 @@ func (h *harness) verifyAll(p *proc, ids []string) {
 			continue
 		}
 		h.settleFailures++
+		h.failedCreds[id] = true
 		bad += h.explain(p, bad)
 		start := time.Now()
 		healed := false
@@ -638,6 +641,7 @@ func (h *harness) explain(p *proc, bad string) string {
 		}
 		if it.State == "CONFIRMED" {
 			h.confirmedButMissing++
+			h.missingRoots[it.ID] = true
 		}
 		return fmt.Sprintf(" [outbox: %s %s tx %s block %d]", it.ID, it.State, tx, block)
 	}
@@ -708,10 +712,10 @@ func (h *harness) summary(name string, elapsed time.Duration) {
 	h.t.Logf("%s: unacknowledged batches found stored whole %d, in part %d, not at all %d", name, whole, part, none)
 	h.t.Logf("SUMMARY %s: kill points %d, chain outages %d, restarts %d, credentials acknowledged %d (revoked %d), credentials compared byte for byte with the store %d, verifications %d, "+
 		"duplicate status entries %d, lost credentials %d, changed %d, lost revocations %d, lost status changes %d, list versions anchored twice %d, list versions checked %d, "+
-		"verification failures after settling %d (healed within %s: %d; log root CONFIRMED in the outbox but not found on chain: %d), unacknowledged batches %d, unacknowledged revocations %d, leftover credentials %d, orphan log leaves %d, took %s",
+		"verification failures after settling %d of %d distinct credentials (healed within %s: %d; log root CONFIRMED in the outbox but not found on chain: %d, over %d distinct roots), unacknowledged batches %d, unacknowledged revocations %d, leftover credentials %d, orphan log leaves %d, took %s",
 		name, h.killPoints, h.outages, h.restarts, len(h.ids), len(h.revoked), h.storedChecks, h.verified,
 		h.duplicates, h.lost, h.changed, h.lostRevs, h.lostStatusChanges, h.doubleAnchored, h.versionsChecked,
-		h.settleFailures, healTimeout(), h.healed, h.confirmedButMissing, h.unackedBatches, h.unackedRevocations, h.leftovers, h.orphanLeaves, elapsed.Round(time.Second))
+		h.settleFailures, len(h.failedCreds), healTimeout(), h.healed, h.confirmedButMissing, len(h.missingRoots), h.unackedBatches, h.unackedRevocations, h.leftovers, h.orphanLeaves, elapsed.Round(time.Second))
 }
 
 var batchRE = regexp.MustCompile(`batch (\d+)$`)
