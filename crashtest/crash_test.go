@@ -2,9 +2,13 @@ package crashtest_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/citizencloud/citizencredentials/chain/chaintest"
 	"github.com/citizencloud/citizencredentials/mongodb/mongotest"
@@ -43,7 +47,7 @@ func intervals() []string {
 // chain and kills it with SIGKILL at random moments under load.
 func TestKillNineEmbedded(t *testing.T) {
 	p := newProc(t, "vcserve", filepath.Join(t.TempDir(), "data"), intervals()...)
-	runCrash(t, "sqlite+embedded-chain", p, planFor(t), nil)
+	runCrash(t, "sqlite+embedded-chain", p, planFor(t), nil, nil)
 }
 
 // TestKillNineFerretDB is the same on the MongoDB adapter over an embedded
@@ -51,7 +55,29 @@ func TestKillNineEmbedded(t *testing.T) {
 func TestKillNineFerretDB(t *testing.T) {
 	uri := mongotest.StartServer(t)
 	p := newProc(t, "vcserve", filepath.Join(t.TempDir(), "data"), append(intervals(), "--mongo-uri", uri, "--mongo-db", "crash")...)
-	runCrash(t, "ferretdb+embedded-chain", p, planFor(t), nil)
+	db := mongotest.Connect(t, uri).Database("crash")
+	runCrash(t, "ferretdb+embedded-chain", p, planFor(t), func(h *harness) { h.diagnose = func() string { return leaseState(db) } }, nil)
+}
+
+// leaseState describes the anchor worker's lease as stored: its holder,
+// expiry, and whether its generation token is already spent (a lease whose
+// token is spent can only be taken by the one who spent it).
+func leaseState(db *mongo.Database) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var lease struct {
+		Holder string    `bson:"holder"`
+		Until  time.Time `bson:"until"`
+		Token  string    `bson:"token"`
+	}
+	if err := db.Collection("leases").FindOne(ctx, bson.D{{Key: "_id", Value: "anchor-worker"}}).Decode(&lease); err != nil {
+		return "anchor-worker lease: " + err.Error()
+	}
+	n, err := db.Collection("spent_tokens").CountDocuments(ctx, bson.D{{Key: "_id", Value: lease.Token}})
+	if err != nil {
+		return "spent tokens: " + err.Error()
+	}
+	return fmt.Sprintf("anchor-worker lease held by %s until %s (%s ago), its token spent: %v", lease.Holder, lease.Until.Format(time.RFC3339), time.Since(lease.Until).Round(time.Second), n > 0)
 }
 
 // TestChainNodeOutages runs vcserve against a separate chain node reached
@@ -62,7 +88,7 @@ func TestChainNodeOutages(t *testing.T) {
 	node := chaintest.StartNode(t)
 	p := newProc(t, "vcserve", filepath.Join(t.TempDir(), "data"), append(intervals(), "--chain-rpc", node.URL(), "--chain-key", node.KeyFile())...)
 	plan := planFor(t)
-	runCrash(t, "sqlite+chain-node-outages", p, plan, func(h *harness, round int) bool {
+	runCrash(t, "sqlite+chain-node-outages", p, plan, nil, func(h *harness, round int) bool {
 		time.Sleep(h.randDuration(plan.minUp, plan.maxUp))
 		node.Stop()
 		h.outages++
@@ -77,10 +103,13 @@ func TestChainNodeOutages(t *testing.T) {
 // load, then (disrupt == nil, or disrupt says so) kills p at a random
 // moment and starts it again; then it checks what must hold after a
 // restart and waits for anchoring to settle.
-func runCrash(t *testing.T, name string, p *proc, plan crashPlan, disrupt func(h *harness, round int) (kill bool)) {
+func runCrash(t *testing.T, name string, p *proc, plan crashPlan, setup func(*harness), disrupt func(h *harness, round int) (kill bool)) {
 	start := time.Now()
 	p.start()
 	h := newHarness(t, p, plan.batch)
+	if setup != nil {
+		setup(h)
+	}
 	defer func() {
 		h.summary(name, time.Since(start))
 		if t.Failed() {

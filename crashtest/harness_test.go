@@ -96,12 +96,16 @@ type harness struct {
 	verified, settleFailures, healed    int
 	confirmedButMissing                 int // failures whose log root the outbox calls CONFIRMED
 	failedCreds, missingRoots           map[string]bool
-	lostStatusChanges, doubleAnchored   int
-	versionsChecked, orphanLeaves       int
-	storedChecks                        int // acknowledged credentials compared with the store, over all checks
-	batches                             int
-	unackedSizes                        map[int]int // unacknowledged batch number → credentials asked for
-	leftoverOf                          map[int]int // unacknowledged batch number → its credentials found stored
+
+	// diagnose, if set, describes the store's view when anchoring does
+	// not settle.
+	diagnose                          func() string
+	lostStatusChanges, doubleAnchored int
+	versionsChecked, orphanLeaves     int
+	storedChecks                      int // acknowledged credentials compared with the store, over all checks
+	batches                           int
+	unackedSizes                      map[int]int // unacknowledged batch number → credentials asked for
+	leftoverOf                        map[int]int // unacknowledged batch number → its credentials found stored
 }
 
 // newHarness creates a bureau through p and returns a harness issuing as it.
@@ -462,7 +466,11 @@ func (h *harness) settle(p *proc, round time.Duration) []anchorItem {
 					h.lostStatusChanges++
 				}
 			}
-			t.Errorf("anchoring did not settle within %s: %s", settleTimeout, strings.Join(problems, "; "))
+			diag := ""
+			if h.diagnose != nil {
+				diag = " [" + h.diagnose() + "]"
+			}
+			t.Errorf("anchoring did not settle within %s: %s%s", settleTimeout, strings.Join(problems, "; "), diag)
 			return items
 		}
 		time.Sleep(round)
