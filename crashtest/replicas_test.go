@@ -49,7 +49,20 @@ func TestTwoProcessesOneFerretDB(t *testing.T) {
 	}()
 	loadStart := time.Now()
 	wait := h.load(context.Background(), []*proc{a, b}, 2, 2, total)
-	wait()
+	progress := time.NewTicker(30 * time.Second)
+	loaded := make(chan struct{})
+	go func() { wait(); close(loaded) }()
+	for waiting := true; waiting; {
+		select {
+		case <-loaded:
+			waiting = false
+		case <-progress.C:
+			h.mu.Lock()
+			t.Logf("after %s: %d credentials acknowledged, %d revoked", time.Since(loadStart).Round(time.Second), len(h.ids), len(h.revoked))
+			h.mu.Unlock()
+		}
+	}
+	progress.Stop()
 	issued := time.Since(loadStart)
 	if len(h.ids) != total {
 		t.Fatalf("%d credentials acknowledged, want %d", len(h.ids), total)
