@@ -257,7 +257,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, until tim
 		if cur.Holder != holder && !cur.Until.Before(s.now()) {
 			return false, nil
 		}
-		won, err := s.spend(ctx, op, cur.Token)
+		claim, won, err := s.spendGeneration(ctx, op, cur.Token)
 		if err != nil {
 			return false, err
 		}
@@ -267,13 +267,45 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, until tim
 		ok, err := s.replaceLease(ctx, cur.Token, mine)
 		// The spent token is no longer needed once the lease carries
 		// another one (replaceLease checks the token, so spending it again
-		// later achieves nothing).
-		_, _ = s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: cur.Token}})
+		// later achieves nothing). Left behind, it is only garbage.
+		_, _ = s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: claim}})
 		if err != nil || ok {
 			return ok, err
 		}
 	}
 	return false, nil
+}
+
+// staleSpend is how long a spent lease token may stay spent while the lease
+// still carries it: its spender crashed between spending it and replacing
+// the lease (the two steps are not atomic on MongoDB without transactions).
+const staleSpend = 30 * time.Second
+
+// spendGeneration spends the lease generation token, or, when its spender
+// crashed before replacing the lease (the spend is older than staleSpend),
+// a token derived from it ("~" appended, once per crashed spender), so that
+// one caller can take the lease over and none stays locked out forever. It
+// returns the token it spent.
+func (s *Store) spendGeneration(ctx context.Context, op, token string) (string, bool, error) {
+	claim := token
+	for range leaseAttempts {
+		won, err := s.spend(ctx, op, claim)
+		if err != nil || won {
+			return claim, won, err
+		}
+		rec, err := findOne[spentRecord](ctx, s.spent, op, bson.D{{Key: "_id", Value: claim}})
+		if isNotFound(err) {
+			return claim, false, nil // spent and cleaned up: the lease moved on
+		}
+		if err != nil {
+			return claim, false, err
+		}
+		if s.now().Sub(rec.At) < staleSpend {
+			return claim, false, nil // its spender is replacing the lease now
+		}
+		claim += "~"
+	}
+	return claim, false, nil
 }
 
 // replaceLease writes next over the lease that carries the spent token

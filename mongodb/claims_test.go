@@ -58,6 +58,46 @@ func winners(t *testing.T, what string, res []boolResult) int {
 func TestClaims(t *testing.T) {
 	client := mongotest.Connect(t, mongotest.StartServer(t))
 
+	t.Run("lease/spender-crashed-before-replacing", func(t *testing.T) {
+		// A caller spent the expired lease's token and died before writing
+		// the new lease: while the spend is fresh nobody takes the lease,
+		// once it is stale exactly one of the racers does.
+		s := open(t, client)
+		ctx := t.Context()
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		if ok, err := s.AcquireLease(ctx, "worker", "crashed", clock.Add(-time.Second)); err != nil || !ok {
+			t.Fatalf("AcquireLease(crashed) = %t, %v", ok, err)
+		}
+		cur, err := findOne[leaseRecord](ctx, s.leases, "test", bson.D{{Key: "_id", Value: "worker"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if won, err := s.spend(ctx, "test", cur.Token); err != nil || !won {
+			t.Fatalf("spend = %t, %v", won, err)
+		}
+		if ok, err := s.AcquireLease(ctx, "worker", "fresh", clock.Add(time.Hour)); err != nil || ok {
+			t.Fatalf("AcquireLease while the spend is fresh = %t, %v; want false", ok, err)
+		}
+		clock = clock.Add(staleSpend + time.Second)
+		res := race(func(i int) boolResult {
+			ok, err := s.AcquireLease(ctx, "worker", fmt.Sprintf("new-%d", i), clock.Add(time.Hour))
+			return boolResult{ok, err}
+		})
+		won := 0
+		for _, r := range res {
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if r.ok {
+				won++
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d racers took the lease after the stale spend, want 1", won)
+		}
+	})
+
 	t.Run("lease/takeover-of-expired-lease", func(t *testing.T) {
 		s := open(t, client)
 		ctx := t.Context()
