@@ -101,6 +101,7 @@ type Worker struct {
 	recheckWindow time.Duration
 	recheckEvery  time.Duration
 	lastRecheck   time.Time // zero until the first re-check: it runs on start
+	started       time.Time // when this worker was made (this process started)
 }
 
 // NewWorker returns a worker that anchors the outbox in store on reg, and
@@ -126,6 +127,7 @@ func NewWorker(store Store, reg Registry, log *Log, opts ...WorkerOption) *Worke
 	for _, o := range opts {
 		o(w)
 	}
+	w.started = w.now().UTC().Truncate(time.Millisecond) // stores keep milliseconds
 	if w.holder == "" {
 		var b [8]byte
 		_, _ = rand.Read(b[:])
@@ -437,7 +439,11 @@ func (w *Worker) reconcile(ctx context.Context, it *Item, head uint64, now time.
 			res.Requeued++
 			w.logger.WarnContext(ctx, "anchor: transaction reverted", "tx", it.TxHash, "item", it.ID)
 			return false, w.update(ctx, it)
-		case now.Sub(it.UpdatedAt) >= w.submitTimeout:
+		case now.Sub(it.UpdatedAt) >= w.submitTimeout || it.UpdatedAt.Before(w.started):
+			// Also at once when it was submitted before this process
+			// started: a node that crashed with us loses its last
+			// transactions, and waiting the timeout out would leave
+			// every anchor after a restart pending for minutes.
 			// Not mined (dropped, or lost with the last blocks of a
 			// crashed node), or mined without the state showing it:
 			// submit again; the contract makes a repeat harmless.
