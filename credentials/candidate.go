@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Candidate is a credential as Presentation Exchange evaluates it: as the
@@ -57,6 +58,6 @@ func CandidateOf(secured string) (*Candidate, error) {
 	if c.Tag == "" {
 		c.Tag, _ = c.JSON["jti"].(string)
 	}
-	c.Tag = truncate(c.Tag, 200)
+	c.Tag = text.Truncate(c.Tag, 200)
 	return c, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // JSON-LD contexts of the data models.
@@ -183,7 +184,7 @@ func (c *Catalogue) Add(t Type, schema []byte) error {
 	props := map[string]map[string]any{}
 	for _, f := range fields {
 		if !fieldNameRE.MatchString(f) || reservedTerms[f] {
-			return fault.E(fault.Invalid, "schema of %s: field name %q must be 1 to 64 letters or digits starting with a lower-case letter, and not a VCDM term (the subject id is implicit)", t.Name, truncate(f, 64))
+			return fault.E(fault.Invalid, "schema of %s: field name %q must be 1 to 64 letters or digits starting with a lower-case letter, and not a VCDM term (the subject id is implicit)", t.Name, text.Truncate(f, 64))
 		}
 		p, _ := propsRaw[f].(map[string]any)
 		props[f] = p
@@ -374,7 +375,7 @@ func (c *Catalogue) Validate(typeName string, claims map[string]any) error {
 	e, ok := c.types[typeName]
 	c.mu.RUnlock()
 	if !ok {
-		return fault.E(fault.Invalid, "unknown credential type %q", truncate(typeName, 64))
+		return fault.E(fault.Invalid, "unknown credential type %q", text.Truncate(typeName, 64))
 	}
 	return e.validate(typeName, claims)
 }
@@ -434,7 +435,7 @@ func describe(e *entry, ve *jsonschema.ValidationError) string {
 	if field == "" {
 		field = "the claims"
 	}
-	field = truncate(field, 64)
+	field = text.Truncate(field, 64)
 	hint := ""
 	if len(ve.InstanceLocation) > 0 {
 		if p := e.props[ve.InstanceLocation[0]]; p != nil {
@@ -445,9 +446,9 @@ func describe(e *entry, ve *jsonschema.ValidationError) string {
 	}
 	switch k := ve.ErrorKind.(type) {
 	case *kind.Required:
-		return "missing required " + plural(len(k.Missing), "field", "fields") + " " + joinNames(k.Missing)
+		return "missing required " + text.Plural(len(k.Missing), "field", "fields") + " " + joinNames(k.Missing)
 	case *kind.AdditionalProperties:
-		return plural(len(k.Properties), "field ", "fields ") + joinNames(k.Properties) + " " + plural(len(k.Properties), "is", "are") + " not part of " + e.t.Name
+		return text.Plural(len(k.Properties), "field ", "fields ") + joinNames(k.Properties) + " " + text.Plural(len(k.Properties), "is", "are") + " not part of " + e.t.Name
 	case *kind.Type:
 		return field + " must be " + kindName(strings.Join(k.Want, " or ")) + ", not " + kindName(k.Got)
 	case *kind.Format:
@@ -505,33 +506,17 @@ func ratPrec(r *big.Rat) int {
 	return 2
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // joinNames lists field names (never values) for a message, at most ten.
 func joinNames(names []string) string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = truncate(n, 64)
+		out[i] = text.Truncate(n, 64)
 	}
 	sort.Strings(out)
 	if len(out) > 10 {
 		return strings.Join(out[:10], ", ") + fmt.Sprintf(" and %d more", len(out)-10)
 	}
 	return strings.Join(out, ", ")
-}
-
-// withArticle puts "a" or "an" before a name ("an Ed25519", "a
-// VolunteerServiceCredential", "an AssistanceRecordCredential").
-func withArticle(s string) string {
-	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
 }
 
 // kindName names a JSON Schema kind for a message: "an integer", "a
@@ -543,15 +528,7 @@ func kindName(s string) string {
 	case "null":
 		return "null"
 	}
-	return withArticle(s)
-}
-
-// truncate shortens untrusted text (names, not values) for messages.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
+	return text.WithArticle(s)
 }
 
 // Draft is the input of Build: the parts of a credential the issuer decides.
@@ -576,7 +553,7 @@ type Draft struct {
 // Errors are fault Invalid.
 func (c *Catalogue) Build(d Draft) (map[string]any, error) {
 	if _, ok := c.Type(d.Type); !ok {
-		return nil, fault.E(fault.Invalid, "unknown credential type %q", truncate(d.Type, 64))
+		return nil, fault.E(fault.Invalid, "unknown credential type %q", text.Truncate(d.Type, 64))
 	}
 	if d.ID == "" || !strings.Contains(d.ID, ":") {
 		return nil, fault.E(fault.Invalid, "credential id must be a URI (urn:uuid:...)")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // CheckDataModel checks the structure of a credential against the VC Data
@@ -49,7 +50,7 @@ func CheckDataModel(vc map[string]any) error {
 				}
 			}
 			if !isURL(t) {
-				return bad("@context entry %q is not a URL", truncate(t, 80))
+				return bad("@context entry %q is not a URL", text.Truncate(t, 80))
 			}
 		case map[string]any:
 			if i == 0 {
@@ -185,7 +186,7 @@ func checkLanguageValues(m map[string]any, prefix string) error {
 				}
 				for k := range t {
 					if k != "@value" && k != "@language" && k != "@direction" {
-						return fault.E(fault.Invalid, "%s%s has the property %q; a language value object holds only @value, @language and @direction", prefix, name, truncate(k, 40))
+						return fault.E(fault.Invalid, "%s%s has the property %q; a language value object holds only @value, @language and @direction", prefix, name, text.Truncate(k, 40))
 					}
 				}
 			default:
@@ -264,7 +265,7 @@ func optionalURL(m map[string]any, key, name string) error {
 		return fault.E(fault.Invalid, "%s must be a single URL", name)
 	}
 	if !isURL(s) {
-		return fault.E(fault.Invalid, "%s %q is not a URL", name, truncate(s, 80))
+		return fault.E(fault.Invalid, "%s %q is not a URL", name, text.Truncate(s, 80))
 	}
 	return nil
 }

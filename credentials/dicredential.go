@@ -9,6 +9,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // WithContextLoader sets the JSON-LD document loader used for Data
@@ -106,7 +107,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	var byIssuer, failed []string
 	var descr []string
 	for _, r := range results {
-		d := fmt.Sprintf("%s by %s", r.Suite(), truncate(r.VerificationMethod, 200))
+		d := fmt.Sprintf("%s by %s", r.Suite(), text.Truncate(r.VerificationMethod, 200))
 		if r.Err != nil {
 			what := "the proof"
 			if len(results) > 1 {
@@ -124,7 +125,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	case len(failed) > 0:
 		c.Message = strings.Join(failed, "; ")
 	case len(byIssuer) == 0:
-		c.Message = fmt.Sprintf("the proof verifies (%s), but no proof is by a key of the issuer %s", strings.Join(descr, ", "), truncate(p.Issuer, 200))
+		c.Message = fmt.Sprintf("the proof verifies (%s), but no proof is by a key of the issuer %s", strings.Join(descr, ", "), text.Truncate(p.Issuer, 200))
 	default:
 		c.OK = true
 		if len(results) == 1 {

@@ -18,6 +18,7 @@ import (
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // compactJWS is a compact JWS decoded but not verified, for the JOSE
@@ -64,7 +65,7 @@ func parseCompactJWS(s, what string) (*compactJWS, error) {
 	case "", "none":
 		return nil, fault.E(fault.Invalid, "the %s is not signed (alg none)", what)
 	default:
-		return nil, fault.E(fault.Invalid, "the %s is signed with %q, which is not supported (EdDSA, ES256, ES384, ES512, ES256K are)", what, truncate(j.alg, 20))
+		return nil, fault.E(fault.Invalid, "the %s is signed with %q, which is not supported (EdDSA, ES256, ES384, ES512, ES256K are)", what, text.Truncate(j.alg, 20))
 	}
 	if _, ok := j.header["crit"]; ok {
 		return nil, fault.E(fault.Invalid, "the %s has critical header parameters, which are not supported", what)
@@ -130,7 +131,7 @@ func selectAuthKey(doc *did.Document, holder, kid string) (string, string) {
 		return "", msg
 	}
 	if !doc.CanAuthenticate(vmID) {
-		return "", fmt.Sprintf("the key %s is not an authentication key of %s, so it cannot sign for the holder", truncate(vmID, 200), truncate(holder, 200))
+		return "", fmt.Sprintf("the key %s is not an authentication key of %s, so it cannot sign for the holder", text.Truncate(vmID, 200), text.Truncate(holder, 200))
 	}
 	return vmID, ""
 }
@@ -141,10 +142,10 @@ func verifyWithKey(alg string, pub crypto.PublicKey, input, sig []byte, keyName 
 	kt := did.KeyType(pub)
 	want, ok := algFor[kt]
 	if !ok {
-		return fmt.Sprintf("%s is %s key, which cannot sign", keyName, withArticle(kt))
+		return fmt.Sprintf("%s is %s key, which cannot sign", keyName, text.WithArticle(kt))
 	}
 	if alg != want {
-		return fmt.Sprintf("the JWT is signed with %s but %s is %s key (needs %s)", alg, keyName, withArticle(kt), want)
+		return fmt.Sprintf("the JWT is signed with %s but %s is %s key (needs %s)", alg, keyName, text.WithArticle(kt), want)
 	}
 	if err := dataintegrity.VerifyJWS(alg, pub, input, sig); err != nil {
 		return fmt.Sprintf("the signature does not verify with %s: the content was altered or signed with another key", keyName)
@@ -163,7 +164,7 @@ func (v *Verifier) checkHolderSignature(ctx context.Context, holder string, j *c
 	}
 	doc, err := v.resolve(ctx, holder)
 	if err != nil {
-		c.Message = fmt.Sprintf("cannot check the signature: the DID document of holder %s is not available (%s)", truncate(holder, 200), reason(err))
+		c.Message = fmt.Sprintf("cannot check the signature: the DID document of holder %s is not available (%s)", text.Truncate(holder, 200), reason(err))
 		return c
 	}
 	vmID, msg := selectAuthKey(doc, holder, j.kid)
@@ -173,10 +174,10 @@ func (v *Verifier) checkHolderSignature(ctx context.Context, holder string, j *c
 	}
 	pub, err := doc.PublicKey(vmID)
 	if err != nil {
-		c.Message = fmt.Sprintf("the holder key %s cannot be used: %s", truncate(vmID, 200), reason(err))
+		c.Message = fmt.Sprintf("the holder key %s cannot be used: %s", text.Truncate(vmID, 200), reason(err))
 		return c
 	}
-	if msg := verifyWithKey(j.alg, pub, j.signingInput, j.signature, "the holder key "+truncate(vmID, 200)); msg != "" {
+	if msg := verifyWithKey(j.alg, pub, j.signingInput, j.signature, "the holder key "+text.Truncate(vmID, 200)); msg != "" {
 		c.Message = msg
 		return c
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Media types of the JOSE securing format (VC-JOSE-COSE).
@@ -72,7 +73,7 @@ func SignJWT(vc map[string]any, s Signer) (string, error) {
 	kid := s.KeyID()
 	keyDID, frag := did.Split(kid)
 	if frag == "" || keyDID == "" {
-		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", truncate(kid, 200))
+		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", text.Truncate(kid, 200))
 	}
 	if _, ok := vc["vc"]; ok {
 		return "", fault.E(fault.Invalid, "a vc+jwt payload must not have a \"vc\" claim")
@@ -88,7 +89,7 @@ func SignJWT(vc map[string]any, s Signer) (string, error) {
 		return "", fault.E(fault.Invalid, "the credential has no issuer")
 	}
 	if issuer != keyDID {
-		return "", fault.E(fault.Invalid, "signing key %s does not belong to issuer %s", truncate(kid, 200), truncate(issuer, 200))
+		return "", fault.E(fault.Invalid, "signing key %s does not belong to issuer %s", text.Truncate(kid, 200), text.Truncate(issuer, 200))
 	}
 
 	payload := make(map[string]any, len(vc)+5)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Names of the presentation-level checks VerifyPresentation reports, in this
@@ -90,8 +91,6 @@ type jwtPresentation struct {
 	creds  []any          // verifiableCredential entries
 }
 
-const panicMessage = "the presentation could not be processed"
-
 // VerifyPresentation verifies a presentation and explains the outcome in
 // checks (see CheckPresentationSignature and the other names above), followed
 // by the checks of every credential in it, tagged with Check.Credential.
@@ -102,7 +101,7 @@ const panicMessage = "the presentation could not be processed"
 // SD-JWT credential with a key-binding JWT (vc+sd-jwt or dc+sd-jwt). Each
 // credential is verified like VerifyCredential does (SD-JWTs like
 // VerifySDJWT), extensions included. Result.Credentials holds the Summary of
-// every credential that could be read. It never panics and never returns nil.
+// every credential that could be read. It never returns nil.
 func (v *Verifier) VerifyPresentation(ctx context.Context, raw string, opts PresentationOptions) *Result {
 	res, _ := v.verifyPresentation(ctx, raw, opts)
 	return res
@@ -112,12 +111,7 @@ func presentationFormatFailure(msg string) *Result {
 	return &Result{Checks: []Check{{Name: CheckFormat, Message: msg}}, Credentials: []Summary{}}
 }
 
-func (v *Verifier) verifyPresentation(ctx context.Context, raw string, opts PresentationOptions) (res *Result, creds []*presented) {
-	defer func() {
-		if r := recover(); r != nil {
-			res, creds = presentationFormatFailure(panicMessage), nil
-		}
-	}()
+func (v *Verifier) verifyPresentation(ctx context.Context, raw string, opts PresentationOptions) (*Result, []*presented) {
 	raw = strings.TrimSpace(raw)
 	switch {
 	case raw == "":
@@ -160,7 +154,7 @@ func parseJWTPresentation(raw string) (*jwtPresentation, error) {
 	case "vc+jwt", "vc+ld+json+jwt", "vc+ld+jwt":
 		return nil, fault.E(fault.Invalid, "this is a credential (typ %s), not a presentation; the holder must wrap it in a presentation they sign", j.typ)
 	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vp+jwt", truncate(j.typ, 40))
+		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vp+jwt", text.Truncate(j.typ, 40))
 	}
 }
 
@@ -170,7 +164,7 @@ func vpFromV2(j *compactJWS, kind string, payload map[string]any) (*jwtPresentat
 	switch j.cty {
 	case "", "vp", "vp+ld+json":
 	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vp", truncate(j.cty, 40))
+		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vp", text.Truncate(j.cty, 40))
 	}
 	if _, ok := payload["vp"]; ok {
 		return nil, fault.E(fault.Invalid, "a %s must not have a \"vp\" claim: its payload is the presentation itself", strings.Fields(kind)[0])
@@ -259,7 +253,7 @@ func hasTypeName(v any, want string) bool {
 }
 
 func (v *Verifier) verifyJWTPresentation(ctx context.Context, vp *jwtPresentation, opts PresentationOptions) (*Result, []*presented) {
-	checks := []Check{{Name: CheckFormat, OK: true, Message: fmt.Sprintf("%s with %s", vp.kind, plural(len(vp.creds), "1 credential", strconv.Itoa(len(vp.creds))+" credentials"))}}
+	checks := []Check{{Name: CheckFormat, OK: true, Message: fmt.Sprintf("%s with %s", vp.kind, text.Plural(len(vp.creds), "1 credential", strconv.Itoa(len(vp.creds))+" credentials"))}}
 	checks = append(checks, v.checkHolderSignature(ctx, vp.holder, vp.jws))
 	if c, ok := v.checkJWTValidity(vp.claims, "presentation"); ok {
 		checks = append(checks, c)
@@ -307,15 +301,15 @@ func (v *Verifier) checkJWTValidity(claims map[string]any, what string) (Check, 
 	now := v.now()
 	switch {
 	case nbf != nil && nbf.After(now.Add(v.leeway)):
-		c.Message = fmt.Sprintf("the %s is not valid yet: valid from %s (now %s)", what, fmtTime(*nbf), fmtTime(now))
+		c.Message = fmt.Sprintf("the %s is not valid yet: valid from %s (now %s)", what, text.Time(*nbf), text.Time(now))
 	case exp != nil && exp.Before(now.Add(-v.leeway)):
-		c.Message = fmt.Sprintf("the %s has expired: valid until %s (now %s)", what, fmtTime(*exp), fmtTime(now))
+		c.Message = fmt.Sprintf("the %s has expired: valid until %s (now %s)", what, text.Time(*exp), text.Time(now))
 	case exp != nil:
 		c.OK = true
-		c.Message = fmt.Sprintf("the %s is valid until %s", what, fmtTime(*exp))
+		c.Message = fmt.Sprintf("the %s is valid until %s", what, text.Time(*exp))
 	default:
 		c.OK = true
-		c.Message = fmt.Sprintf("the %s is valid from %s", what, fmtTime(*nbf))
+		c.Message = fmt.Sprintf("the %s is valid from %s", what, text.Time(*nbf))
 	}
 	return c, true
 }
@@ -346,7 +340,7 @@ func checkNonceAud(claims map[string]any, opts PresentationOptions, what string)
 		case err != nil:
 			c.Message = fault.Message(err)
 		case !has || len(aud) == 0:
-			c.Message = fmt.Sprintf("the %s names no audience (aud), so it is not bound to %s", what, truncate(opts.Domain, 200))
+			c.Message = fmt.Sprintf("the %s names no audience (aud), so it is not bound to %s", what, text.Truncate(opts.Domain, 200))
 		default:
 			found := false
 			for _, a := range aud {
@@ -356,7 +350,7 @@ func checkNonceAud(claims map[string]any, opts PresentationOptions, what string)
 				c.OK = true
 				c.Message = fmt.Sprintf("the %s is addressed to %s", what, opts.Domain)
 			} else {
-				c.Message = fmt.Sprintf("the %s is addressed to %s, not to %s", what, truncate(strings.Join(aud, ", "), 200), truncate(opts.Domain, 200))
+				c.Message = fmt.Sprintf("the %s is addressed to %s, not to %s", what, text.Truncate(strings.Join(aud, ", "), 200), text.Truncate(opts.Domain, 200))
 			}
 		}
 		out = append(out, c)
@@ -396,7 +390,7 @@ func (v *Verifier) verifyEntry(ctx context.Context, i int, entry any) *presented
 			case "application/vc", "application/vc+ld+json", "application/ld+json", "application/json":
 				return fail("the enveloped credential is unsecured JSON (" + mt + "), which proves nothing")
 			default:
-				return fail(fmt.Sprintf("the enveloped credential has the media type %q; expected application/vc+jwt or application/vc+sd-jwt", truncate(mt, 60)))
+				return fail(fmt.Sprintf("the enveloped credential has the media type %q; expected application/vc+jwt or application/vc+sd-jwt", text.Truncate(mt, 60)))
 			}
 			if err != nil {
 				return fail(fault.Message(err))
@@ -448,7 +442,7 @@ func (v *Verifier) verifyEntry(ctx context.Context, i int, entry any) *presented
 // retag names the credential by its id once it is known.
 func (p *presented) retag() {
 	if p.result != nil && len(p.result.Credentials) > 0 && p.result.Credentials[0].ID != "" {
-		p.tag = truncate(p.result.Credentials[0].ID, 200)
+		p.tag = text.Truncate(p.result.Credentials[0].ID, 200)
 	}
 }
 
@@ -524,7 +518,7 @@ func (v *Verifier) checkHolderBinding(_ context.Context, holder string, creds []
 		case len(ids) == 0:
 			problems = append(problems, fmt.Sprintf("credential %s names no subject, so it cannot be bound to the holder", p.tag))
 		case !listHas(ids, holder):
-			problems = append(problems, fmt.Sprintf("credential %s is about %s, not about the holder %s who signed the presentation", p.tag, truncate(strings.Join(ids, ", "), 200), truncate(holder, 200)))
+			problems = append(problems, fmt.Sprintf("credential %s is about %s, not about the holder %s who signed the presentation", p.tag, text.Truncate(strings.Join(ids, ", "), 200), text.Truncate(holder, 200)))
 		}
 	}
 	if len(problems) > 0 {
@@ -532,7 +526,7 @@ func (v *Verifier) checkHolderBinding(_ context.Context, holder string, creds []
 		return c
 	}
 	c.OK = true
-	c.Message = fmt.Sprintf("the holder %s is the subject of %s", truncate(holder, 200), plural(len(creds), "the credential", "all "+strconv.Itoa(len(creds))+" credentials"))
+	c.Message = fmt.Sprintf("the holder %s is the subject of %s", text.Truncate(holder, 200), text.Plural(len(creds), "the credential", "all "+strconv.Itoa(len(creds))+" credentials"))
 	return c
 }
 
@@ -611,7 +605,7 @@ func SignPresentationJWT(vp map[string]any, s Signer, challenge, domain string) 
 	kid := s.KeyID()
 	keyDID, frag := did.Split(kid)
 	if frag == "" || keyDID == "" {
-		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", truncate(kid, 200))
+		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", text.Truncate(kid, 200))
 	}
 	if ctx := contexts(vp["@context"]); len(ctx) == 0 || ctx[0] != ContextV2 {
 		return "", fault.E(fault.Invalid, "only VCDM 2.0 presentations (first @context %s) are secured as vp+jwt", ContextV2)
@@ -629,7 +623,7 @@ func SignPresentationJWT(vp map[string]any, s Signer, challenge, domain string) 
 		return "", fault.E(fault.Invalid, "the presentation has no holder")
 	}
 	if holder != keyDID {
-		return "", fault.E(fault.Invalid, "signing key %s does not belong to the holder %s", truncate(kid, 200), truncate(holder, 200))
+		return "", fault.E(fault.Invalid, "signing key %s does not belong to the holder %s", text.Truncate(kid, 200), text.Truncate(holder, 200))
 	}
 	now := time.Now()
 	payload := make(map[string]any, len(vp)+6)

@@ -513,9 +513,8 @@ func TestSDJWTRoundTrip(t *testing.T) {
 	})
 }
 
-// FuzzVerifyPresentation: hostile input never panics (a recovered panic
-// shows as the "could not be processed" message) and every check explains
-// itself.
+// FuzzVerifyPresentation: hostile input never panics (nothing recovers: a
+// panic fails the target) and every check explains itself.
 func FuzzVerifyPresentation(f *testing.F) {
 	w := newWorld(f)
 	jwt := w.issueJWT(f, w.holder.did)
@@ -536,9 +535,6 @@ func FuzzVerifyPresentation(f *testing.F) {
 			t.Fatal("no result")
 		}
 		for _, c := range res.Checks {
-			if c.Message == "the presentation could not be processed" || c.Message == "the credential could not be processed" {
-				t.Fatalf("panic recovered for %q", raw)
-			}
 			if c.Message == "" {
 				t.Fatalf("check %s without message", c.Name)
 			}

@@ -36,13 +36,13 @@ func newRequestsWorld(t *testing.T) *requestsWorld {
 	}
 	t.Cleanup(func() { st.Close() })
 	rw := &requestsWorld{world: newWorld(t), store: st, notified: map[string]exchange.RequestState{}}
-	rw.svc = exchange.NewRequests(st, rw.verifier,
+	clock := credentials.WithClock(func() time.Time {
+		rw.mu.Lock()
+		defer rw.mu.Unlock()
+		return time.Now().Add(rw.shift)
+	})
+	rw.svc = exchange.NewRequests(st, credentials.NewVerifier(rw.resolver, rw.cat, clock),
 		exchange.WithDefaultDomain(baseURL+"/"),
-		exchange.WithRequestsClock(func() time.Time {
-			rw.mu.Lock()
-			defer rw.mu.Unlock()
-			return time.Now().Add(rw.shift)
-		}),
 		exchange.OnResult(func(_ context.Context, r *exchange.PresentationRequest) {
 			rw.mu.Lock()
 			defer rw.mu.Unlock()

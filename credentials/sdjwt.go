@@ -17,6 +17,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // SD-JWT (IETF draft-ietf-oauth-selective-disclosure-jwt-22) media types.
@@ -80,7 +81,7 @@ func IssueSDJWT(vc map[string]any, s Signer, holder HolderBinding) (string, erro
 	kid := s.KeyID()
 	keyDID, frag := did.Split(kid)
 	if frag == "" || keyDID == "" {
-		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", truncate(kid, 200))
+		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", text.Truncate(kid, 200))
 	}
 	for _, claim := range []string{"vc", "vp", "_sd", "_sd_alg", "cnf"} {
 		if _, ok := vc[claim]; ok {
@@ -95,7 +96,7 @@ func IssueSDJWT(vc map[string]any, s Signer, holder HolderBinding) (string, erro
 		return "", fault.E(fault.Invalid, "the credential has no issuer")
 	}
 	if issuer != keyDID {
-		return "", fault.E(fault.Invalid, "signing key %s does not belong to issuer %s", truncate(kid, 200), truncate(issuer, 200))
+		return "", fault.E(fault.Invalid, "signing key %s does not belong to issuer %s", text.Truncate(kid, 200), text.Truncate(issuer, 200))
 	}
 	subs := subjects(vc["credentialSubject"])
 	if len(subs) != 1 {
@@ -132,7 +133,7 @@ func IssueSDJWT(vc map[string]any, s Signer, holder HolderBinding) (string, erro
 		}
 		b, err := marshalNoEscape([]any{base64.RawURLEncoding.EncodeToString(salt), name, subs[0][name]})
 		if err != nil {
-			return "", fault.Wrap(fault.Invalid, err, "claim "+truncate(name, 64)+" is not plain JSON")
+			return "", fault.Wrap(fault.Invalid, err, "claim "+text.Truncate(name, 64)+" is not plain JSON")
 		}
 		d := base64.RawURLEncoding.EncodeToString(b)
 		disclosures = append(disclosures, d)
@@ -267,7 +268,7 @@ func PresentSDJWT(sdjwt string, disclose []string, holderSigner Signer, challeng
 	}
 	for _, n := range disclose {
 		if !known[n] {
-			return "", fault.E(fault.Invalid, "the credential has no claim %q to disclose", truncate(n, 64))
+			return "", fault.E(fault.Invalid, "the credential has no claim %q to disclose", text.Truncate(n, 64))
 		}
 	}
 	sel.keepNode(j.payload, false)
@@ -330,9 +331,9 @@ func signerMatchesCnf(cnf map[string]any, s Signer) string {
 		owner, frag := did.Split(kid)
 		switch {
 		case frag != "" && s.KeyID() != kid:
-			return "the credential is bound to the key " + truncate(kid, 200) + "; sign with that key"
+			return "the credential is bound to the key " + text.Truncate(kid, 200) + "; sign with that key"
 		case frag == "" && didOfKey(s.KeyID()) != owner:
-			return "the credential is bound to " + truncate(kid, 200) + "; sign with one of its keys"
+			return "the credential is bound to " + text.Truncate(kid, 200) + "; sign with one of its keys"
 		}
 	}
 	return ""
@@ -596,7 +597,7 @@ func sdHash(payload map[string]any) (crypto.Hash, error) {
 	s, _ := v.(string)
 	h, ok := sdHashes[s]
 	if !ok {
-		return 0, fault.E(fault.Invalid, "the SD-JWT digest algorithm %q is not supported (sha-256, sha-384, sha-512 are)", truncate(s, 20))
+		return 0, fault.E(fault.Invalid, "the SD-JWT digest algorithm %q is not supported (sha-256, sha-384, sha-512 are)", text.Truncate(s, 20))
 	}
 	return h, nil
 }
@@ -692,7 +693,7 @@ func (p *sdProcessor) object(o map[string]any, path string) (map[string]any, err
 			return nil, fault.E(fault.Invalid, "disclosure #%d is an array element but is referenced as an object property", d.index)
 		}
 		if _, exists := out[d.name]; exists {
-			return nil, fault.E(fault.Invalid, "disclosure #%d discloses the claim %q, which is already present", d.index, truncate(d.name, 64))
+			return nil, fault.E(fault.Invalid, "disclosure #%d discloses the claim %q, which is already present", d.index, text.Truncate(d.name, 64))
 		}
 		p.used[dg] = true
 		cp := joinClaimPath(path, d.name)
@@ -819,7 +820,7 @@ func (v *Verifier) readSDJWT(raw string) (secured, *sdCredential, error) {
 		case 0:
 			dc.Message = "no selectively disclosable claim is disclosed"
 		default:
-			dc.Message = fmt.Sprintf("%s disclosed, each covered by a digest the issuer signed: %s", plural(n, "1 claim", strconv.Itoa(n)+" claims"), truncate(strings.Join(disclosed, ", "), 400))
+			dc.Message = fmt.Sprintf("%s disclosed, each covered by a digest the issuer signed: %s", text.Plural(n, "1 claim", strconv.Itoa(n)+" claims"), text.Truncate(strings.Join(disclosed, ", "), 400))
 		}
 	}
 	return secured{
@@ -855,7 +856,7 @@ func decodeSDJWT(raw string) (*sdCredential, []string, error) {
 		switch j.cty {
 		case "", "vc", "vc+ld+json", "credential+ld+json":
 		default:
-			return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT content type %q; expected vc", truncate(j.cty, 40))
+			return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT content type %q; expected vc", text.Truncate(j.cty, 40))
 		}
 	case TypDCSDJWT, "vc+sd-jwt-vc":
 	case TypVPSDJWT:
@@ -863,7 +864,7 @@ func decodeSDJWT(raw string) (*sdCredential, []string, error) {
 	case "", "jwt":
 		return nil, nil, fault.E(fault.Invalid, "the SD-JWT has no type; an SD-JWT credential has typ vc+sd-jwt (or dc+sd-jwt)")
 	default:
-		return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT type %q; expected vc+sd-jwt", truncate(j.typ, 40))
+		return nil, nil, fault.E(fault.Invalid, "unsupported SD-JWT type %q; expected vc+sd-jwt", text.Truncate(j.typ, 40))
 	}
 	h, err := sdHash(j.payload)
 	if err != nil {
@@ -887,7 +888,7 @@ func decodeSDJWT(raw string) (*sdCredential, []string, error) {
 	for _, d := range unused {
 		what := "an array element"
 		if d.name != "" {
-			what = "the claim " + strconv.Quote(truncate(d.name, 64))
+			what = "the claim " + strconv.Quote(text.Truncate(d.name, 64))
 		}
 		problems = append(problems, fmt.Sprintf("disclosure #%d (%s) is not covered by any digest the issuer signed: it was altered or belongs to another credential", d.index, what))
 	}
@@ -985,7 +986,7 @@ var disclosedSchemas sync.Map // string → *entry
 func validateDisclosed(cat *Catalogue, typeName string, claims map[string]any) error {
 	t, ok := cat.Type(typeName)
 	if !ok {
-		return fault.E(fault.Invalid, "unknown credential type %q", truncate(typeName, 64))
+		return fault.E(fault.Invalid, "unknown credential type %q", text.Truncate(typeName, 64))
 	}
 	sum := sha256.Sum256(t.Schema)
 	key := hex.EncodeToString(sum[:])
@@ -1067,7 +1068,7 @@ func (v *Verifier) checkKeyBinding(ctx context.Context, sc *sdCredential) (Check
 	}
 	info := &kbInfo{claims: kb.payload}
 	if kb.typ != TypKBJWT {
-		c.Message = fmt.Sprintf("the key-binding JWT has typ %q; expected kb+jwt", truncate(kb.typ, 40))
+		c.Message = fmt.Sprintf("the key-binding JWT has typ %q; expected kb+jwt", text.Truncate(kb.typ, 40))
 		return c, info
 	}
 	pub, kid, err := cnfKey(sc.cnf)
@@ -1082,14 +1083,14 @@ func (v *Verifier) checkKeyBinding(ctx context.Context, sc *sdCredential) (Check
 		if frag != "" {
 			vmKid = kid
 			if kb.kid != "" && kb.kid != kid && holder+kb.kid != kid {
-				c.Message = fmt.Sprintf("the key-binding JWT names the key %s, but the credential is bound to %s", truncate(kb.kid, 200), truncate(kid, 200))
+				c.Message = fmt.Sprintf("the key-binding JWT names the key %s, but the credential is bound to %s", text.Truncate(kb.kid, 200), text.Truncate(kid, 200))
 				return c, info
 			}
 		}
 		info.holderDID = holder
 		doc, err := v.resolve(ctx, holder)
 		if err != nil {
-			c.Message = fmt.Sprintf("cannot check the key binding: the DID document of holder %s is not available (%s)", truncate(holder, 200), reason(err))
+			c.Message = fmt.Sprintf("cannot check the key binding: the DID document of holder %s is not available (%s)", text.Truncate(holder, 200), reason(err))
 			return c, info
 		}
 		vmID, msg := selectAuthKey(doc, holder, vmKid)
@@ -1098,10 +1099,10 @@ func (v *Verifier) checkKeyBinding(ctx context.Context, sc *sdCredential) (Check
 			return c, info
 		}
 		if pub, err = doc.PublicKey(vmID); err != nil {
-			c.Message = fmt.Sprintf("the holder key %s cannot be used: %s", truncate(vmID, 200), reason(err))
+			c.Message = fmt.Sprintf("the holder key %s cannot be used: %s", text.Truncate(vmID, 200), reason(err))
 			return c, info
 		}
-		keyName = "the holder key " + truncate(vmID, 200)
+		keyName = "the holder key " + text.Truncate(vmID, 200)
 	}
 	if msg := verifyWithKey(kb.alg, pub, kb.signingInput, kb.signature, keyName); msg != "" {
 		c.Message = "key-binding JWT: " + msg
@@ -1125,7 +1126,7 @@ func (v *Verifier) checkKeyBinding(ctx context.Context, sc *sdCredential) (Check
 		return c, info
 	}
 	c.OK = true
-	c.Message = fmt.Sprintf("the key-binding JWT is signed by %s (%s) and covers exactly the %s presented", keyName, kb.alg, plural(len(sc.parts.disclosures), "disclosure", strconv.Itoa(len(sc.parts.disclosures))+" disclosures"))
+	c.Message = fmt.Sprintf("the key-binding JWT is signed by %s (%s) and covers exactly the %s presented", keyName, kb.alg, text.Plural(len(sc.parts.disclosures), "disclosure", strconv.Itoa(len(sc.parts.disclosures))+" disclosures"))
 	return c, info
 }
 
@@ -1148,7 +1149,7 @@ func (v *Verifier) verifySDJWTPresentation(ctx context.Context, raw string, opts
 		return res, nil
 	}
 	checks := []Check{{Name: CheckFormat, OK: true, Message: fmt.Sprintf("SD-JWT credential (%s) with %s and %s", sc.typ,
-		plural(len(sc.disclosed), "1 disclosed claim", strconv.Itoa(len(sc.disclosed))+" disclosed claims"),
+		text.Plural(len(sc.disclosed), "1 disclosed claim", strconv.Itoa(len(sc.disclosed))+" disclosed claims"),
 		map[bool]string{true: "a key-binding JWT", false: "no key-binding JWT"}[parts.kb != ""])}}
 	kc, kb := v.checkKeyBinding(ctx, sc)
 	checks = append(checks, kc)
@@ -1175,7 +1176,7 @@ func (v *Verifier) checkKBTime(claims map[string]any) Check {
 	}
 	now := v.now()
 	if iat.After(now.Add(v.leeway + presentationClockSkew)) {
-		c.Message = fmt.Sprintf("the key-binding JWT is dated in the future (%s, now %s)", fmtTime(*iat), fmtTime(now))
+		c.Message = fmt.Sprintf("the key-binding JWT is dated in the future (%s, now %s)", text.Time(*iat), text.Time(now))
 		return c
 	}
 	if exp, err := numericDate(claims, "exp"); err != nil || (exp != nil && exp.Before(now.Add(-v.leeway))) {
@@ -1183,7 +1184,7 @@ func (v *Verifier) checkKBTime(claims map[string]any) Check {
 		return c
 	}
 	c.OK = true
-	c.Message = fmt.Sprintf("the key-binding JWT was signed at %s", fmtTime(*iat))
+	c.Message = fmt.Sprintf("the key-binding JWT was signed at %s", text.Time(*iat))
 	return c
 }
 
@@ -1205,9 +1206,9 @@ func (v *Verifier) checkSDHolderBinding(ctx context.Context, sc *sdCredential, k
 		holder := didOfKey(kid)
 		if listHas(ids, holder) {
 			c.OK = true
-			c.Message = fmt.Sprintf("the key-binding key belongs to %s, the subject of credential %s", truncate(holder, 200), tag)
+			c.Message = fmt.Sprintf("the key-binding key belongs to %s, the subject of credential %s", text.Truncate(holder, 200), tag)
 		} else {
-			c.Message = fmt.Sprintf("credential %s is about %s, but it is bound to a key of %s", tag, truncate(strings.Join(ids, ", "), 200), truncate(holder, 200))
+			c.Message = fmt.Sprintf("credential %s is about %s, but it is bound to a key of %s", tag, text.Truncate(strings.Join(ids, ", "), 200), text.Truncate(holder, 200))
 		}
 		return c
 	}
@@ -1219,12 +1220,12 @@ func (v *Verifier) checkSDHolderBinding(ctx context.Context, sc *sdCredential, k
 		for _, ref := range doc.Authentication {
 			if k, err := doc.PublicKey(ref); err == nil && samePublicKey(k, pub) {
 				c.OK = true
-				c.Message = fmt.Sprintf("the key bound in cnf is the authentication key %s of %s, the subject of credential %s", truncate(doc.AbsoluteID(ref), 200), truncate(id, 200), tag)
+				c.Message = fmt.Sprintf("the key bound in cnf is the authentication key %s of %s, the subject of credential %s", text.Truncate(doc.AbsoluteID(ref), 200), text.Truncate(id, 200), tag)
 				return c
 			}
 		}
 	}
-	c.Message = fmt.Sprintf("the key bound in cnf is not an authentication key of %s, the subject of credential %s", truncate(strings.Join(ids, ", "), 200), tag)
+	c.Message = fmt.Sprintf("the key bound in cnf is not an authentication key of %s, the subject of credential %s", text.Truncate(strings.Join(ids, ", "), 200), tag)
 	return c
 }
 

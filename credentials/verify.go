@@ -12,6 +12,7 @@ import (
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Names of the checks VerifyCredential reports, in this order. Extensions
@@ -189,6 +190,10 @@ func (v *Verifier) VerifyCredential(ctx context.Context, raw string) *Result {
 	return res
 }
 
+// Now is the time by v's clock (WithClock): what verification and the
+// services built on it (presentation requests) take as the current time.
+func (v *Verifier) Now() time.Time { return v.now() }
+
 func (v *Verifier) resolve(ctx context.Context, issuer string) (*did.Document, error) {
 	if v.resolver == nil {
 		return nil, fault.E(fault.Unavailable, "no DID resolver is configured")
@@ -211,7 +216,7 @@ func reason(err error) string {
 func checkIssuerKnown(issuer string, rerr error) Check {
 	c := Check{Name: CheckIssuerKnown}
 	if rerr != nil {
-		c.Message = fmt.Sprintf("issuer %s is not a known bureau or resolvable DID (%s)", truncate(issuer, 200), reason(rerr))
+		c.Message = fmt.Sprintf("issuer %s is not a known bureau or resolvable DID (%s)", text.Truncate(issuer, 200), reason(rerr))
 		return c
 	}
 	c.OK = true
@@ -220,9 +225,9 @@ func checkIssuerKnown(issuer string, rerr error) Check {
 	case err == nil && d.Method == "web":
 		c.Message = fmt.Sprintf("issuer %s is a known bureau", issuer)
 	case err == nil && (d.Method == "key" || d.Method == "jwk"):
-		c.Message = fmt.Sprintf("issuer %s is a self-certifying did:%s; it resolves, which says nothing about who holds it", truncate(issuer, 120), d.Method)
+		c.Message = fmt.Sprintf("issuer %s is a self-certifying did:%s; it resolves, which says nothing about who holds it", text.Truncate(issuer, 120), d.Method)
 	default:
-		c.Message = fmt.Sprintf("issuer %s resolved", truncate(issuer, 200))
+		c.Message = fmt.Sprintf("issuer %s resolved", text.Truncate(issuer, 200))
 	}
 	return c
 }
@@ -233,7 +238,7 @@ var algFor = map[string]string{"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "E
 func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Check {
 	c := Check{Name: CheckSignature}
 	if rerr != nil {
-		c.Message = fmt.Sprintf("cannot check the signature: the DID document of issuer %s is not available (%s)", truncate(p.Issuer, 200), reason(rerr))
+		c.Message = fmt.Sprintf("cannot check the signature: the DID document of issuer %s is not available (%s)", text.Truncate(p.Issuer, 200), reason(rerr))
 		return c
 	}
 	vmID, msg := selectKey(doc, p.Issuer, p.KeyID)
@@ -243,21 +248,21 @@ func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Chec
 	}
 	pub, err := doc.PublicKey(vmID)
 	if err != nil {
-		c.Message = fmt.Sprintf("the issuer key %s cannot be used: %s", truncate(vmID, 200), reason(err))
+		c.Message = fmt.Sprintf("the issuer key %s cannot be used: %s", text.Truncate(vmID, 200), reason(err))
 		return c
 	}
 	kt := did.KeyType(pub)
 	want, ok := algFor[kt]
 	if !ok {
-		c.Message = fmt.Sprintf("the issuer key %s is a %s key, which cannot sign credentials", truncate(vmID, 200), kt)
+		c.Message = fmt.Sprintf("the issuer key %s is a %s key, which cannot sign credentials", text.Truncate(vmID, 200), kt)
 		return c
 	}
 	if p.alg != want {
-		c.Message = fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", p.alg, truncate(vmID, 200), kt, want)
+		c.Message = fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", p.alg, text.Truncate(vmID, 200), kt, want)
 		return c
 	}
 	if err := dataintegrity.VerifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
-		c.Message = fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", truncate(vmID, 200))
+		c.Message = fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", text.Truncate(vmID, 200))
 		return c
 	}
 	c.OK = true
@@ -274,7 +279,7 @@ func selectKey(doc *did.Document, issuer, kid string) (string, string) {
 		return "", msg
 	}
 	if !doc.CanAssert(vmID) {
-		return "", fmt.Sprintf("the key %s is not an assertion method of issuer %s, so it may not issue credentials", truncate(vmID, 200), truncate(issuer, 200))
+		return "", fmt.Sprintf("the key %s is not an assertion method of issuer %s, so it may not issue credentials", text.Truncate(vmID, 200), text.Truncate(issuer, 200))
 	}
 	return vmID, ""
 }
@@ -285,20 +290,20 @@ func selectKey(doc *did.Document, issuer, kid string) (string, string) {
 // absolute method id, or a message saying why none fits.
 func findMethod(doc *did.Document, role, owner string, rel []string, relName, kid string) (string, string) {
 	if doc.ID != owner {
-		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", truncate(owner, 200))
+		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", text.Truncate(owner, 200))
 	}
 	var vmID string
 	switch {
 	case kid == "" || kid == owner:
 		if len(rel) != 1 {
-			return "", fmt.Sprintf("the JWT has no kid and %s %s has %d %s keys; cannot tell which one signed", role, truncate(owner, 200), len(rel), relName)
+			return "", fmt.Sprintf("the JWT has no kid and %s %s has %d %s keys; cannot tell which one signed", role, text.Truncate(owner, 200), len(rel), relName)
 		}
 		vmID = doc.AbsoluteID(rel[0])
 	case strings.HasPrefix(kid, "#"):
 		vmID = owner + kid
 	case strings.Contains(kid, "#"):
 		if o, _ := did.Split(kid); o != owner {
-			return "", fmt.Sprintf("the signing key %s does not belong to the %s %s", truncate(kid, 200), role, truncate(owner, 200))
+			return "", fmt.Sprintf("the signing key %s does not belong to the %s %s", text.Truncate(kid, 200), role, text.Truncate(owner, 200))
 		}
 		vmID = kid
 	default:
@@ -318,16 +323,14 @@ func findMethod(doc *did.Document, role, owner string, rel []string, relName, ki
 			}
 		}
 		if vmID == "" {
-			return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(kid, 200), role, truncate(owner, 200))
+			return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", text.Truncate(kid, 200), role, text.Truncate(owner, 200))
 		}
 	}
 	if _, err := doc.Method(vmID); err != nil {
-		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(vmID, 200), role, truncate(owner, 200))
+		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", text.Truncate(vmID, 200), role, text.Truncate(owner, 200))
 	}
 	return vmID, ""
 }
-
-func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (v *Verifier) checkValidity(p *Parsed) Check {
 	c := Check{Name: CheckValidity}
@@ -341,21 +344,21 @@ func (v *Verifier) checkValidity(p *Parsed) Check {
 		until = p.exp
 	}
 	if from != nil && from.After(now.Add(v.leeway)) {
-		c.Message = fmt.Sprintf("not valid yet: valid from %s (now %s)", fmtTime(*from), fmtTime(now))
+		c.Message = fmt.Sprintf("not valid yet: valid from %s (now %s)", text.Time(*from), text.Time(now))
 		return c
 	}
 	if until != nil && until.Before(now.Add(-v.leeway)) {
-		c.Message = fmt.Sprintf("expired: valid until %s (now %s)", fmtTime(*until), fmtTime(now))
+		c.Message = fmt.Sprintf("expired: valid until %s (now %s)", text.Time(*until), text.Time(now))
 		return c
 	}
 	c.OK = true
 	switch {
 	case from != nil && until != nil:
-		c.Message = fmt.Sprintf("valid from %s until %s", fmtTime(*from), fmtTime(*until))
+		c.Message = fmt.Sprintf("valid from %s until %s", text.Time(*from), text.Time(*until))
 	case from != nil:
-		c.Message = fmt.Sprintf("valid from %s, no end date", fmtTime(*from))
+		c.Message = fmt.Sprintf("valid from %s, no end date", text.Time(*from))
 	case until != nil:
-		c.Message = fmt.Sprintf("valid until %s", fmtTime(*until))
+		c.Message = fmt.Sprintf("valid until %s", text.Time(*until))
 	default:
 		c.Message = "the credential states no validity period"
 	}
@@ -377,11 +380,11 @@ func (v *Verifier) schemaCheck(p *Parsed, validate func(typeName string, claims 
 			continue
 		}
 		if v.cat == nil {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
+			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", text.Truncate(t, 64)))
 			continue
 		}
 		if _, ok := v.cat.Type(t); !ok {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
+			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", text.Truncate(t, 64)))
 			continue
 		}
 		subs := subjects(p.JSON["credentialSubject"])
@@ -459,7 +462,7 @@ func ParseCredential(raw string) (*Parsed, error) {
 	case "", "none":
 		return nil, fault.E(fault.Invalid, "the JWT is not signed (alg none)")
 	default:
-		return nil, fault.E(fault.Invalid, "signature algorithm %q is not supported (EdDSA, ES256, ES384, ES512, ES256K are)", truncate(alg, 20))
+		return nil, fault.E(fault.Invalid, "signature algorithm %q is not supported (EdDSA, ES256, ES384, ES512, ES256K are)", text.Truncate(alg, 20))
 	}
 	if _, ok := header["crit"]; ok {
 		return nil, fault.E(fault.Invalid, "the JWT has critical header parameters, which are not supported")
@@ -488,12 +491,12 @@ func ParseCredential(raw string) (*Parsed, error) {
 	case "vc+sd-jwt", "dc+sd-jwt":
 		return nil, fault.E(fault.Invalid, "SD-JWT credentials (typ %s) are not supported yet", typ)
 	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vc+jwt", truncate(typ, 40))
+		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vc+jwt", text.Truncate(typ, 40))
 	}
 	switch cty {
 	case "", "vc", "vc+ld+json", "credential+ld+json":
 	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vc", truncate(cty, 40))
+		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vc", text.Truncate(cty, 40))
 	}
 	_, hasVP := payload["vp"]
 	vcClaim, hasVC := payload["vc"]

@@ -490,7 +490,7 @@ func FuzzVerifyCredential(f *testing.F) {
 			t.Fatal("no result")
 		}
 		for _, c := range res.Checks {
-			if c.Message == "" || c.Message == "the credential could not be processed" {
+			if c.Message == "" {
 				t.Fatalf("check %+v for %q", c, raw)
 			}
 		}

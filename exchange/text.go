@@ -2,27 +2,9 @@ package exchange
 
 import (
 	"slices"
-	"time"
 )
 
 // Wording helpers for the messages of this package.
-
-// truncate shortens untrusted text (names, not values) for messages.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func listHas(list []string, s string) bool { return slices.Contains(list, s) }
 
