@@ -12,6 +12,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -256,7 +257,7 @@ func issueJWT(vc map[string]any, vm vmFile) (string, error) {
 	if err := dataintegrity.CheckJSONLD(vc, nil); err != nil {
 		return "", err
 	}
-	return credentials.SignJWT(vc, signer{key, vm.ID})
+	return jose.SignCredential(vc, signer{key, vm.ID})
 }
 
 // resignJWT re-signs the payload of jwt with vm's secret key under a header

@@ -42,17 +42,17 @@ func CandidateOf(secured string) (*Candidate, error) {
 		}
 		c.Format, c.JSON = FormatDataIntegrity, doc
 	case strings.Contains(secured, "~"):
-		sc, _, err := decodeSDJWT(secured)
+		sc, err := decodeSDJWT(secured)
 		if err != nil {
 			return nil, err
 		}
-		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.jws.alg, sc.parsed.JSON, true, sc.disclosed
+		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.JWS.Alg, sc.parsed.JSON, true, sc.Disclosed
 	default:
 		parsed, err := ParseCredential(secured)
 		if err != nil {
 			return nil, err
 		}
-		c.Format, c.Alg, c.JSON = parsed.Format, parsed.alg, parsed.JSON
+		c.Format, c.Alg, c.JSON = parsed.Format, parsed.jws.Alg, parsed.JSON
 	}
 	c.Tag, _ = c.JSON["id"].(string)
 	if c.Tag == "" {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -203,7 +204,7 @@ func TestLegacyEd25519Signature2020(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ctx := contexts(signed["@context"]); len(ctx) != 2 || ctx[1] != dataintegrity.ContextEd25519Signature2020 {
+	if ctx := vcdm.Contexts(signed["@context"]); len(ctx) != 2 || ctx[1] != dataintegrity.ContextEd25519Signature2020 {
 		t.Fatalf("suite context not added: %v", ctx)
 	}
 	v := NewVerifier(did.NewLocalRouter(nil), nil, WithClock(func() time.Time { return testNow }))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/internal/text"
@@ -40,13 +41,13 @@ func ParseDataIntegrity(raw string) (*Parsed, error) {
 }
 
 func parseDI(raw string, doc map[string]any) (*Parsed, error) {
-	for _, t := range strs(doc["type"]) {
+	for _, t := range vcdm.Strings(doc["type"]) {
 		if t == "VerifiablePresentation" {
 			return nil, fault.E(fault.Invalid, "this is a presentation, not a credential")
 		}
 	}
 	p := &Parsed{Raw: raw, Format: FormatDataIntegrity, JSON: doc}
-	ctx := contexts(doc["@context"])
+	ctx := vcdm.Contexts(doc["@context"])
 	v1 := false
 	switch {
 	case len(ctx) > 0 && ctx[0] == ContextV2:
@@ -101,7 +102,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	c := Check{Name: CheckSignature}
 	results, err := v.VerifyProofs(ctx, p.JSON, dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAssertion})
 	if err != nil {
-		c.Message = reason(err)
+		c.Message = fault.Message(err)
 		return c
 	}
 	var byIssuer, failed []string
@@ -113,7 +114,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 			if len(results) > 1 {
 				what = fmt.Sprintf("proof %d of %d (%s)", r.Index+1, len(results), d)
 			}
-			failed = append(failed, fmt.Sprintf("%s does not verify: %s", what, reason(r.Err)))
+			failed = append(failed, fmt.Sprintf("%s does not verify: %s", what, fault.Message(r.Err)))
 			continue
 		}
 		descr = append(descr, d)

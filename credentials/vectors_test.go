@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -189,7 +190,7 @@ func issueVector(t *testing.T, dir, file, keyFile string, cat *Catalogue) {
 	default:
 		t.Fatalf("curve %s", key.Secret.Crv)
 	}
-	jwt, err := SignJWT(vc, testSigner{priv, key.ID})
+	jwt, err := jose.SignCredential(vc, testSigner{priv, key.ID})
 	if err != nil {
 		t.Fatalf("sign: %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -132,7 +133,7 @@ func TestIndependentVerifiers(t *testing.T) {
 			t.Fatal(err)
 		}
 		if alg != "P-384" { // SignJWT signs with Ed25519 and P-256 keys
-			jwt, err := credentials.SignJWT(vc, s)
+			jwt, err := jose.SignCredential(vc, s)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/citizencloud/citizencredentials/client"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/exchange"
 )
 
@@ -285,7 +287,7 @@ func (p *Plan) secured() ([]string, error) {
 		raw := ch.Credential.Credential
 		if ch.Decoded.SD() {
 			var err error
-			if raw, err = credentials.PresentSDJWT(raw, ch.Disclose, nil, "", ""); err != nil {
+			if raw, err = sdjwt.Present(raw, ch.Disclose, nil, "", ""); err != nil {
 				return nil, fmt.Errorf("select the disclosures of %s: %w", ch.Credential.ID, err)
 			}
 		}
@@ -334,8 +336,8 @@ func (p *Plan) Present(w *File, key *Key, req *Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	vp := credentials.BuildPresentation(w.DID, secured, req.Challenge, req.Domain)
-	out, err := credentials.SignPresentationJWT(vp, key, req.Challenge, req.Domain)
+	vp := jose.BuildPresentation(w.DID, secured, req.Challenge, req.Domain)
+	out, err := jose.SignPresentation(vp, key, req.Challenge, req.Domain)
 	if err != nil {
 		return "", fmt.Errorf("sign the presentation: %w", err)
 	}
