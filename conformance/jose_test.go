@@ -13,6 +13,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -251,7 +252,7 @@ func issueJWT(vc map[string]any, vm vmFile) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := credentials.CheckDataModel(vc); err != nil {
+	if err := vcdm.Check(vc); err != nil {
 		return "", err
 	}
 	if err := dataintegrity.CheckJSONLD(vc, nil); err != nil {

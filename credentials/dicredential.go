@@ -138,7 +138,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	return c
 }
 
-// SignDataIntegrity checks vc against the data model (CheckDataModel) and
+// SignDataIntegrity checks vc against the data model (vcdm.Check) and
 // secures it with a Data Integrity proof created at created: a
 // DataIntegrityProof with cryptosuite eddsa-rdfc-2022 for an
 // Ed25519 signer (ecdsa-rdfc-2019 for P-256/P-384), proofPurpose
@@ -156,7 +156,7 @@ func SignDataIntegrity(vc map[string]any, s Signer, created time.Time, opts ...S
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if err := CheckDataModel(vc); err != nil {
+	if err := vcdm.Check(vc); err != nil {
 		return nil, err
 	}
 	return dataintegrity.AddProof(vc, s, cfg.loader, dataintegrity.ProofOptions{Created: created})

@@ -75,7 +75,7 @@ func TestJOSEVectors(t *testing.T) {
 			t.Run(itoa(ut.Number)+"/"+name, func(t *testing.T) {
 				if ut.Function == "issue" && ut.Feature == "credential_jose" {
 					if ut.ExpectedResult == "failure" {
-						why := "refusing credentials with undefined terms needs JSON-LD processing, which SignJWT does not do"
+						why := "refusing credentials with undefined terms needs JSON-LD processing, which jose.SignCredential does not do"
 						tally["skipped"] = append(tally["skipped"], label+": "+why)
 						t.Skip(why)
 					}

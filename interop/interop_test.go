@@ -132,7 +132,7 @@ func TestIndependentVerifiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if alg != "P-384" { // SignJWT signs with Ed25519 and P-256 keys
+		if alg != "P-384" { // jose.SignCredential signs with Ed25519 and P-256 keys
 			jwt, err := jose.SignCredential(vc, s)
 			if err != nil {
 				t.Fatal(err)

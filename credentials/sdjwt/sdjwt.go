@@ -1,3 +1,13 @@
+// Package sdjwt is the SD-JWT securing format (IETF
+// draft-ietf-oauth-selective-disclosure-jwt-22): issuing VCDM 2.0
+// credentials as vc+sd-jwt with every subject claim selectively
+// disclosable, choosing the disclosures a holder presents and signing the
+// key-binding JWT, and, on verification, reading an SD-JWT (vc+sd-jwt,
+// dc+sd-jwt, vp+sd-jwt) with its disclosures checked against the digests
+// the issuer signed, and checking its key binding. Like package jose, on
+// which it builds, it checks only its own proof: the common checks are the
+// pipeline's, in package credentials. Errors are fault Invalid with a
+// message for people naming claims, never their values.
 package sdjwt
 
 import (
@@ -55,7 +65,7 @@ type HolderBinding struct {
 // with a 128-bit random salt, and the subject keeps only the SHA-256
 // digests of its disclosures, sorted, in "_sd". The issuer-signed JWT
 // carries "_sd_alg": "sha-256", "cnf" (from holder, see HolderBinding), iat
-// and the JWT claims SignJWT adds (iss, jti, sub, nbf, exp); its protected
+// and the JWT claims jose.SignCredential adds (iss, jti, sub, nbf, exp); its protected
 // header is {alg, kid: s.KeyID(), typ: "vc+sd-jwt", cty: "vc"}. The result
 // is "<issuer-signed JWT>~<disclosure>~...~" (no key-binding JWT; the holder
 // adds one with Present). Errors: fault Invalid for a credential, key

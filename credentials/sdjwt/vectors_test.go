@@ -145,7 +145,7 @@ func TestSDJWTIETFVectors(t *testing.T) {
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // TestSDJWTIETFHolder re-creates the draft's presentations (before the
-// key-binding JWT) from the SD-JWTs as issued with PresentSDJWT: the
+// key-binding JWT) from the SD-JWTs as issued with Present: the
 // result must be byte-identical. The §5 main example discloses one
 // element of an array of two, which claim names cannot select, so it is
 // not here.

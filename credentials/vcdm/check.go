@@ -1,6 +1,7 @@
-package credentials
+package vcdm
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
-// CheckDataModel checks the structure of a credential against the VC Data
+// Check checks the structure of a credential against the VC Data
 // Model (2.0, or 1.1 when its first context is the 1.1 one) before it is
 // secured: the base context first and only URLs or objects in @context; a
 // type including VerifiableCredential; id, issuer (or issuer.id) and
@@ -21,7 +22,7 @@ import (
 // value objects. What the JSON-LD contexts must define is checked when the
 // credential is canonicalised. Errors are fault Invalid, naming the
 // property.
-func CheckDataModel(vc map[string]any) error {
+func Check(vc map[string]any) error {
 	bad := func(format string, args ...any) error { return fault.E(fault.Invalid, format, args...) }
 	rawCtx, ok := vc["@context"]
 	if !ok {
@@ -68,7 +69,7 @@ func CheckDataModel(vc map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if !containsStr(types, "VerifiableCredential") {
+	if !slices.Contains(types, "VerifiableCredential") {
 		return bad("type must include VerifiableCredential")
 	}
 	if err := optionalURL(vc, "id", "id"); err != nil {
@@ -195,15 +196,6 @@ func checkLanguageValues(m map[string]any, prefix string) error {
 		}
 	}
 	return nil
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // typeList reads a required type: a string or a non-empty array of strings.
