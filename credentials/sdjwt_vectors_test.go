@@ -33,15 +33,6 @@ func readVector(t *testing.T, path string) []byte {
 	return b
 }
 
-func readJSONVector(t *testing.T, path string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(readVector(t, path), &m); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m
-}
-
 // issuerResolver resolves one non-DID issuer URL to a document with one key
 // (as the draft's examples have: iss https://... and a JWK).
 type issuerResolver struct {

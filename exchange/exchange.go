@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/component/models/verifiable"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/internal/text"
 )
@@ -296,7 +298,7 @@ func readFormats(f map[string]map[string]any) map[string][]string {
 	for name, opts := range f {
 		var algs []string
 		for _, key := range []string{"alg", "alg_values", "sd-jwt_alg_values"} {
-			algs = append(algs, strs(opts[key])...)
+			algs = append(algs, vcdm.Strings(opts[key])...)
 		}
 		out[strings.ToLower(name)] = algs
 	}
@@ -327,7 +329,7 @@ func (d *definition) formatOK(descID string, p *credentials.Candidate) string {
 		if !ok {
 			continue
 		}
-		if len(algs) == 0 || p.Alg == "" || listHas(algs, p.Alg) {
+		if len(algs) == 0 || p.Alg == "" || slices.Contains(algs, p.Alg) {
 			return ""
 		}
 	}
@@ -470,7 +472,7 @@ func (d *Definition) Descriptors() []Descriptor {
 			for _, f := range c.Fields {
 				for _, path := range f.Path {
 					if rest, ok := strings.CutPrefix(plainJSONPath(path), "credentialSubject."); ok && rest != "" {
-						if !listHas(x.SubjectFields, rest) {
+						if !slices.Contains(x.SubjectFields, rest) {
 							x.SubjectFields = append(x.SubjectFields, rest)
 						}
 						break
@@ -876,7 +878,7 @@ func (e *evaluation) requirement(sr *presexch.SubmissionRequirement) (bool, stri
 	var miss, got []string
 	if sr.From != "" {
 		for _, desc := range e.d.pd.InputDescriptors {
-			if !listHas(desc.Group, sr.From) {
+			if !slices.Contains(desc.Group, sr.From) {
 				continue
 			}
 			total++
@@ -990,7 +992,7 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 			}
 		}
 		for _, f := range in.Fields {
-			if known != nil && !listHas(known.Fields, strings.Split(f, ".")[0]) {
+			if known != nil && !slices.Contains(known.Fields, strings.Split(f, ".")[0]) {
 				continue
 			}
 			used[f] = true

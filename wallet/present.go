@@ -11,6 +11,7 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/exchange"
 )
 
@@ -81,21 +82,7 @@ func (d *Decoded) Types() []string {
 
 // TypesOf returns the "type" of a credential or presentation as JSON (one
 // string or a list).
-func TypesOf(doc map[string]any) []string {
-	switch t := doc["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func TypesOf(doc map[string]any) []string { return vcdm.Strings(doc["type"]) }
 
 // Disclosable returns the subject claims the holder may leave out
 // ("hours", "address.city"), sorted.

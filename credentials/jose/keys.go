@@ -30,22 +30,7 @@ func VerifyIssuer(doc *did.Document, issuer string, j *JWS) (vmID, msg string) {
 	if msg != "" {
 		return "", msg
 	}
-	pub, err := doc.PublicKey(vmID)
-	if err != nil {
-		return "", fmt.Sprintf("the issuer key %s cannot be used: %s", text.Truncate(vmID, 200), fault.Message(err))
-	}
-	kt := did.KeyType(pub)
-	want, ok := algFor[kt]
-	if !ok {
-		return "", fmt.Sprintf("the issuer key %s is a %s key, which cannot sign credentials", text.Truncate(vmID, 200), kt)
-	}
-	if j.Alg != want {
-		return "", fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", j.Alg, text.Truncate(vmID, 200), kt, want)
-	}
-	if err := dataintegrity.VerifyJWS(j.Alg, pub, j.SigningInput, j.Signature); err != nil {
-		return "", fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", text.Truncate(vmID, 200))
-	}
-	return vmID, ""
+	return verifyMethod(doc, vmID, j, "issuer", "the credential")
 }
 
 // VerifyHolder checks that j is signed by the holder's authentication key
@@ -57,11 +42,18 @@ func VerifyHolder(doc *did.Document, holder string, j *JWS) (vmID, msg string) {
 	if msg != "" {
 		return "", msg
 	}
+	return verifyMethod(doc, vmID, j, "holder", "the content")
+}
+
+// verifyMethod checks the signature of j with the key of the verification
+// method vmID of doc, the key of role ("issuer", "holder"); what names the
+// signed object in messages.
+func verifyMethod(doc *did.Document, vmID string, j *JWS, role, what string) (string, string) {
 	pub, err := doc.PublicKey(vmID)
 	if err != nil {
-		return "", fmt.Sprintf("the holder key %s cannot be used: %s", text.Truncate(vmID, 200), fault.Message(err))
+		return "", fmt.Sprintf("the %s key %s cannot be used: %s", role, text.Truncate(vmID, 200), fault.Message(err))
 	}
-	if msg := VerifyWithKey(j, pub, "the holder key "+text.Truncate(vmID, 200)); msg != "" {
+	if msg := verify(j, pub, "the "+role+" key "+text.Truncate(vmID, 200), what); msg != "" {
 		return "", msg
 	}
 	return vmID, ""
@@ -146,6 +138,11 @@ func findMethod(doc *did.Document, role, owner string, rel []string, relName, ki
 // VerifyWithKey checks the signature of j with pub and says, for a person,
 // why it fails ("" when it verifies). keyName describes the key.
 func VerifyWithKey(j *JWS, pub crypto.PublicKey, keyName string) string {
+	return verify(j, pub, keyName, "the content")
+}
+
+// verify is VerifyWithKey naming the signed object what in messages.
+func verify(j *JWS, pub crypto.PublicKey, keyName, what string) string {
 	kt := did.KeyType(pub)
 	want, ok := algFor[kt]
 	if !ok {
@@ -155,7 +152,7 @@ func VerifyWithKey(j *JWS, pub crypto.PublicKey, keyName string) string {
 		return fmt.Sprintf("the JWT is signed with %s but %s is %s key (needs %s)", j.Alg, keyName, text.WithArticle(kt), want)
 	}
 	if err := dataintegrity.VerifyJWS(j.Alg, pub, j.SigningInput, j.Signature); err != nil {
-		return fmt.Sprintf("the signature does not verify with %s: the content was altered or signed with another key", keyName)
+		return fmt.Sprintf("the signature does not verify with %s: %s was altered or signed with another key", keyName, what)
 	}
 	return ""
 }
