@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/schema"
 	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -204,7 +205,7 @@ func (v *Verifier) checkDisclosedSchema(p *Parsed) Check {
 
 // disclosedSchemas caches the relaxed schemas (without "required") by the
 // hash of the type's schema.
-var disclosedSchemas sync.Map // string → *entry
+var disclosedSchemas sync.Map // string → *schema.Schema
 
 // validateDisclosed is Catalogue.Validate without the "required" keyword at
 // the top level: claims may be missing, but those present must be valid
@@ -216,36 +217,26 @@ func validateDisclosed(cat *Catalogue, typeName string, claims map[string]any) e
 	}
 	sum := sha256.Sum256(t.Schema)
 	key := hex.EncodeToString(sum[:])
-	var e *entry
 	if cached, ok := disclosedSchemas.Load(key); ok {
-		e = cached.(*entry)
-	} else {
-		var obj map[string]any
-		if err := json.Unmarshal(t.Schema, &obj); err != nil {
-			return fault.Wrap(fault.Internal, err, "schema of "+typeName)
-		}
-		delete(obj, "required")
-		url := "urn:citizen:disclosed:" + key
-		obj["$id"] = url
-		doc, err := json.Marshal(obj)
-		if err != nil {
-			return fault.Wrap(fault.Internal, err, "schema of "+typeName)
-		}
-		compiled, err := compileSchema(url, doc)
-		if err != nil {
-			return fault.Wrap(fault.Internal, err, "schema of "+typeName)
-		}
-		props := map[string]map[string]any{}
-		if ps, ok := obj["properties"].(map[string]any); ok {
-			for k, p := range ps {
-				pm, _ := p.(map[string]any)
-				props[k] = pm
-			}
-		}
-		e = &entry{t: t, schema: compiled, props: props}
-		disclosedSchemas.Store(key, e)
+		return cached.(*schema.Schema).Validate(claims)
 	}
-	return e.validate(typeName, claims)
+	var obj map[string]any
+	if err := json.Unmarshal(t.Schema, &obj); err != nil {
+		return fault.Wrap(fault.Internal, err, "schema of "+typeName)
+	}
+	delete(obj, "required")
+	url := "urn:citizen:disclosed:" + key
+	obj["$id"] = url
+	doc, err := json.Marshal(obj)
+	if err != nil {
+		return fault.Wrap(fault.Internal, err, "schema of "+typeName)
+	}
+	s, err := schema.Compile(typeName, url, doc)
+	if err != nil {
+		return fault.Wrap(fault.Internal, err, "schema of "+typeName)
+	}
+	disclosedSchemas.Store(key, s)
+	return s.Validate(claims)
 }
 
 // verifySDJWTPresentation verifies an SD-JWT presented on its own (with a
