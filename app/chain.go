@@ -8,6 +8,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/keys"
 )
 
@@ -75,5 +76,5 @@ func (s listSigner) SignStatusList(ctx context.Context, bureauID string, cred ma
 	if err != nil {
 		return "", err
 	}
-	return credentials.SignJWT(cred, signer)
+	return jose.SignCredential(cred, signer)
 }

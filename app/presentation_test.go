@@ -12,7 +12,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 )
 
 // holderKey signs as a did:key holder.
@@ -31,8 +32,8 @@ func newHolder(t *testing.T) holderKey {
 // present signs a vp+jwt of creds for the request's challenge and domain.
 func present(t *testing.T, h holderKey, creds []string, challenge, domain string) string {
 	t.Helper()
-	vp := credentials.BuildPresentation(h.did, creds, challenge, domain)
-	jwt, err := credentials.SignPresentationJWT(vp, h, challenge, domain)
+	vp := jose.BuildPresentation(h.did, creds, challenge, domain)
+	jwt, err := jose.SignPresentation(vp, h, challenge, domain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestSelectiveDisclosureAndDataIntegrity(t *testing.T) {
 
 	t.Run("ok/sd-jwt-discloses-only-what-is-asked", func(t *testing.T) {
 		rq := s.request(t, verifier, map[string]any{"types": []string{"VolunteerServiceCredential"}, "fields": []string{"hours", "organization"}})
-		pres, err := credentials.PresentSDJWT(sd.Credential, []string{"hours", "organization"}, alice, rq.Challenge, rq.Domain)
+		pres, err := sdjwt.Present(sd.Credential, []string{"hours", "organization"}, alice, rq.Challenge, rq.Domain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,7 +290,7 @@ func TestSelectiveDisclosureAndDataIntegrity(t *testing.T) {
 
 	t.Run("fail/sd-jwt-required-field-withheld", func(t *testing.T) {
 		rq := s.request(t, verifier, map[string]any{"types": []string{"VolunteerServiceCredential"}, "fields": []string{"hours", "activity"}})
-		pres, err := credentials.PresentSDJWT(sd.Credential, []string{"hours"}, alice, rq.Challenge, rq.Domain)
+		pres, err := sdjwt.Present(sd.Credential, []string{"hours"}, alice, rq.Challenge, rq.Domain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +302,7 @@ func TestSelectiveDisclosureAndDataIntegrity(t *testing.T) {
 
 	t.Run("fail/sd-jwt-revoked", func(t *testing.T) {
 		s.must(t, b.APIKey, revokeQ, map[string]any{"id": sd.ID, "r": "duplicate record"}, "revokeCredential", &struct{}{})
-		pres, err := credentials.PresentSDJWT(sd.Credential, []string{"hours"}, alice, "n", "d")
+		pres, err := sdjwt.Present(sd.Credential, []string{"hours"}, alice, "n", "d")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -250,13 +252,13 @@ func issueJWT(vc map[string]any, vm vmFile) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := credentials.CheckDataModel(vc); err != nil {
+	if err := vcdm.Check(vc); err != nil {
 		return "", err
 	}
 	if err := dataintegrity.CheckJSONLD(vc, nil); err != nil {
 		return "", err
 	}
-	return credentials.SignJWT(vc, signer{key, vm.ID})
+	return jose.SignCredential(vc, signer{key, vm.ID})
 }
 
 // resignJWT re-signs the payload of jwt with vm's secret key under a header

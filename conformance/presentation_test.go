@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 )
 
 // The presentation and SD-JWT verifiers of credentials/ (presentation.go,
@@ -12,7 +13,7 @@ func init() {
 	verifyPresentation = func(v *credentials.Verifier, raw, challenge, domain string) *credentials.Result {
 		return v.VerifyPresentation(context.Background(), raw, credentials.PresentationOptions{Challenge: challenge, Domain: domain})
 	}
-	signPresentationJWT = credentials.SignPresentationJWT
+	signPresentationJWT = jose.SignPresentation
 	verifySDJWT = func(v *credentials.Verifier, raw string) *credentials.Result {
 		return v.VerifySDJWT(context.Background(), raw)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Candidate is a credential as Presentation Exchange evaluates it: as the
@@ -41,22 +42,22 @@ func CandidateOf(secured string) (*Candidate, error) {
 		}
 		c.Format, c.JSON = FormatDataIntegrity, doc
 	case strings.Contains(secured, "~"):
-		sc, _, err := decodeSDJWT(secured)
+		sc, err := decodeSDJWT(secured)
 		if err != nil {
 			return nil, err
 		}
-		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.jws.alg, sc.parsed.JSON, true, sc.disclosed
+		c.Format, c.Alg, c.JSON, c.SD, c.Disclosed = FormatSDJWT, sc.JWS.Alg, sc.parsed.JSON, true, sc.Disclosed
 	default:
 		parsed, err := ParseCredential(secured)
 		if err != nil {
 			return nil, err
 		}
-		c.Format, c.Alg, c.JSON = parsed.Format, parsed.alg, parsed.JSON
+		c.Format, c.Alg, c.JSON = parsed.Format, parsed.jws.Alg, parsed.JSON
 	}
 	c.Tag, _ = c.JSON["id"].(string)
 	if c.Tag == "" {
 		c.Tag, _ = c.JSON["jti"].(string)
 	}
-	c.Tag = truncate(c.Tag, 200)
+	c.Tag = text.Truncate(c.Tag, 200)
 	return c, nil
 }

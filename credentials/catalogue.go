@@ -5,20 +5,17 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/url"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-
+	"github.com/citizencloud/citizencredentials/credentials/schema"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // JSON-LD contexts of the data models.
@@ -58,8 +55,7 @@ type Type struct {
 
 type entry struct {
 	t      Type
-	schema *jsonschema.Schema
-	props  map[string]map[string]any // property name → its schema object, for messages
+	schema *schema.Schema
 }
 
 // Catalogue holds the credential types, their schemas and the JSON-LD
@@ -76,6 +72,7 @@ type Catalogue struct {
 }
 
 var typeNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{2,63}$`)
+
 var fieldNameRE = regexp.MustCompile(`^[a-z][A-Za-z0-9]{0,63}$`)
 
 // reservedTerms may not be used as type or field names: they are defined
@@ -129,11 +126,11 @@ func NewCatalogue(baseURL string) (*Catalogue, error) {
 		return nil, fmt.Errorf("embedded types.json: %w", err)
 	}
 	for _, t := range list {
-		schema, err := builtin.ReadFile("catalogue/schemas/" + t.Name + ".json")
+		doc, err := builtin.ReadFile("catalogue/schemas/" + t.Name + ".json")
 		if err != nil {
 			return nil, fmt.Errorf("read embedded schema of %s: %w", t.Name, err)
 		}
-		if err := c.Add(Type{Name: t.Name, Description: t.Description, Suspendable: t.Suspendable}, schema); err != nil {
+		if err := c.Add(Type{Name: t.Name, Description: t.Description, Suspendable: t.Suspendable}, doc); err != nil {
 			return nil, fmt.Errorf("built-in type %s: %w", t.Name, err)
 		}
 	}
@@ -150,7 +147,7 @@ func (c *Catalogue) ContextURL() string { return c.contextURL }
 func (c *Catalogue) SchemaURL(name string) string { return c.baseURL + SchemaPath + name + ".json" }
 
 // Add registers a credential type from data: t gives Name, Description and
-// Suspendable; schema is a JSON Schema (Draft 2020-12) of the claims object
+// Suspendable; doc is a JSON Schema (Draft 2020-12) of the claims object
 // that must have "type":"object", "properties" and
 // "additionalProperties":false, and no "id" property. Fields, Required,
 // SchemaURL and Schema are derived. JSON-LD terms for the type and each field
@@ -158,12 +155,12 @@ func (c *Catalogue) SchemaURL(name string) string { return c.baseURL + SchemaPat
 // not reference other documents. Errors: fault Invalid (bad name or schema),
 // fault Conflict (the type exists, or a field's term is already defined
 // differently).
-func (c *Catalogue) Add(t Type, schema []byte) error {
+func (c *Catalogue) Add(t Type, doc []byte) error {
 	if !typeNameRE.MatchString(t.Name) || reservedTerms[t.Name] {
 		return fault.E(fault.Invalid, "type name must be 3 to 64 letters or digits starting with an upper-case letter, and not a VCDM term")
 	}
 	var obj map[string]any
-	if err := json.Unmarshal(schema, &obj); err != nil || obj == nil {
+	if err := json.Unmarshal(doc, &obj); err != nil || obj == nil {
 		return fault.E(fault.Invalid, "schema of %s is not a JSON object", t.Name)
 	}
 	if obj["type"] != "object" {
@@ -176,14 +173,14 @@ func (c *Catalogue) Add(t Type, schema []byte) error {
 	if !ok || len(propsRaw) == 0 {
 		return fault.E(fault.Invalid, "schema of %s must list its fields under \"properties\"", t.Name)
 	}
-	fields, err := propertyOrder(schema)
+	fields, err := propertyOrder(doc)
 	if err != nil {
 		return fault.E(fault.Invalid, "schema of %s: %v", t.Name, err)
 	}
 	props := map[string]map[string]any{}
 	for _, f := range fields {
 		if !fieldNameRE.MatchString(f) || reservedTerms[f] {
-			return fault.E(fault.Invalid, "schema of %s: field name %q must be 1 to 64 letters or digits starting with a lower-case letter, and not a VCDM term (the subject id is implicit)", t.Name, truncate(f, 64))
+			return fault.E(fault.Invalid, "schema of %s: field name %q must be 1 to 64 letters or digits starting with a lower-case letter, and not a VCDM term (the subject id is implicit)", t.Name, text.Truncate(f, 64))
 		}
 		p, _ := propsRaw[f].(map[string]any)
 		props[f] = p
@@ -203,7 +200,7 @@ func (c *Catalogue) Add(t Type, schema []byte) error {
 	if err != nil {
 		return fault.E(fault.Invalid, "schema of %s cannot be encoded", t.Name)
 	}
-	compiled, err := compileSchema(schemaURL, served)
+	compiled, err := schema.Compile(t.Name, schemaURL, served)
 	if err != nil {
 		return fault.Wrap(fault.Invalid, err, "schema of "+t.Name+" does not compile as JSON Schema 2020-12")
 	}
@@ -231,7 +228,7 @@ func (c *Catalogue) Add(t Type, schema []byte) error {
 	t.Required = required
 	t.SchemaURL = schemaURL
 	t.Schema = served
-	c.types[t.Name] = &entry{t: t, schema: compiled, props: props}
+	c.types[t.Name] = &entry{t: t, schema: compiled}
 	c.order = append(c.order, t.Name)
 	return nil
 }
@@ -256,8 +253,8 @@ func normalizeJSON(v any) any {
 
 // propertyOrder returns the keys of the top-level "properties" object in
 // document order.
-func propertyOrder(schema []byte) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(schema))
+func propertyOrder(doc []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, fmt.Errorf("not an object")
 	}
@@ -292,30 +289,6 @@ func propertyOrder(schema []byte) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("no properties")
-}
-
-// noLoader refuses to load any schema by URL: catalogue schemas are
-// self-contained, and operators' schemas must not make the service read
-// files or fetch URLs.
-type noLoader struct{}
-
-func (noLoader) Load(u string) (any, error) {
-	return nil, fmt.Errorf("schema references %s; external references are not allowed", u)
-}
-
-func compileSchema(schemaURL string, doc []byte) (*jsonschema.Schema, error) {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return nil, err
-	}
-	comp := jsonschema.NewCompiler()
-	comp.DefaultDraft(jsonschema.Draft2020)
-	comp.AssertFormat()
-	comp.UseLoader(noLoader{})
-	if err := comp.AddResource(schemaURL, v); err != nil {
-		return nil, err
-	}
-	return comp.Compile(schemaURL)
 }
 
 // Types returns the types in catalogue order (built-ins first).
@@ -374,184 +347,9 @@ func (c *Catalogue) Validate(typeName string, claims map[string]any) error {
 	e, ok := c.types[typeName]
 	c.mu.RUnlock()
 	if !ok {
-		return fault.E(fault.Invalid, "unknown credential type %q", truncate(typeName, 64))
+		return fault.E(fault.Invalid, "unknown credential type %q", text.Truncate(typeName, 64))
 	}
-	return e.validate(typeName, claims)
-}
-
-// validate checks claims against the compiled schema of e, named typeName in
-// messages: the tail Catalogue.Validate and validateDisclosed share.
-func (e *entry) validate(typeName string, claims map[string]any) error {
-	if claims == nil {
-		claims = map[string]any{}
-	}
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		return fault.E(fault.Invalid, "claims of %s are not plain JSON values", typeName)
-	}
-	verr := e.schema.Validate(inst)
-	if verr == nil {
-		return nil
-	}
-	ve, ok := verr.(*jsonschema.ValidationError)
-	if !ok {
-		return fault.Wrap(fault.Invalid, verr, "claims of "+typeName+" are not valid")
-	}
-	var msgs []string
-	seen := map[string]bool{}
-	for _, leaf := range leaves(ve) {
-		m := describe(e, leaf)
-		if m != "" && !seen[m] {
-			seen[m] = true
-			msgs = append(msgs, m)
-		}
-	}
-	sort.Strings(msgs)
-	if len(msgs) == 0 {
-		msgs = []string{"the claims do not match the schema"}
-	}
-	return &fault.Error{Code: fault.Invalid, Msg: "invalid claims for " + typeName + ": " + strings.Join(msgs, "; ")}
-}
-
-func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(ve.Causes) == 0 {
-		return []*jsonschema.ValidationError{ve}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range ve.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
-}
-
-// describe turns one schema violation into plain words naming the field.
-func describe(e *entry, ve *jsonschema.ValidationError) string {
-	field := strings.Join(ve.InstanceLocation, ".")
-	if field == "" {
-		field = "the claims"
-	}
-	field = truncate(field, 64)
-	hint := ""
-	if len(ve.InstanceLocation) > 0 {
-		if p := e.props[ve.InstanceLocation[0]]; p != nil {
-			if d, ok := p["description"].(string); ok && d != "" {
-				hint = " (" + d + ")"
-			}
-		}
-	}
-	switch k := ve.ErrorKind.(type) {
-	case *kind.Required:
-		return "missing required " + plural(len(k.Missing), "field", "fields") + " " + joinNames(k.Missing)
-	case *kind.AdditionalProperties:
-		return plural(len(k.Properties), "field ", "fields ") + joinNames(k.Properties) + " " + plural(len(k.Properties), "is", "are") + " not part of " + e.t.Name
-	case *kind.Type:
-		return field + " must be " + kindName(strings.Join(k.Want, " or ")) + ", not " + kindName(k.Got)
-	case *kind.Format:
-		switch k.Want {
-		case "date":
-			return field + " must be a calendar date like 2024-05-31"
-		case "date-time":
-			return field + " must be a date and time like 2024-05-31T12:00:00Z"
-		}
-		return field + " must be in " + k.Want + " format"
-	case *kind.Enum:
-		if len(k.Want) <= 10 {
-			var ws []string
-			for _, w := range k.Want {
-				ws = append(ws, fmt.Sprint(w))
-			}
-			return field + " must be one of " + strings.Join(ws, ", ")
-		}
-		return field + " is not one of the allowed values" + hint
-	case *kind.Const:
-		return field + " has a value that is not allowed"
-	case *kind.Minimum:
-		return field + " must be at least " + k.Want.FloatString(ratPrec(k.Want))
-	case *kind.ExclusiveMinimum:
-		return field + " must be greater than " + k.Want.FloatString(ratPrec(k.Want))
-	case *kind.Maximum:
-		return field + " must be at most " + k.Want.FloatString(ratPrec(k.Want))
-	case *kind.ExclusiveMaximum:
-		return field + " must be less than " + k.Want.FloatString(ratPrec(k.Want))
-	case *kind.MultipleOf:
-		return field + " must be a multiple of " + k.Want.FloatString(ratPrec(k.Want))
-	case *kind.MinLength:
-		if k.Want == 1 {
-			return field + " must not be empty"
-		}
-		return fmt.Sprintf("%s must have at least %d characters", field, k.Want)
-	case *kind.MaxLength:
-		return fmt.Sprintf("%s must have at most %d characters", field, k.Want)
-	case *kind.Pattern:
-		return field + " does not have the expected form" + hint
-	case *kind.MinItems:
-		return fmt.Sprintf("%s must have at least %d items", field, k.Want)
-	case *kind.MaxItems:
-		return fmt.Sprintf("%s must have at most %d items", field, k.Want)
-	case *kind.FalseSchema:
-		return field + " is not allowed"
-	}
-	return field + " is not valid" + hint
-}
-
-func ratPrec(r *big.Rat) int {
-	if r.IsInt() {
-		return 0
-	}
-	return 2
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// joinNames lists field names (never values) for a message, at most ten.
-func joinNames(names []string) string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = truncate(n, 64)
-	}
-	sort.Strings(out)
-	if len(out) > 10 {
-		return strings.Join(out[:10], ", ") + fmt.Sprintf(" and %d more", len(out)-10)
-	}
-	return strings.Join(out, ", ")
-}
-
-// withArticle puts "a" or "an" before a name ("an Ed25519", "a
-// VolunteerServiceCredential", "an AssistanceRecordCredential").
-func withArticle(s string) string {
-	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
-}
-
-// kindName names a JSON Schema kind for a message: "an integer", "a
-// string", "null", or "a value" when there is none.
-func kindName(s string) string {
-	switch s {
-	case "":
-		return "a value"
-	case "null":
-		return "null"
-	}
-	return withArticle(s)
-}
-
-// truncate shortens untrusted text (names, not values) for messages.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
+	return e.schema.Validate(claims)
 }
 
 // Draft is the input of Build: the parts of a credential the issuer decides.
@@ -576,7 +374,7 @@ type Draft struct {
 // Errors are fault Invalid.
 func (c *Catalogue) Build(d Draft) (map[string]any, error) {
 	if _, ok := c.Type(d.Type); !ok {
-		return nil, fault.E(fault.Invalid, "unknown credential type %q", truncate(d.Type, 64))
+		return nil, fault.E(fault.Invalid, "unknown credential type %q", text.Truncate(d.Type, 64))
 	}
 	if d.ID == "" || !strings.Contains(d.ID, ":") {
 		return nil, fault.E(fault.Invalid, "credential id must be a URI (urn:uuid:...)")

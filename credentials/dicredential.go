@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // WithContextLoader sets the JSON-LD document loader used for Data
@@ -39,13 +41,13 @@ func ParseDataIntegrity(raw string) (*Parsed, error) {
 }
 
 func parseDI(raw string, doc map[string]any) (*Parsed, error) {
-	for _, t := range strs(doc["type"]) {
+	for _, t := range vcdm.Strings(doc["type"]) {
 		if t == "VerifiablePresentation" {
 			return nil, fault.E(fault.Invalid, "this is a presentation, not a credential")
 		}
 	}
 	p := &Parsed{Raw: raw, Format: FormatDataIntegrity, JSON: doc}
-	ctx := contexts(doc["@context"])
+	ctx := vcdm.Contexts(doc["@context"])
 	v1 := false
 	switch {
 	case len(ctx) > 0 && ctx[0] == ContextV2:
@@ -100,19 +102,19 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	c := Check{Name: CheckSignature}
 	results, err := v.VerifyProofs(ctx, p.JSON, dataintegrity.ProofExpectations{Purpose: dataintegrity.PurposeAssertion})
 	if err != nil {
-		c.Message = reason(err)
+		c.Message = fault.Message(err)
 		return c
 	}
 	var byIssuer, failed []string
 	var descr []string
 	for _, r := range results {
-		d := fmt.Sprintf("%s by %s", r.Suite(), truncate(r.VerificationMethod, 200))
+		d := fmt.Sprintf("%s by %s", r.Suite(), text.Truncate(r.VerificationMethod, 200))
 		if r.Err != nil {
 			what := "the proof"
 			if len(results) > 1 {
 				what = fmt.Sprintf("proof %d of %d (%s)", r.Index+1, len(results), d)
 			}
-			failed = append(failed, fmt.Sprintf("%s does not verify: %s", what, reason(r.Err)))
+			failed = append(failed, fmt.Sprintf("%s does not verify: %s", what, fault.Message(r.Err)))
 			continue
 		}
 		descr = append(descr, d)
@@ -124,7 +126,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	case len(failed) > 0:
 		c.Message = strings.Join(failed, "; ")
 	case len(byIssuer) == 0:
-		c.Message = fmt.Sprintf("the proof verifies (%s), but no proof is by a key of the issuer %s", strings.Join(descr, ", "), truncate(p.Issuer, 200))
+		c.Message = fmt.Sprintf("the proof verifies (%s), but no proof is by a key of the issuer %s", strings.Join(descr, ", "), text.Truncate(p.Issuer, 200))
 	default:
 		c.OK = true
 		if len(results) == 1 {
@@ -136,7 +138,7 @@ func (v *Verifier) checkProofs(ctx context.Context, p *Parsed) Check {
 	return c
 }
 
-// SignDataIntegrity checks vc against the data model (CheckDataModel) and
+// SignDataIntegrity checks vc against the data model (vcdm.Check) and
 // secures it with a Data Integrity proof created at created: a
 // DataIntegrityProof with cryptosuite eddsa-rdfc-2022 for an
 // Ed25519 signer (ecdsa-rdfc-2019 for P-256/P-384), proofPurpose
@@ -154,7 +156,7 @@ func SignDataIntegrity(vc map[string]any, s Signer, created time.Time, opts ...S
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if err := CheckDataModel(vc); err != nil {
+	if err := vcdm.Check(vc); err != nil {
 		return nil, err
 	}
 	return dataintegrity.AddProof(vc, s, cfg.loader, dataintegrity.ProofOptions{Created: created})

@@ -11,6 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -128,7 +130,7 @@ func TestPipelineEveryFormat(t *testing.T) {
 		secure func(t *testing.T, vc map[string]any, s keySigner) string
 	}{
 		{name: "vc+jwt", secure: func(t *testing.T, vc map[string]any, s keySigner) string {
-			jwt, err := credentials.SignJWT(vc, s)
+			jwt, err := jose.SignCredential(vc, s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +144,7 @@ func TestPipelineEveryFormat(t *testing.T) {
 			return mustJSONString(t, doc)
 		}},
 		{name: "sd-jwt", secure: func(t *testing.T, vc map[string]any, s keySigner) string {
-			sd, err := credentials.IssueSDJWT(vc, s, credentials.HolderBinding{})
+			sd, err := sdjwt.Issue(vc, s, sdjwt.HolderBinding{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,18 +2,17 @@ package credentials
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/citizencloud/citizencredentials/did"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Names of the presentation-level checks VerifyPresentation reports, in this
@@ -47,18 +46,6 @@ const (
 	CheckHolderBinding         = "holder_binding"
 )
 
-// Media types of secured presentations (VC-JOSE-COSE).
-const (
-	TypVPJWT = "vp+jwt" // JOSE header typ of a secured VCDM 2.0 presentation
-	CtyVP    = "vp"     // JOSE header cty of a secured VCDM 2.0 presentation
-)
-
-// Limits on presentations VerifyPresentation accepts.
-const (
-	MaxPresentationSize        = 4 << 20 // bytes
-	MaxPresentationCredentials = 32
-)
-
 // PresentationOptions are what the verifier expects of a presentation.
 // Empty fields are not checked.
 type PresentationOptions struct {
@@ -81,17 +68,6 @@ type presented struct {
 // ok reports whether every check of the credential passed.
 func (p *presented) ok() bool { return p.result != nil && p.result.Verified }
 
-// jwtPresentation is a JOSE-secured presentation decoded but not verified.
-type jwtPresentation struct {
-	kind   string // for messages: "vp+jwt (VCDM 2.0)", ...
-	holder string
-	jws    *compactJWS
-	claims map[string]any // JWT claims: nonce, aud, nbf, exp
-	creds  []any          // verifiableCredential entries
-}
-
-const panicMessage = "the presentation could not be processed"
-
 // VerifyPresentation verifies a presentation and explains the outcome in
 // checks (see CheckPresentationSignature and the other names above), followed
 // by the checks of every credential in it, tagged with Check.Credential.
@@ -102,7 +78,7 @@ const panicMessage = "the presentation could not be processed"
 // SD-JWT credential with a key-binding JWT (vc+sd-jwt or dc+sd-jwt). Each
 // credential is verified like VerifyCredential does (SD-JWTs like
 // VerifySDJWT), extensions included. Result.Credentials holds the Summary of
-// every credential that could be read. It never panics and never returns nil.
+// every credential that could be read. It never returns nil.
 func (v *Verifier) VerifyPresentation(ctx context.Context, raw string, opts PresentationOptions) *Result {
 	res, _ := v.verifyPresentation(ctx, raw, opts)
 	return res
@@ -112,12 +88,7 @@ func presentationFormatFailure(msg string) *Result {
 	return &Result{Checks: []Check{{Name: CheckFormat, Message: msg}}, Credentials: []Summary{}}
 }
 
-func (v *Verifier) verifyPresentation(ctx context.Context, raw string, opts PresentationOptions) (res *Result, creds []*presented) {
-	defer func() {
-		if r := recover(); r != nil {
-			res, creds = presentationFormatFailure(panicMessage), nil
-		}
-	}()
+func (v *Verifier) verifyPresentation(ctx context.Context, raw string, opts PresentationOptions) (*Result, []*presented) {
 	raw = strings.TrimSpace(raw)
 	switch {
 	case raw == "":
@@ -133,143 +104,25 @@ func (v *Verifier) verifyPresentation(ctx context.Context, raw string, opts Pres
 	case strings.Contains(raw, "~"):
 		return v.verifySDJWTPresentation(ctx, raw, opts)
 	}
-	vp, err := parseJWTPresentation(raw)
+	vp, err := jose.ParsePresentation(raw)
 	if err != nil {
 		return presentationFormatFailure(fault.Message(err)), nil
 	}
 	return v.verifyJWTPresentation(ctx, vp, opts)
 }
 
-// parseJWTPresentation decodes a vp+jwt or a VCDM 1.1 JWT presentation.
-func parseJWTPresentation(raw string) (*jwtPresentation, error) {
-	j, err := parseCompactJWS(raw, "presentation")
-	if err != nil {
-		return nil, err
-	}
-	switch j.typ {
-	case "vp+jwt", "vp+ld+json+jwt", "vp+ld+jwt":
-		return vpFromV2(j, "vp+jwt (VCDM 2.0)", j.payload)
-	case "", "jwt":
-		if _, ok := j.payload["vp"]; ok {
-			return vpFromV1(j)
-		}
-		if _, ok := j.payload["vc"]; ok {
-			return nil, fault.E(fault.Invalid, "this is a credential (JWT with a vc claim), not a presentation; the holder must wrap it in a presentation they sign")
-		}
-		return nil, fault.E(fault.Invalid, "the JWT is not a presentation: it has neither typ vp+jwt nor a vp claim")
-	case "vc+jwt", "vc+ld+json+jwt", "vc+ld+jwt":
-		return nil, fault.E(fault.Invalid, "this is a credential (typ %s), not a presentation; the holder must wrap it in a presentation they sign", j.typ)
-	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vp+jwt", truncate(j.typ, 40))
-	}
-}
-
-// vpFromV2 reads a VCDM 2.0 presentation payload (vp+jwt, or the processed
-// payload of a vp+sd-jwt).
-func vpFromV2(j *compactJWS, kind string, payload map[string]any) (*jwtPresentation, error) {
-	switch j.cty {
-	case "", "vp", "vp+ld+json":
-	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vp", truncate(j.cty, 40))
-	}
-	if _, ok := payload["vp"]; ok {
-		return nil, fault.E(fault.Invalid, "a %s must not have a \"vp\" claim: its payload is the presentation itself", strings.Fields(kind)[0])
-	}
-	if _, ok := payload["vc"]; ok {
-		return nil, fault.E(fault.Invalid, "a %s must not have a \"vc\" claim", strings.Fields(kind)[0])
-	}
-	if ctx := contexts(payload["@context"]); len(ctx) == 0 || ctx[0] != ContextV2 {
-		return nil, fault.E(fault.Invalid, "the first @context of the presentation must be %s", ContextV2)
-	}
-	if !hasTypeName(payload["type"], "VerifiablePresentation") {
-		return nil, fault.E(fault.Invalid, "the presentation type must include VerifiablePresentation")
-	}
-	holder := issuerID(payload["holder"])
-	iss, hasIss, err := stringClaim(payload, "iss", "presentation")
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case holder == "" && hasIss:
-		holder = iss
-	case holder != "" && hasIss && iss != holder:
-		return nil, fault.E(fault.Invalid, "the JWT iss claim does not match the presentation's holder")
-	}
-	creds, err := credentialEntries(payload["verifiableCredential"])
-	if err != nil {
-		return nil, err
-	}
-	return &jwtPresentation{kind: kind, holder: holder, jws: j, claims: payload, creds: creds}, nil
-}
-
-// vpFromV1 reads a VCDM 1.1 JWT presentation (vp claim, iss = holder).
-func vpFromV1(j *compactJWS) (*jwtPresentation, error) {
-	vp, ok := j.payload["vp"].(map[string]any)
-	if !ok {
-		return nil, fault.E(fault.Invalid, "the JWT vp claim is not an object")
-	}
-	if ctx := contexts(vp["@context"]); len(ctx) > 0 && ctx[0] != ContextV1 && ctx[0] != ContextV2 {
-		return nil, fault.E(fault.Invalid, "the first @context of the vp claim must be %s", ContextV1)
-	}
-	if t, ok := vp["type"]; ok && !hasTypeName(t, "VerifiablePresentation") {
-		return nil, fault.E(fault.Invalid, "the presentation type must include VerifiablePresentation")
-	}
-	iss, hasIss, err := stringClaim(j.payload, "iss", "presentation")
-	if err != nil {
-		return nil, err
-	}
-	holder := issuerID(vp["holder"])
-	switch {
-	case !hasIss && holder == "":
-		return nil, fault.E(fault.Invalid, "the JWT presentation has no iss claim naming the holder")
-	case hasIss && holder != "" && holder != iss:
-		return nil, fault.E(fault.Invalid, "the JWT iss claim does not match the presentation's holder")
-	case holder == "":
-		holder = iss
-	}
-	creds, err := credentialEntries(vp["verifiableCredential"])
-	if err != nil {
-		return nil, err
-	}
-	return &jwtPresentation{kind: "JWT presentation (VCDM 1.1)", holder: holder, jws: j, claims: j.payload, creds: creds}, nil
-}
-
-func credentialEntries(v any) ([]any, error) {
-	var out []any
-	switch c := v.(type) {
-	case nil:
-	case []any:
-		out = c
-	default:
-		out = []any{c}
-	}
-	if len(out) > MaxPresentationCredentials {
-		return nil, fault.E(fault.Invalid, "the presentation carries %d credentials; at most %d are accepted", len(out), MaxPresentationCredentials)
-	}
-	return out, nil
-}
-
-func hasTypeName(v any, want string) bool {
-	for _, t := range strs(v) {
-		if t == want {
-			return true
-		}
-	}
-	return false
-}
-
-func (v *Verifier) verifyJWTPresentation(ctx context.Context, vp *jwtPresentation, opts PresentationOptions) (*Result, []*presented) {
-	checks := []Check{{Name: CheckFormat, OK: true, Message: fmt.Sprintf("%s with %s", vp.kind, plural(len(vp.creds), "1 credential", strconv.Itoa(len(vp.creds))+" credentials"))}}
-	checks = append(checks, v.checkHolderSignature(ctx, vp.holder, vp.jws))
-	if c, ok := v.checkJWTValidity(vp.claims, "presentation"); ok {
+func (v *Verifier) verifyJWTPresentation(ctx context.Context, vp *jose.Presentation, opts PresentationOptions) (*Result, []*presented) {
+	checks := []Check{{Name: CheckFormat, OK: true, Message: fmt.Sprintf("%s with %s", vp.Kind, text.Plural(len(vp.Credentials), "1 credential", strconv.Itoa(len(vp.Credentials))+" credentials"))}}
+	checks = append(checks, v.checkHolderSignature(ctx, vp.Holder, vp.JWS))
+	if c, ok := v.checkJWTValidity(vp.Claims, "presentation"); ok {
 		checks = append(checks, c)
 	}
-	checks = append(checks, checkNonceAud(vp.claims, opts, "presentation")...)
-	creds := make([]*presented, len(vp.creds))
-	for i, e := range vp.creds {
+	checks = append(checks, checkNonceAud(vp.Claims, opts, "presentation")...)
+	creds := make([]*presented, len(vp.Credentials))
+	for i, e := range vp.Credentials {
 		creds[i] = v.verifyEntry(ctx, i, e)
 	}
-	checks = append(checks, v.checkHolderBinding(ctx, vp.holder, creds))
+	checks = append(checks, v.checkHolderBinding(ctx, vp.Holder, creds))
 	return finishPresentation(checks, creds), creds
 }
 
@@ -295,8 +148,8 @@ func finishPresentation(checks []Check, creds []*presented) *Result {
 // it has neither (then there is nothing to report).
 func (v *Verifier) checkJWTValidity(claims map[string]any, what string) (Check, bool) {
 	c := Check{Name: CheckPresentationValidity}
-	nbf, errN := numericDate(claims, "nbf")
-	exp, errE := numericDate(claims, "exp")
+	nbf, errN := jose.NumericDate(claims, "nbf")
+	exp, errE := jose.NumericDate(claims, "exp")
 	if errN != nil || errE != nil {
 		c.Message = fmt.Sprintf("the %s has an nbf or exp claim that is not a NumericDate", what)
 		return c, true
@@ -307,15 +160,15 @@ func (v *Verifier) checkJWTValidity(claims map[string]any, what string) (Check, 
 	now := v.now()
 	switch {
 	case nbf != nil && nbf.After(now.Add(v.leeway)):
-		c.Message = fmt.Sprintf("the %s is not valid yet: valid from %s (now %s)", what, fmtTime(*nbf), fmtTime(now))
+		c.Message = fmt.Sprintf("the %s is not valid yet: valid from %s (now %s)", what, text.Time(*nbf), text.Time(now))
 	case exp != nil && exp.Before(now.Add(-v.leeway)):
-		c.Message = fmt.Sprintf("the %s has expired: valid until %s (now %s)", what, fmtTime(*exp), fmtTime(now))
+		c.Message = fmt.Sprintf("the %s has expired: valid until %s (now %s)", what, text.Time(*exp), text.Time(now))
 	case exp != nil:
 		c.OK = true
-		c.Message = fmt.Sprintf("the %s is valid until %s", what, fmtTime(*exp))
+		c.Message = fmt.Sprintf("the %s is valid until %s", what, text.Time(*exp))
 	default:
 		c.OK = true
-		c.Message = fmt.Sprintf("the %s is valid from %s", what, fmtTime(*nbf))
+		c.Message = fmt.Sprintf("the %s is valid from %s", what, text.Time(*nbf))
 	}
 	return c, true
 }
@@ -325,7 +178,7 @@ func checkNonceAud(claims map[string]any, opts PresentationOptions, what string)
 	var out []Check
 	if opts.Challenge != "" {
 		c := Check{Name: CheckChallenge}
-		nonce, has, err := stringClaim(claims, "nonce", what)
+		nonce, has, err := jose.StringClaim(claims, "nonce", what)
 		switch {
 		case err != nil:
 			c.Message = fault.Message(err)
@@ -341,12 +194,12 @@ func checkNonceAud(claims map[string]any, opts PresentationOptions, what string)
 	}
 	if opts.Domain != "" {
 		c := Check{Name: CheckDomain}
-		aud, has, err := audience(claims, what)
+		aud, has, err := jose.Audience(claims, what)
 		switch {
 		case err != nil:
 			c.Message = fault.Message(err)
 		case !has || len(aud) == 0:
-			c.Message = fmt.Sprintf("the %s names no audience (aud), so it is not bound to %s", what, truncate(opts.Domain, 200))
+			c.Message = fmt.Sprintf("the %s names no audience (aud), so it is not bound to %s", what, text.Truncate(opts.Domain, 200))
 		default:
 			found := false
 			for _, a := range aud {
@@ -356,7 +209,7 @@ func checkNonceAud(claims map[string]any, opts PresentationOptions, what string)
 				c.OK = true
 				c.Message = fmt.Sprintf("the %s is addressed to %s", what, opts.Domain)
 			} else {
-				c.Message = fmt.Sprintf("the %s is addressed to %s, not to %s", what, truncate(strings.Join(aud, ", "), 200), truncate(opts.Domain, 200))
+				c.Message = fmt.Sprintf("the %s is addressed to %s, not to %s", what, text.Truncate(strings.Join(aud, ", "), 200), text.Truncate(opts.Domain, 200))
 			}
 		}
 		out = append(out, c)
@@ -376,30 +229,10 @@ func (v *Verifier) verifyEntry(ctx context.Context, i int, entry any) *presented
 	case string:
 		secured = strings.TrimSpace(e)
 	case map[string]any:
-		if hasTypeName(e["type"], "EnvelopedVerifiableCredential") {
-			id, _ := e["id"].(string)
-			mt, data, err := parseDataURL(id)
-			if err != nil && mt == "" {
-				return fail(fault.Message(err))
-			}
-			switch mt {
-			case "application/vc+jwt", "application/vc+ld+json+jwt", "application/vc+ld+jwt", "application/jwt":
-				if strings.Contains(data, "~") {
-					return fail("the enveloped credential is declared as " + mt + " but is an SD-JWT")
-				}
-			case "application/vc+sd-jwt", "application/vc+ld+json+sd-jwt", "application/dc+sd-jwt", "application/sd-jwt":
-				if !strings.Contains(data, "~") {
-					return fail("the enveloped credential is declared as " + mt + " but is not an SD-JWT")
-				}
-			case "application/vc+cose", "application/vc+ld+json+cose", "application/cose":
-				return fail("COSE-secured credentials (" + mt + ") are not supported")
-			case "application/vc", "application/vc+ld+json", "application/ld+json", "application/json":
-				return fail("the enveloped credential is unsecured JSON (" + mt + "), which proves nothing")
-			default:
-				return fail(fmt.Sprintf("the enveloped credential has the media type %q; expected application/vc+jwt or application/vc+sd-jwt", truncate(mt, 60)))
-			}
-			if err != nil {
-				return fail(fault.Message(err))
+		if vcdm.HasType(e["type"], "EnvelopedVerifiableCredential") {
+			data, msg := jose.Enveloped(e)
+			if msg != "" {
+				return fail(msg)
 			}
 			secured = data
 			break
@@ -423,23 +256,18 @@ func (v *Verifier) verifyEntry(ctx context.Context, i int, entry any) *presented
 	if strings.Contains(secured, "~") {
 		res, sc := v.verifySDJWT(ctx, secured)
 		p.result = res
-		if sc != nil && sc.parsed != nil {
-			p.format, p.json, p.sd, p.disclosed, p.alg = FormatSDJWT, sc.parsed.JSON, true, sc.disclosed, sc.jws.alg
-		}
-		if sc != nil && sc.parts.kb != "" && sc.parsed != nil {
+		if sc != nil {
+			p.format, p.json, p.sd, p.disclosed, p.alg = FormatSDJWT, sc.parsed.JSON, true, sc.Disclosed, sc.JWS.Alg
 			// A key-binding JWT inside a signed presentation is optional; if
 			// there is one, it must be right.
-			kc, _ := v.checkKeyBinding(ctx, sc)
-			kc.Name = CheckKeyBinding
-			p.result.Checks = append(p.result.Checks, kc)
-			p.result.Verified = p.result.Verified && kc.OK
+			v.addKeyBinding(ctx, p.result, sc)
 		}
 		p.retag()
 		return p
 	}
 	p.result = v.VerifyCredential(ctx, secured)
 	if parsed, err := ParseCredential(secured); err == nil {
-		p.format, p.json, p.alg = parsed.Format, parsed.JSON, parsed.alg
+		p.format, p.json, p.alg = parsed.Format, parsed.JSON, parsed.jws.Alg
 	}
 	p.retag()
 	return p
@@ -448,61 +276,8 @@ func (v *Verifier) verifyEntry(ctx context.Context, i int, entry any) *presented
 // retag names the credential by its id once it is known.
 func (p *presented) retag() {
 	if p.result != nil && len(p.result.Credentials) > 0 && p.result.Credentials[0].ID != "" {
-		p.tag = truncate(p.result.Credentials[0].ID, 200)
+		p.tag = text.Truncate(p.result.Credentials[0].ID, 200)
 	}
-}
-
-// parseDataURL splits an RFC 2397 data: URL into its media type (lower
-// case, parameters dropped) and its data (base64-decoded when marked so,
-// percent-decoded otherwise).
-func parseDataURL(s string) (string, string, error) {
-	rest, ok := strings.CutPrefix(s, "data:")
-	if !ok {
-		return "", "", fault.E(fault.Invalid, "the enveloped credential's id is not a data: URL")
-	}
-	meta, data, ok := strings.Cut(rest, ",")
-	if !ok {
-		return "", "", fault.E(fault.Invalid, "the enveloped credential's data: URL has no data")
-	}
-	params := strings.Split(meta, ";")
-	mt := strings.ToLower(strings.TrimSpace(params[0]))
-	b64 := false
-	for _, p := range params[1:] {
-		b64 = b64 || strings.EqualFold(strings.TrimSpace(p), "base64")
-	}
-	if b64 {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			if b, err := enc.DecodeString(data); err == nil {
-				return mt, string(b), nil
-			}
-		}
-		return mt, "", fault.E(fault.Invalid, "the enveloped credential's data: URL is marked base64 but is not")
-	}
-	if strings.Contains(data, "%") {
-		d, err := url.PathUnescape(data)
-		if err != nil {
-			return "", "", fault.E(fault.Invalid, "the enveloped credential's data: URL has bad percent-encoding")
-		}
-		data = d
-	}
-	return mt, strings.TrimSpace(data), nil
-}
-
-// subjectIDs returns the ids of the credential's subjects (for an SD-JWT
-// VC without credentialSubject: its sub claim).
-func subjectIDs(cred map[string]any) []string {
-	var out []string
-	for _, s := range subjects(cred["credentialSubject"]) {
-		if id, ok := s["id"].(string); ok && id != "" {
-			out = append(out, id)
-		}
-	}
-	if len(out) == 0 {
-		if sub, ok := cred["sub"].(string); ok && sub != "" && cred["credentialSubject"] == nil {
-			out = append(out, sub)
-		}
-	}
-	return out
 }
 
 // checkHolderBinding: the holder is a subject of every credential.
@@ -519,12 +294,12 @@ func (v *Verifier) checkHolderBinding(_ context.Context, holder string, creds []
 			problems = append(problems, fmt.Sprintf("credential %s could not be read, so its subject is unknown", p.tag))
 			continue
 		}
-		ids := subjectIDs(p.json)
+		ids := vcdm.SubjectIDs(p.json)
 		switch {
 		case len(ids) == 0:
 			problems = append(problems, fmt.Sprintf("credential %s names no subject, so it cannot be bound to the holder", p.tag))
-		case !listHas(ids, holder):
-			problems = append(problems, fmt.Sprintf("credential %s is about %s, not about the holder %s who signed the presentation", p.tag, truncate(strings.Join(ids, ", "), 200), truncate(holder, 200)))
+		case !slices.Contains(ids, holder):
+			problems = append(problems, fmt.Sprintf("credential %s is about %s, not about the holder %s who signed the presentation", p.tag, text.Truncate(strings.Join(ids, ", "), 200), text.Truncate(holder, 200)))
 		}
 	}
 	if len(problems) > 0 {
@@ -532,121 +307,39 @@ func (v *Verifier) checkHolderBinding(_ context.Context, holder string, creds []
 		return c
 	}
 	c.OK = true
-	c.Message = fmt.Sprintf("the holder %s is the subject of %s", truncate(holder, 200), plural(len(creds), "the credential", "all "+strconv.Itoa(len(creds))+" credentials"))
+	c.Message = fmt.Sprintf("the holder %s is the subject of %s", text.Truncate(holder, 200), text.Plural(len(creds), "the credential", "all "+strconv.Itoa(len(creds))+" credentials"))
 	return c
 }
 
-func listHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+// MaxPresentationSize bounds the presentations VerifyPresentation accepts
+// (bytes).
+const MaxPresentationSize = 4 << 20
 
-// BuildPresentation returns an unsigned VCDM 2.0 presentation by holderDID
-// of credentials, each enveloped as an EnvelopedVerifiableCredential whose id
-// is a data: URL: "data:application/vc+sd-jwt,..." for an SD-JWT (a string
-// with "~"; choose its disclosures first with PresentSDJWT and a nil
-// signer), "data:application/vc+jwt,..." for any other compact JWS; a
-// credential that is a JSON object (Data Integrity) is embedded as it is.
-// A non-empty challenge and domain are set as the "nonce" and "aud" claims.
-// Secure it with SignPresentationJWT.
-func BuildPresentation(holderDID string, credentials []string, challenge, domain string) map[string]any {
-	vcs := make([]any, 0, len(credentials))
-	for _, c := range credentials {
-		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "{") {
-			var m map[string]any
-			if json.Unmarshal([]byte(c), &m) == nil && m != nil {
-				vcs = append(vcs, m)
-				continue
-			}
-		}
-		mt := "application/vc+jwt"
-		if strings.Contains(c, "~") {
-			mt = "application/vc+sd-jwt"
-		}
-		vcs = append(vcs, map[string]any{"@context": ContextV2, "type": "EnvelopedVerifiableCredential", "id": "data:" + mt + "," + c})
-	}
-	vp := map[string]any{
-		"@context":             []any{ContextV2},
-		"type":                 []any{"VerifiablePresentation"},
-		"holder":               holderDID,
-		"verifiableCredential": vcs,
-	}
-	if id, err := uuid.NewV7(); err == nil {
-		vp["id"] = "urn:uuid:" + id.String()
-	}
-	if challenge != "" {
-		vp["nonce"] = challenge
-	}
-	if domain != "" {
-		vp["aud"] = domain
-	}
-	return vp
-}
+// presentationClockSkew is how far in the future an iat of a key-binding
+// JWT may lie (holder and verifier clocks differ), on top of the
+// verifier's leeway.
+const presentationClockSkew = 5 * time.Minute
 
-// PresentationLifetime is how long a presentation SignPresentationJWT makes
-// stays valid (its exp claim).
-const PresentationLifetime = time.Hour
-
-// SignPresentationJWT secures vp (from BuildPresentation) as a compact
-// vp+jwt (VC-JOSE-COSE): protected header {alg, kid: s.KeyID(), typ:
-// "vp+jwt", cty: "vp"}; the payload is the presentation plus the JWT claims
-// iss = holder, jti = id (when there is one), iat = now, exp = now +
-// PresentationLifetime, nonce = challenge and aud = domain (when not
-// empty; they replace any nonce/aud already in vp). s.KeyID() must be an
-// authentication key of the holder DID. Errors: fault Invalid for a
-// presentation or key that cannot be signed this way; the signer's error
-// otherwise.
-func SignPresentationJWT(vp map[string]any, s Signer, challenge, domain string) (string, error) {
-	if s == nil {
-		return "", fault.E(fault.Invalid, "no signer")
-	}
-	if vp == nil {
-		return "", fault.E(fault.Invalid, "no presentation")
-	}
-	kid := s.KeyID()
-	keyDID, frag := did.Split(kid)
-	if frag == "" || keyDID == "" {
-		return "", fault.E(fault.Invalid, "signing key id %q is not an absolute verification method id (did#fragment)", truncate(kid, 200))
-	}
-	if ctx := contexts(vp["@context"]); len(ctx) == 0 || ctx[0] != ContextV2 {
-		return "", fault.E(fault.Invalid, "only VCDM 2.0 presentations (first @context %s) are secured as vp+jwt", ContextV2)
-	}
-	if !hasTypeName(vp["type"], "VerifiablePresentation") {
-		return "", fault.E(fault.Invalid, "the presentation type must include VerifiablePresentation")
-	}
-	for _, claim := range []string{"vc", "vp"} {
-		if _, ok := vp[claim]; ok {
-			return "", fault.E(fault.Invalid, "a vp+jwt payload must not have a %q claim", claim)
-		}
-	}
-	holder := issuerID(vp["holder"])
+// checkHolderSignature is the presentation_signature check of a JWS signed
+// by the holder: the holder resolves, kid names one of its authentication
+// keys, and the signature verifies with it.
+func (v *Verifier) checkHolderSignature(ctx context.Context, holder string, j *jose.JWS) Check {
+	c := Check{Name: CheckPresentationSignature}
 	if holder == "" {
-		return "", fault.E(fault.Invalid, "the presentation has no holder")
+		c.Message = "the presentation names no holder, so there is no key to check its signature with"
+		return c
 	}
-	if holder != keyDID {
-		return "", fault.E(fault.Invalid, "signing key %s does not belong to the holder %s", truncate(kid, 200), truncate(holder, 200))
+	doc, err := v.resolve(ctx, holder)
+	if err != nil {
+		c.Message = fmt.Sprintf("cannot check the signature: the DID document of holder %s is not available (%s)", text.Truncate(holder, 200), fault.Message(err))
+		return c
 	}
-	now := time.Now()
-	payload := make(map[string]any, len(vp)+6)
-	for k, val := range vp {
-		payload[k] = val
+	vmID, msg := jose.VerifyHolder(doc, holder, j)
+	if msg != "" {
+		c.Message = msg
+		return c
 	}
-	payload["iss"] = holder
-	if id, ok := vp["id"].(string); ok && id != "" {
-		payload["jti"] = id
-	}
-	payload["iat"] = now.Unix()
-	payload["exp"] = now.Add(PresentationLifetime).Unix()
-	if challenge != "" {
-		payload["nonce"] = challenge
-	}
-	if domain != "" {
-		payload["aud"] = domain
-	}
-	return signCompact(payload, s, map[string]any{"kid": kid, "typ": TypVPJWT, "cty": CtyVP})
+	c.OK = true
+	c.Message = fmt.Sprintf("signed by the holder's key %s (%s)", vmID, j.Alg)
+	return c
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/sqlite"
@@ -36,13 +37,13 @@ func newRequestsWorld(t *testing.T) *requestsWorld {
 	}
 	t.Cleanup(func() { st.Close() })
 	rw := &requestsWorld{world: newWorld(t), store: st, notified: map[string]exchange.RequestState{}}
-	rw.svc = exchange.NewRequests(st, rw.verifier,
+	clock := credentials.WithClock(func() time.Time {
+		rw.mu.Lock()
+		defer rw.mu.Unlock()
+		return time.Now().Add(rw.shift)
+	})
+	rw.svc = exchange.NewRequests(st, credentials.NewVerifier(rw.resolver, rw.cat, clock),
 		exchange.WithDefaultDomain(baseURL+"/"),
-		exchange.WithRequestsClock(func() time.Time {
-			rw.mu.Lock()
-			defer rw.mu.Unlock()
-			return time.Now().Add(rw.shift)
-		}),
 		exchange.OnResult(func(_ context.Context, r *exchange.PresentationRequest) {
 			rw.mu.Lock()
 			defer rw.mu.Unlock()
@@ -81,7 +82,7 @@ func TestRequests(t *testing.T) {
 			if nonce != nil {
 				n = nonce(r)
 			}
-			p, err := credentials.PresentSDJWT(sd, disclose, h.signer, n, r.Domain)
+			p, err := sdjwt.Present(sd, disclose, h.signer, n, r.Domain)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +113,7 @@ func TestRequests(t *testing.T) {
 		{name: "ok/sd-jwt-limit-disclosure", in: exchange.RequestInput{Types: []string{"VolunteerServiceCredential"}, Fields: []string{"hours"}, LimitDisclosure: true},
 			present: sdAnswer([]string{"hours"}, nil), verified: true, claims: []string{"hours"}},
 		{name: "ok/sd-jwt-inside-vp", in: volunteerRequest("hours"), present: func(t *testing.T, r *exchange.PresentationRequest) string {
-			p, err := credentials.PresentSDJWT(sd, []string{"hours"}, nil, "", "")
+			p, err := sdjwt.Present(sd, []string{"hours"}, nil, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -486,9 +488,9 @@ func (s *Service) secure(vc map[string]any, signer Signer, f Format, now time.Ti
 		b, err := json.Marshal(doc)
 		return string(b), err
 	case FormatSDJWT:
-		return IssueSDJWT(vc, signer, HolderBinding{})
+		return sdjwt.Issue(vc, signer, sdjwt.HolderBinding{})
 	default:
-		return SignJWT(vc, signer)
+		return jose.SignCredential(vc, signer)
 	}
 }
 

@@ -2,16 +2,16 @@ package credentials
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // Names of the checks VerifyCredential reports, in this order. Extensions
@@ -23,6 +23,15 @@ const (
 	CheckValidity    = "validity"     // validFrom/nbf not in the future, validUntil/exp not past
 	CheckSchema      = "schema"       // claims match the catalogue schema of each known type
 )
+
+// FormatJWTV1 is a VCDM 1.1 JWT credential (payload with a "vc" claim),
+// accepted on verification only.
+const FormatJWTV1 Format = "jwt_vc"
+
+// Signer signs credentials: a crypto.Signer with the absolute verification
+// method id of its key (KeyID), whose DID must be the issuer's. It is the
+// signer of every securing format (jose, sdjwt, Data Integrity).
+type Signer = jose.Signer
 
 // MaxCredentialSize bounds the size of a credential VerifyCredential and
 // ParseCredential accept.
@@ -76,15 +85,13 @@ type Parsed struct {
 	Status     []map[string]any
 	KeyID      string // JOSE kid, may be empty or relative
 
-	alg          string
-	signingInput []byte
-	signature    []byte
-	nbf, exp     *time.Time // JWT claims of a VCDM 2.0 payload, checked besides validFrom/validUntil
+	jws      *jose.JWS  // JOSE-secured formats (vc+jwt, VCDM 1.1 JWT, SD-JWT); nil for Data Integrity
+	nbf, exp *time.Time // JWT claims of a VCDM 2.0 payload, checked besides validFrom/validUntil
 }
 
 // Claims returns the credentialSubject (the first one) without its id.
 func (p *Parsed) Claims() map[string]any {
-	subs := subjects(p.JSON["credentialSubject"])
+	subs := vcdm.Subjects(p.JSON["credentialSubject"])
 	if len(subs) == 0 {
 		return map[string]any{}
 	}
@@ -143,7 +150,8 @@ type Clock func() time.Time
 // either's time.
 func WithClock(now func() time.Time) Clock { return Clock(now) }
 
-func (c Clock) applyService(s *Service)   { s.now = c }
+func (c Clock) applyService(s *Service) { s.now = c }
+
 func (c Clock) applyVerifier(v *Verifier) { v.now = c }
 
 // WithLeeway tolerates clock skew between issuer and verifier in the
@@ -189,6 +197,10 @@ func (v *Verifier) VerifyCredential(ctx context.Context, raw string) *Result {
 	return res
 }
 
+// Now is the time by v's clock (WithClock): what verification and the
+// services built on it (presentation requests) take as the current time.
+func (v *Verifier) Now() time.Time { return v.now() }
+
 func (v *Verifier) resolve(ctx context.Context, issuer string) (*did.Document, error) {
 	if v.resolver == nil {
 		return nil, fault.E(fault.Unavailable, "no DID resolver is configured")
@@ -200,18 +212,10 @@ func (v *Verifier) resolve(ctx context.Context, issuer string) (*did.Document, e
 	return doc, err
 }
 
-// reason returns a caller-safe explanation of err.
-func reason(err error) string {
-	if fault.CodeOf(err) == fault.Internal {
-		return "internal error"
-	}
-	return fault.Message(err)
-}
-
 func checkIssuerKnown(issuer string, rerr error) Check {
 	c := Check{Name: CheckIssuerKnown}
 	if rerr != nil {
-		c.Message = fmt.Sprintf("issuer %s is not a known bureau or resolvable DID (%s)", truncate(issuer, 200), reason(rerr))
+		c.Message = fmt.Sprintf("issuer %s is not a known bureau or resolvable DID (%s)", text.Truncate(issuer, 200), fault.Message(rerr))
 		return c
 	}
 	c.OK = true
@@ -220,114 +224,28 @@ func checkIssuerKnown(issuer string, rerr error) Check {
 	case err == nil && d.Method == "web":
 		c.Message = fmt.Sprintf("issuer %s is a known bureau", issuer)
 	case err == nil && (d.Method == "key" || d.Method == "jwk"):
-		c.Message = fmt.Sprintf("issuer %s is a self-certifying did:%s; it resolves, which says nothing about who holds it", truncate(issuer, 120), d.Method)
+		c.Message = fmt.Sprintf("issuer %s is a self-certifying did:%s; it resolves, which says nothing about who holds it", text.Truncate(issuer, 120), d.Method)
 	default:
-		c.Message = fmt.Sprintf("issuer %s resolved", truncate(issuer, 200))
+		c.Message = fmt.Sprintf("issuer %s resolved", text.Truncate(issuer, 200))
 	}
 	return c
 }
-
-// algFor is the JWS algorithm a key type must be used with.
-var algFor = map[string]string{"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
 
 func (v *Verifier) checkSignature(p *Parsed, doc *did.Document, rerr error) Check {
 	c := Check{Name: CheckSignature}
 	if rerr != nil {
-		c.Message = fmt.Sprintf("cannot check the signature: the DID document of issuer %s is not available (%s)", truncate(p.Issuer, 200), reason(rerr))
+		c.Message = fmt.Sprintf("cannot check the signature: the DID document of issuer %s is not available (%s)", text.Truncate(p.Issuer, 200), fault.Message(rerr))
 		return c
 	}
-	vmID, msg := selectKey(doc, p.Issuer, p.KeyID)
+	vmID, msg := jose.VerifyIssuer(doc, p.Issuer, p.jws)
 	if msg != "" {
 		c.Message = msg
 		return c
 	}
-	pub, err := doc.PublicKey(vmID)
-	if err != nil {
-		c.Message = fmt.Sprintf("the issuer key %s cannot be used: %s", truncate(vmID, 200), reason(err))
-		return c
-	}
-	kt := did.KeyType(pub)
-	want, ok := algFor[kt]
-	if !ok {
-		c.Message = fmt.Sprintf("the issuer key %s is a %s key, which cannot sign credentials", truncate(vmID, 200), kt)
-		return c
-	}
-	if p.alg != want {
-		c.Message = fmt.Sprintf("the JWT is signed with %s but the issuer key %s is a %s key (needs %s)", p.alg, truncate(vmID, 200), kt, want)
-		return c
-	}
-	if err := dataintegrity.VerifyJWS(p.alg, pub, p.signingInput, p.signature); err != nil {
-		c.Message = fmt.Sprintf("the signature does not verify with the issuer key %s: the credential was altered or signed with another key", truncate(vmID, 200))
-		return c
-	}
 	c.OK = true
-	c.Message = fmt.Sprintf("signed by %s (%s)", vmID, p.alg)
+	c.Message = fmt.Sprintf("signed by %s (%s)", vmID, p.jws.Alg)
 	return c
 }
-
-// selectKey finds the verification method the JWT names with kid in the
-// issuer's document and checks it may issue (assertionMethod). It returns
-// the absolute method id, or a message saying why none fits.
-func selectKey(doc *did.Document, issuer, kid string) (string, string) {
-	vmID, msg := findMethod(doc, "issuer", issuer, doc.AssertionMethod, "assertion", kid)
-	if msg != "" {
-		return "", msg
-	}
-	if !doc.CanAssert(vmID) {
-		return "", fmt.Sprintf("the key %s is not an assertion method of issuer %s, so it may not issue credentials", truncate(vmID, 200), truncate(issuer, 200))
-	}
-	return vmID, ""
-}
-
-// findMethod finds the verification method kid names in the document of
-// owner (the issuer or holder, as role says); with no kid, owner must have
-// exactly one key in rel (named relName in messages). It returns the
-// absolute method id, or a message saying why none fits.
-func findMethod(doc *did.Document, role, owner string, rel []string, relName, kid string) (string, string) {
-	if doc.ID != owner {
-		return "", fmt.Sprintf("the DID document resolved for %s is for another identifier", truncate(owner, 200))
-	}
-	var vmID string
-	switch {
-	case kid == "" || kid == owner:
-		if len(rel) != 1 {
-			return "", fmt.Sprintf("the JWT has no kid and %s %s has %d %s keys; cannot tell which one signed", role, truncate(owner, 200), len(rel), relName)
-		}
-		vmID = doc.AbsoluteID(rel[0])
-	case strings.HasPrefix(kid, "#"):
-		vmID = owner + kid
-	case strings.Contains(kid, "#"):
-		if o, _ := did.Split(kid); o != owner {
-			return "", fmt.Sprintf("the signing key %s does not belong to the %s %s", truncate(kid, 200), role, truncate(owner, 200))
-		}
-		vmID = kid
-	default:
-		// A bare kid: a fragment of the document, or the JWK kid (e.g. a
-		// thumbprint) of one of its keys.
-		if _, err := doc.Method(owner + "#" + kid); err == nil {
-			vmID = owner + "#" + kid
-			break
-		}
-		for _, vm := range doc.VerificationMethod {
-			var j struct {
-				Kid string `json:"kid"`
-			}
-			if len(vm.PublicKeyJwk) > 0 && json.Unmarshal(vm.PublicKeyJwk, &j) == nil && j.Kid == kid {
-				vmID = doc.AbsoluteID(vm.ID)
-				break
-			}
-		}
-		if vmID == "" {
-			return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(kid, 200), role, truncate(owner, 200))
-		}
-	}
-	if _, err := doc.Method(vmID); err != nil {
-		return "", fmt.Sprintf("the signing key %s is not in the DID document of %s %s", truncate(vmID, 200), role, truncate(owner, 200))
-	}
-	return vmID, ""
-}
-
-func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (v *Verifier) checkValidity(p *Parsed) Check {
 	c := Check{Name: CheckValidity}
@@ -341,21 +259,21 @@ func (v *Verifier) checkValidity(p *Parsed) Check {
 		until = p.exp
 	}
 	if from != nil && from.After(now.Add(v.leeway)) {
-		c.Message = fmt.Sprintf("not valid yet: valid from %s (now %s)", fmtTime(*from), fmtTime(now))
+		c.Message = fmt.Sprintf("not valid yet: valid from %s (now %s)", text.Time(*from), text.Time(now))
 		return c
 	}
 	if until != nil && until.Before(now.Add(-v.leeway)) {
-		c.Message = fmt.Sprintf("expired: valid until %s (now %s)", fmtTime(*until), fmtTime(now))
+		c.Message = fmt.Sprintf("expired: valid until %s (now %s)", text.Time(*until), text.Time(now))
 		return c
 	}
 	c.OK = true
 	switch {
 	case from != nil && until != nil:
-		c.Message = fmt.Sprintf("valid from %s until %s", fmtTime(*from), fmtTime(*until))
+		c.Message = fmt.Sprintf("valid from %s until %s", text.Time(*from), text.Time(*until))
 	case from != nil:
-		c.Message = fmt.Sprintf("valid from %s, no end date", fmtTime(*from))
+		c.Message = fmt.Sprintf("valid from %s, no end date", text.Time(*from))
 	case until != nil:
-		c.Message = fmt.Sprintf("valid until %s", fmtTime(*until))
+		c.Message = fmt.Sprintf("valid until %s", text.Time(*until))
 	default:
 		c.Message = "the credential states no validity period"
 	}
@@ -377,14 +295,14 @@ func (v *Verifier) schemaCheck(p *Parsed, validate func(typeName string, claims 
 			continue
 		}
 		if v.cat == nil {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
+			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", text.Truncate(t, 64)))
 			continue
 		}
 		if _, ok := v.cat.Type(t); !ok {
-			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", truncate(t, 64)))
+			msgs = append(msgs, fmt.Sprintf("no schema for type %s; not checked", text.Truncate(t, 64)))
 			continue
 		}
-		subs := subjects(p.JSON["credentialSubject"])
+		subs := vcdm.Subjects(p.JSON["credentialSubject"])
 		if len(subs) == 0 {
 			c.OK = false
 			msgs = append(msgs, "the credential has no credentialSubject")
@@ -400,7 +318,7 @@ func (v *Verifier) schemaCheck(p *Parsed, validate func(typeName string, claims 
 			}
 			if err := validate(t, claims); err != nil {
 				c.OK, good = false, false
-				msgs = append(msgs, reason(err))
+				msgs = append(msgs, fault.Message(err))
 			}
 		}
 		if good {
@@ -423,253 +341,43 @@ func (v *Verifier) schemaCheck(p *Parsed, validate func(typeName string, claims 
 // issuer, jti ≠ id, sub ≠ subject), and malformed dates.
 func ParseCredential(raw string) (*Parsed, error) {
 	raw = strings.TrimSpace(raw)
-	switch {
-	case raw == "":
-		return nil, fault.E(fault.Invalid, "the credential is empty")
-	case len(raw) > MaxCredentialSize:
+	if len(raw) > MaxCredentialSize {
 		return nil, fault.E(fault.Invalid, "the credential is larger than %d bytes", MaxCredentialSize)
-	case raw[0] == '{':
-		return nil, fault.E(fault.Invalid, "this is an unsecured JSON credential; only signed credentials (vc+jwt or JWT) can be verified")
-	case strings.Contains(raw, "~"):
-		return nil, fault.E(fault.Invalid, "SD-JWT credentials (vc+sd-jwt) are not supported yet")
 	}
-	parts := strings.Split(raw, ".")
-	if len(parts) == 5 {
-		return nil, fault.E(fault.Invalid, "encrypted JWTs (JWE) are not supported")
-	}
-	if len(parts) != 3 {
-		return nil, fault.E(fault.Invalid, "not a compact JWT: expected three dot-separated parts")
-	}
-	var header map[string]any
-	if err := decodePart(parts[0], &header); err != nil || header == nil {
-		return nil, fault.E(fault.Invalid, "the JWT header is not base64url-encoded JSON")
-	}
-	var payload map[string]any
-	if err := decodePart(parts[1], &payload); err != nil || payload == nil {
-		return nil, fault.E(fault.Invalid, "the JWT payload is not base64url-encoded JSON")
-	}
-	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
-	if err != nil || len(sig) == 0 {
-		return nil, fault.E(fault.Invalid, "the JWT signature is missing or not base64url")
-	}
-
-	alg, _ := header["alg"].(string)
-	switch alg {
-	case "EdDSA", "ES256", "ES384", "ES512", "ES256K":
-	case "", "none":
-		return nil, fault.E(fault.Invalid, "the JWT is not signed (alg none)")
-	default:
-		return nil, fault.E(fault.Invalid, "signature algorithm %q is not supported (EdDSA, ES256, ES384, ES512, ES256K are)", truncate(alg, 20))
-	}
-	if _, ok := header["crit"]; ok {
-		return nil, fault.E(fault.Invalid, "the JWT has critical header parameters, which are not supported")
-	}
-	var kid string
-	if k, ok := header["kid"]; ok {
-		if kid, ok = k.(string); !ok {
-			return nil, fault.E(fault.Invalid, "the JWT kid header is not a string")
-		}
-	}
-	typ, err := mediaType(header, "typ")
+	c, err := jose.ParseCredential(raw)
 	if err != nil {
 		return nil, err
 	}
-	cty, err := mediaType(header, "cty")
-	if err != nil {
-		return nil, err
-	}
-	v2typ := false
-	switch typ {
-	case "vc+jwt", "vc+ld+json+jwt", "vc+ld+jwt":
-		v2typ = true
-	case "", "jwt":
-	case "vp+jwt", "vp+ld+json+jwt", "vp+ld+jwt":
-		return nil, fault.E(fault.Invalid, "this is a presentation (typ %s), not a credential", typ)
-	case "vc+sd-jwt", "dc+sd-jwt":
-		return nil, fault.E(fault.Invalid, "SD-JWT credentials (typ %s) are not supported yet", typ)
-	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT type %q; expected vc+jwt", truncate(typ, 40))
-	}
-	switch cty {
-	case "", "vc", "vc+ld+json", "credential+ld+json":
-	default:
-		return nil, fault.E(fault.Invalid, "unsupported JWT content type %q; expected vc", truncate(cty, 40))
-	}
-	_, hasVP := payload["vp"]
-	vcClaim, hasVC := payload["vc"]
-	switch {
-	case v2typ && (hasVC || hasVP):
-		return nil, fault.E(fault.Invalid, "a vc+jwt must not have \"vc\" or \"vp\" claims: its payload is the credential itself")
-	case hasVP:
-		return nil, fault.E(fault.Invalid, "the JWT carries a presentation (vp claim), not a credential")
-	}
-
-	p := &Parsed{Raw: raw, KeyID: kid, alg: alg, signingInput: []byte(parts[0] + "." + parts[1]), signature: sig}
-	if hasVC {
-		if err := p.fromV1(payload, vcClaim); err != nil {
-			return nil, err
-		}
-	} else if err := p.fromV2(payload); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return parsedJOSE(raw, c)
 }
 
-// mediaType reads the typ or cty header, lower-cased and without an
-// "application/" prefix.
-func mediaType(header map[string]any, name string) (string, error) {
-	v, ok := header[name]
-	if !ok {
-		return "", nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fault.E(fault.Invalid, "the JWT %s header is not a string", name)
-	}
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.TrimPrefix(s, "application/"), nil
-}
-
-func decodePart(part string, into any) error {
-	b, err := base64.RawURLEncoding.Strict().DecodeString(part)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, into)
-}
-
-func (p *Parsed) fromV2(payload map[string]any) error {
-	p.Format = FormatJWT
-	p.JSON = payload
-	ctx := contexts(payload["@context"])
-	if len(ctx) == 0 || ctx[0] != ContextV2 {
-		if len(ctx) > 0 && ctx[0] == ContextV1 {
-			return fault.E(fault.Invalid, "a VCDM 1.1 credential must be carried in the JWT vc claim")
-		}
-		return fault.E(fault.Invalid, "the first @context must be %s", ContextV2)
-	}
+// parsedJOSE reads the credential of a JOSE-secured format: VCDM 2.0 dates
+// from validFrom/validUntil (nbf/exp bound them too); VCDM 1.1 dates from
+// nbf/exp, else issuanceDate/expirationDate.
+func parsedJOSE(raw string, c *jose.Credential) (*Parsed, error) {
+	p := &Parsed{Raw: raw, Format: FormatJWT, JSON: c.JSON, KeyID: c.JWS.Kid, jws: c.JWS}
 	if err := p.readCommon(); err != nil {
-		return err
+		return nil, err
+	}
+	from, until := "validFrom", "validUntil"
+	if c.V1 {
+		p.Format, from, until = FormatJWTV1, "issuanceDate", "expirationDate"
+		p.ValidFrom, p.ValidUntil = c.NotBefore, c.Expires
+	} else {
+		p.nbf, p.exp = c.NotBefore, c.Expires
 	}
 	var err error
-	if p.ValidFrom, err = dateProp(payload, "validFrom"); err != nil {
-		return err
-	}
-	if p.ValidUntil, err = dateProp(payload, "validUntil"); err != nil {
-		return err
-	}
-	if p.nbf, err = numericDate(payload, "nbf"); err != nil {
-		return err
-	}
-	if p.exp, err = numericDate(payload, "exp"); err != nil {
-		return err
-	}
-	// The JWT claims restate the credential; they must not contradict it.
-	for claim, want := range map[string]string{"iss": p.Issuer, "jti": p.ID, "sub": p.Subject} {
-		v, ok := payload[claim]
-		if !ok {
-			continue
-		}
-		s, isStr := v.(string)
-		if !isStr {
-			return fault.E(fault.Invalid, "the JWT %s claim is not a string", claim)
-		}
-		if want != "" && s != want {
-			return fault.E(fault.Invalid, "the JWT %s claim does not match the credential's %s", claim, map[string]string{"iss": "issuer", "jti": "id", "sub": "subject"}[claim])
-		}
-	}
-	return nil
-}
-
-func (p *Parsed) fromV1(payload map[string]any, vcClaim any) error {
-	p.Format = FormatJWTV1
-	vc, ok := vcClaim.(map[string]any)
-	if !ok {
-		return fault.E(fault.Invalid, "the JWT vc claim is not an object")
-	}
-	if ctx := contexts(vc["@context"]); len(ctx) > 0 && ctx[0] != ContextV1 {
-		return fault.E(fault.Invalid, "the first @context of a JWT vc claim must be %s", ContextV1)
-	}
-	// Complete a copy of the credential from the registered claims
-	// (VCDM 1.1 §6.3.1), refusing contradictions.
-	cred := make(map[string]any, len(vc)+2)
-	for k, v := range vc {
-		cred[k] = v
-	}
-	claimStr := func(name string) (string, bool, error) {
-		v, ok := payload[name]
-		if !ok {
-			return "", false, nil
-		}
-		s, isStr := v.(string)
-		if !isStr {
-			return "", false, fault.E(fault.Invalid, "the JWT %s claim is not a string", name)
-		}
-		return s, true, nil
-	}
-	iss, hasIss, err := claimStr("iss")
-	if err != nil {
-		return err
-	}
-	if hasIss {
-		if have := issuerID(cred["issuer"]); have != "" && have != iss {
-			return fault.E(fault.Invalid, "the JWT iss claim does not match the credential's issuer")
-		} else if have == "" {
-			cred["issuer"] = iss
-		}
-	}
-	jti, hasJti, err := claimStr("jti")
-	if err != nil {
-		return err
-	}
-	if hasJti {
-		if have, _ := cred["id"].(string); have != "" && have != jti {
-			return fault.E(fault.Invalid, "the JWT jti claim does not match the credential's id")
-		}
-		cred["id"] = jti
-	}
-	sub, hasSub, err := claimStr("sub")
-	if err != nil {
-		return err
-	}
-	if hasSub {
-		subs := subjects(cred["credentialSubject"])
-		switch {
-		case len(subs) == 0:
-			cred["credentialSubject"] = map[string]any{"id": sub}
-		case len(subs) == 1:
-			if have, _ := subs[0]["id"].(string); have != "" && have != sub {
-				return fault.E(fault.Invalid, "the JWT sub claim does not match the credentialSubject id")
-			}
-			s := make(map[string]any, len(subs[0])+1)
-			for k, v := range subs[0] {
-				s[k] = v
-			}
-			s["id"] = sub
-			cred["credentialSubject"] = s
-		}
-	}
-	p.JSON = cred
-	if err := p.readCommon(); err != nil {
-		return err
-	}
-	if p.ValidFrom, err = numericDate(payload, "nbf"); err != nil {
-		return err
-	}
 	if p.ValidFrom == nil {
-		if p.ValidFrom, err = dateProp(cred, "issuanceDate"); err != nil {
-			return err
+		if p.ValidFrom, err = dateProp(c.JSON, from); err != nil {
+			return nil, err
 		}
-	}
-	if p.ValidUntil, err = numericDate(payload, "exp"); err != nil {
-		return err
 	}
 	if p.ValidUntil == nil {
-		if p.ValidUntil, err = dateProp(cred, "expirationDate"); err != nil {
-			return err
+		if p.ValidUntil, err = dateProp(c.JSON, until); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return p, nil
 }
 
 // readCommon reads id, issuer, subject, types and status from p.JSON.
@@ -682,7 +390,7 @@ func (p *Parsed) readCommon() error {
 		}
 		p.ID = s
 	}
-	p.Types = strs(j["type"])
+	p.Types = vcdm.Strings(j["type"])
 	hasVC := false
 	for _, t := range p.Types {
 		hasVC = hasVC || t == "VerifiableCredential"
@@ -690,11 +398,11 @@ func (p *Parsed) readCommon() error {
 	if !hasVC {
 		return fault.E(fault.Invalid, "the credential type must include VerifiableCredential")
 	}
-	p.Issuer = issuerID(j["issuer"])
+	p.Issuer = vcdm.IssuerID(j["issuer"])
 	if p.Issuer == "" {
 		return fault.E(fault.Invalid, "the credential has no issuer")
 	}
-	if subs := subjects(j["credentialSubject"]); len(subs) > 0 {
+	if subs := vcdm.Subjects(j["credentialSubject"]); len(subs) > 0 {
 		p.Subject, _ = subs[0]["id"].(string)
 	}
 	switch s := j["credentialStatus"].(type) {
@@ -729,22 +437,5 @@ func dateProp(m map[string]any, name string) (*time.Time, error) {
 		return nil, fault.E(fault.Invalid, "%s is not an RFC 3339 date-time (like 2024-05-31T12:00:00Z)", name)
 	}
 	t = t.UTC()
-	return &t, nil
-}
-
-// maxNumericDate is 9999-12-31T23:59:59Z.
-const maxNumericDate = 253402300799
-
-func numericDate(m map[string]any, name string) (*time.Time, error) {
-	v, ok := m[name]
-	if !ok || v == nil {
-		return nil, nil
-	}
-	f, isNum := v.(float64)
-	if !isNum || math.IsNaN(f) || f < 0 || f > maxNumericDate {
-		return nil, fault.E(fault.Invalid, "the JWT %s claim is not a NumericDate (seconds since 1970)", name)
-	}
-	sec, frac := math.Modf(f)
-	t := time.Unix(int64(sec), int64(frac*1e9)).UTC()
 	return &t, nil
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"regexp"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +18,9 @@ import (
 	"github.com/hyperledger/aries-framework-go/component/models/verifiable"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // DIF Presentation Exchange v2: what a presentation request asks for.
@@ -85,7 +90,7 @@ func parseDefinition(raw []byte) (*definition, error) {
 	}
 	var pd presexch.PresentationDefinition
 	if err := json.Unmarshal(raw, &pd); err != nil {
-		return nil, fault.E(fault.Invalid, "the presentation definition does not have the shape of DIF Presentation Exchange v2: %s", truncate(err.Error(), 200))
+		return nil, fault.E(fault.Invalid, "the presentation definition does not have the shape of DIF Presentation Exchange v2: %s", text.Truncate(err.Error(), 200))
 	}
 	var formatsRaw struct {
 		Format           map[string]map[string]any `json:"format"`
@@ -129,37 +134,37 @@ func parseDefinition(raw []byte) (*definition, error) {
 			return nil, fault.E(fault.Invalid, "input descriptor #%d has no id", i+1)
 		}
 		if seen[desc.ID] {
-			return nil, fault.E(fault.Invalid, "input descriptor id %q is used twice", truncate(desc.ID, 64))
+			return nil, fault.E(fault.Invalid, "input descriptor id %q is used twice", text.Truncate(desc.ID, 64))
 		}
 		seen[desc.ID] = true
 		desc.Format = nil
 		if len(desc.Schema) > 0 {
-			return nil, fault.E(fault.Invalid, "input descriptor %q uses \"schema\" (Presentation Exchange v1); use constraints.fields on $.type instead", truncate(desc.ID, 64))
+			return nil, fault.E(fault.Invalid, "input descriptor %q uses \"schema\" (Presentation Exchange v1); use constraints.fields on $.type instead", text.Truncate(desc.ID, 64))
 		}
 		if desc.Constraints == nil {
 			continue
 		}
 		if len(desc.Constraints.Fields) > 64 {
-			return nil, fault.E(fault.Invalid, "input descriptor %q has more than 64 fields", truncate(desc.ID, 64))
+			return nil, fault.E(fault.Invalid, "input descriptor %q has more than 64 fields", text.Truncate(desc.ID, 64))
 		}
 		for j, f := range desc.Constraints.Fields {
 			if f == nil || len(f.Path) == 0 {
-				return nil, fault.E(fault.Invalid, "field #%d of input descriptor %q has no path", j+1, truncate(desc.ID, 64))
+				return nil, fault.E(fault.Invalid, "field #%d of input descriptor %q has no path", j+1, text.Truncate(desc.ID, 64))
 			}
 			for _, p := range f.Path {
 				if _, err := jsonpath.New(p); err != nil || !strings.HasPrefix(p, "$") {
-					return nil, fault.E(fault.Invalid, "field #%d of input descriptor %q has a path that is not JSONPath: %q", j+1, truncate(desc.ID, 64), truncate(p, 100))
+					return nil, fault.E(fault.Invalid, "field #%d of input descriptor %q has a path that is not JSONPath: %q", j+1, text.Truncate(desc.ID, 64), text.Truncate(p, 100))
 				}
 			}
 		}
 	}
 	if err := pd.ValidateSchema(); err != nil {
-		return nil, fault.E(fault.Invalid, "the presentation definition is not valid Presentation Exchange: %s", truncate(err.Error(), 300))
+		return nil, fault.E(fault.Invalid, "the presentation definition is not valid Presentation Exchange: %s", text.Truncate(err.Error(), 300))
 	}
 	// A dry run catches what the schema does not: unknown groups,
 	// unsatisfiable nesting, filters that do not compile.
 	if _, err := safeMatch(&pd, nil); err != nil {
-		return nil, fault.E(fault.Invalid, "the presentation definition cannot be evaluated: %s", truncate(err.Error(), 300))
+		return nil, fault.E(fault.Invalid, "the presentation definition cannot be evaluated: %s", text.Truncate(err.Error(), 300))
 	}
 	return d, nil
 }
@@ -218,7 +223,7 @@ func checkFilters(raw []byte) error {
 		} `json:"input_descriptors"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fault.E(fault.Invalid, "the presentation definition does not have the shape of DIF Presentation Exchange v2: %s", truncate(err.Error(), 200))
+		return fault.E(fault.Invalid, "the presentation definition does not have the shape of DIF Presentation Exchange v2: %s", text.Truncate(err.Error(), 200))
 	}
 	for _, desc := range doc.InputDescriptors {
 		if desc.Constraints == nil {
@@ -228,14 +233,14 @@ func checkFilters(raw []byte) error {
 			if len(f.Filter) == 0 || string(f.Filter) == "null" {
 				continue
 			}
-			where := fmt.Sprintf("the filter of field #%d of input descriptor %q", j+1, truncate(desc.ID, 64))
+			where := fmt.Sprintf("the filter of field #%d of input descriptor %q", j+1, text.Truncate(desc.ID, 64))
 			var top map[string]any
 			if err := json.Unmarshal(f.Filter, &top); err != nil {
 				return fault.E(fault.Invalid, "%s is not a JSON Schema object", where)
 			}
 			for k := range top {
 				if !filterKeywords[k] && k != "$schema" && k != "$comment" {
-					return fault.E(fault.Invalid, "%s uses %q, which the Presentation Exchange engine (aries presexch) does not evaluate at the top of a filter (it evaluates %s; nest other keywords under \"not\" or \"contains\")", where, truncate(k, 64), "type, format, pattern, minimum, maximum, minLength, maxLength, exclusiveMinimum, exclusiveMaximum, const, enum, not, contains")
+					return fault.E(fault.Invalid, "%s uses %q, which the Presentation Exchange engine (aries presexch) does not evaluate at the top of a filter (it evaluates %s; nest other keywords under \"not\" or \"contains\")", where, text.Truncate(k, 64), "type, format, pattern, minimum, maximum, minLength, maxLength, exclusiveMinimum, exclusiveMaximum, const, enum, not, contains")
 				}
 			}
 			if msg := schemaProblem(top); msg != "" {
@@ -255,18 +260,18 @@ func schemaProblem(v any) string {
 			s, isString := val.(string)
 			switch {
 			case k == "$ref" && (!isString || !strings.HasPrefix(s, "#")):
-				return fmt.Sprintf("has the reference $ref %q, which is not local to the filter; remote schemas are not fetched, so use a filter that says the constraint itself", truncate(fmt.Sprint(val), 100))
+				return fmt.Sprintf("has the reference $ref %q, which is not local to the filter; remote schemas are not fetched, so use a filter that says the constraint itself", text.Truncate(fmt.Sprint(val), 100))
 			case k == "$id":
 				return "sets $id, which changes how references resolve; remote schemas are not fetched, so leave it out"
 			case k == "$schema" && (!isString || !knownDrafts[s]):
-				return fmt.Sprintf("names the meta-schema %q; only JSON Schema drafts 4, 6 and 7 (http://json-schema.org/draft-07/schema#) are evaluated and nothing is fetched", truncate(fmt.Sprint(val), 100))
+				return fmt.Sprintf("names the meta-schema %q; only JSON Schema drafts 4, 6 and 7 (http://json-schema.org/draft-07/schema#) are evaluated and nothing is fetched", text.Truncate(fmt.Sprint(val), 100))
 			case laterDraftKeywords[k]:
 				return fmt.Sprintf("uses %q (JSON Schema 2019-09/2020-12), which the engine does not evaluate (it evaluates draft 7)", k)
 			case k == "format" && isString && !knownFormats[s]:
-				return fmt.Sprintf("uses the format %q, which the engine does not check", truncate(s, 64))
+				return fmt.Sprintf("uses the format %q, which the engine does not check", text.Truncate(s, 64))
 			case k == "pattern" && isString:
 				if _, err := regexp.Compile(s); err != nil {
-					return fmt.Sprintf("has a pattern the engine cannot compile (Go regular expressions: no lookaround or backreferences): %q", truncate(s, 100))
+					return fmt.Sprintf("has a pattern the engine cannot compile (Go regular expressions: no lookaround or backreferences): %q", text.Truncate(s, 100))
 				}
 			}
 			if msg := schemaProblem(val); msg != "" {
@@ -293,7 +298,7 @@ func readFormats(f map[string]map[string]any) map[string][]string {
 	for name, opts := range f {
 		var algs []string
 		for _, key := range []string{"alg", "alg_values", "sd-jwt_alg_values"} {
-			algs = append(algs, strs(opts[key])...)
+			algs = append(algs, vcdm.Strings(opts[key])...)
 		}
 		out[strings.ToLower(name)] = algs
 	}
@@ -324,7 +329,7 @@ func (d *definition) formatOK(descID string, p *credentials.Candidate) string {
 		if !ok {
 			continue
 		}
-		if len(algs) == 0 || p.Alg == "" || listHas(algs, p.Alg) {
+		if len(algs) == 0 || p.Alg == "" || slices.Contains(algs, p.Alg) {
 			return ""
 		}
 	}
@@ -333,14 +338,18 @@ func (d *definition) formatOK(descID string, p *credentials.Candidate) string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return fmt.Sprintf("credential %s is a %s (%s), but the request accepts only %s", p.Tag, p.Format, p.Alg, truncate(strings.Join(names, ", "), 200))
+	return fmt.Sprintf("credential %s is a %s (%s), but the request accepts only %s", p.Tag, p.Format, p.Alg, text.Truncate(strings.Join(names, ", "), 200))
 }
 
-// safeMatch runs aries' matching, turning a panic into an error.
+// safeMatch runs aries' matching. aries' presexch is third-party code known
+// to panic on some definitions (nil members it does not expect); a panic is
+// logged with its stack and returned as an error, never hidden. The only
+// recover() of this package.
 func safeMatch(pd *presexch.PresentationDefinition, vcs []*verifiable.Credential) (out []*presexch.MatchedSubmissionRequirement, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("evaluation failed: %v", r)
+			slog.Error("aries presexch panicked while matching a presentation definition", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			out, err = nil, fmt.Errorf("evaluation failed: the matching library panicked: %v", r)
 		}
 	}()
 	return pd.MatchSubmissionRequirement(vcs, nil)
@@ -378,7 +387,7 @@ func toAries(c *credentials.Candidate) (*verifiable.Credential, error) {
 	}
 	vc, err := verifiable.ParseCredential(b, verifiable.WithCredDisableValidation(), verifiable.WithDisabledProofCheck())
 	if err != nil {
-		return nil, fmt.Errorf("aries' credential model cannot read it: %s", truncate(err.Error(), 200))
+		return nil, fmt.Errorf("aries' credential model cannot read it: %s", text.Truncate(err.Error(), 200))
 	}
 	if ctx, ok := want["@context"].([]any); ok {
 		// Strings first, then objects is how aries writes a mixed
@@ -393,7 +402,7 @@ func toAries(c *credentials.Candidate) (*verifiable.Credential, error) {
 	}
 	got, err := json.Marshal(vc)
 	if err != nil {
-		return nil, fmt.Errorf("aries' credential model cannot write it: %s", truncate(err.Error(), 200))
+		return nil, fmt.Errorf("aries' credential model cannot write it: %s", text.Truncate(err.Error(), 200))
 	}
 	var back map[string]any
 	if err := json.Unmarshal(got, &back); err != nil {
@@ -412,7 +421,7 @@ func toAries(c *credentials.Candidate) (*verifiable.Credential, error) {
 	}
 	if len(differ) > 0 {
 		sort.Strings(differ)
-		return nil, fmt.Errorf("aries' credential model cannot represent its %s as given, so it cannot be matched", truncate(strings.Join(differ, ", "), 200))
+		return nil, fmt.Errorf("aries' credential model cannot represent its %s as given, so it cannot be matched", text.Truncate(strings.Join(differ, ", "), 200))
 	}
 	return vc, nil
 }
@@ -463,7 +472,7 @@ func (d *Definition) Descriptors() []Descriptor {
 			for _, f := range c.Fields {
 				for _, path := range f.Path {
 					if rest, ok := strings.CutPrefix(plainJSONPath(path), "credentialSubject."); ok && rest != "" {
-						if !listHas(x.SubjectFields, rest) {
+						if !slices.Contains(x.SubjectFields, rest) {
 							x.SubjectFields = append(x.SubjectFields, rest)
 						}
 						break
@@ -515,7 +524,7 @@ func (d *Definition) Evaluate(cands []*credentials.Candidate) (*Evaluation, erro
 	}
 	reqs, err := safeMatch(d.d.pd, vcs)
 	if err != nil {
-		return nil, fault.E(fault.Invalid, "the presentation definition cannot be evaluated: %s", truncate(err.Error(), 300))
+		return nil, fault.E(fault.Invalid, "the presentation definition cannot be evaluated: %s", text.Truncate(err.Error(), 300))
 	}
 	// Per descriptor: the credentials aries matched, then format and
 	// limit_disclosure.
@@ -555,7 +564,7 @@ func (d *Definition) Evaluate(cands []*credentials.Candidate) (*Evaluation, erro
 	e := &evaluation{d: d.d, final: final, why: why}
 	ok, msg := e.all()
 	if !ok && len(unreadable) > 0 {
-		msg += " (not matched: " + truncate(strings.Join(unreadable, "; "), 600) + ")"
+		msg += " (not matched: " + text.Truncate(strings.Join(unreadable, "; "), 600) + ")"
 	}
 	return &Evaluation{OK: ok, Message: msg, Accepted: final, Why: why}, nil
 }
@@ -583,7 +592,7 @@ func evaluateDefinition(raw []byte, creds []*presented) credentials.Check {
 	}
 	c.OK, c.Message = ev.OK, ev.Message
 	if len(creds) > len(valid) && !ev.OK {
-		c.Message += fmt.Sprintf(" (%s did not verify and %s not considered)", plural(len(creds)-len(valid), "1 credential", strconv.Itoa(len(creds)-len(valid))+" credentials"), plural(len(creds)-len(valid), "was", "were"))
+		c.Message += fmt.Sprintf(" (%s did not verify and %s not considered)", text.Plural(len(creds)-len(valid), "1 credential", strconv.Itoa(len(creds)-len(valid))+" credentials"), text.Plural(len(creds)-len(valid), "was", "were"))
 	}
 	return c
 }
@@ -619,7 +628,7 @@ func limitDisclosure(desc *presexch.InputDescriptor, p *credentials.Candidate) s
 			allowed = allowed || got == a || strings.HasPrefix(got, a+".")
 		}
 		if !allowed {
-			return fmt.Sprintf("credential %s discloses %s, which the request did not ask for (it requires limited disclosure)", p.Tag, truncate(got, 100))
+			return fmt.Sprintf("credential %s discloses %s, which the request did not ask for (it requires limited disclosure)", p.Tag, text.Truncate(got, 100))
 		}
 	}
 	return ""
@@ -688,16 +697,16 @@ func describeDescriptor(desc *presexch.InputDescriptor) string {
 	switch {
 	case name != "":
 	case desc.Name != "":
-		name = "credential for " + strconv.Quote(truncate(desc.Name, 64))
+		name = "credential for " + strconv.Quote(text.Truncate(desc.Name, 64))
 	default:
-		name = "credential for input descriptor " + strconv.Quote(truncate(desc.ID, 64))
+		name = "credential for input descriptor " + strconv.Quote(text.Truncate(desc.ID, 64))
 	}
-	s := withArticle(truncate(name, 100))
+	s := text.WithArticle(text.Truncate(name, 100))
 	if len(fields) > 0 {
-		s += " with " + truncate(strings.Join(fields, ", "), 300)
+		s += " with " + text.Truncate(strings.Join(fields, ", "), 300)
 	}
 	if len(issuers) > 0 {
-		s += " issued by " + truncate(strings.Join(issuers, " or "), 300)
+		s += " issued by " + text.Truncate(strings.Join(issuers, " or "), 300)
 	}
 	return s
 }
@@ -826,7 +835,7 @@ func (e *evaluation) satisfied(desc *presexch.InputDescriptor) string {
 	for _, p := range e.final[desc.ID] {
 		tags = append(tags, p.Tag)
 	}
-	return describeDescriptor(desc) + " (" + plural(len(tags), "credential ", "credentials ") + strings.Join(tags, ", ") + ")"
+	return describeDescriptor(desc) + " (" + text.Plural(len(tags), "credential ", "credentials ") + strings.Join(tags, ", ") + ")"
 }
 
 // all evaluates the whole definition.
@@ -869,7 +878,7 @@ func (e *evaluation) requirement(sr *presexch.SubmissionRequirement) (bool, stri
 	var miss, got []string
 	if sr.From != "" {
 		for _, desc := range e.d.pd.InputDescriptors {
-			if !listHas(desc.Group, sr.From) {
+			if !slices.Contains(desc.Group, sr.From) {
 				continue
 			}
 			total++
@@ -923,7 +932,7 @@ func requirementName(s string) string {
 	if s == "" {
 		return "a requirement"
 	}
-	return "requirement " + strconv.Quote(truncate(s, 64))
+	return "requirement " + strconv.Quote(text.Truncate(s, 64))
 }
 
 // shortTypeRE and shortFieldRE are what the shorthand accepts as a type (a
@@ -949,12 +958,12 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 	}
 	for _, t := range in.Types {
 		if !shortTypeRE.MatchString(t) {
-			return nil, fault.E(fault.Invalid, "credential type %q is not a type name", truncate(t, 64))
+			return nil, fault.E(fault.Invalid, "credential type %q is not a type name", text.Truncate(t, 64))
 		}
 	}
 	for _, f := range in.Fields {
 		if !shortFieldRE.MatchString(f) {
-			return nil, fault.E(fault.Invalid, "field %q is not a credentialSubject field name (letters, digits, _ and dots)", truncate(f, 64))
+			return nil, fault.E(fault.Invalid, "field %q is not a credentialSubject field name (letters, digits, _ and dots)", text.Truncate(f, 64))
 		}
 		if f == "id" {
 			return nil, fault.E(fault.Invalid, "the subject id is always presented; do not request it as a field")
@@ -963,7 +972,7 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 	var issuers []any
 	for _, iss := range in.AcceptedIssuers {
 		if iss == "" || len(iss) > 2048 || !strings.Contains(iss, ":") {
-			return nil, fault.E(fault.Invalid, "accepted issuer %q is not a DID", truncate(iss, 64))
+			return nil, fault.E(fault.Invalid, "accepted issuer %q is not a DID", text.Truncate(iss, 64))
 		}
 		issuers = append(issuers, iss)
 	}
@@ -983,7 +992,7 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 			}
 		}
 		for _, f := range in.Fields {
-			if known != nil && !listHas(known.Fields, strings.Split(f, ".")[0]) {
+			if known != nil && !slices.Contains(known.Fields, strings.Split(f, ".")[0]) {
 				continue
 			}
 			used[f] = true
@@ -1021,7 +1030,7 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 	}
 	for _, f := range in.Fields {
 		if !used[f] {
-			return nil, fault.E(fault.Invalid, "field %q is not a field of any requested type (%s)", truncate(f, 64), strings.Join(in.Types, ", "))
+			return nil, fault.E(fault.Invalid, "field %q is not a field of any requested type (%s)", text.Truncate(f, 64), strings.Join(in.Types, ", "))
 		}
 	}
 	pd := map[string]any{"id": id, "input_descriptors": descs}
@@ -1029,13 +1038,4 @@ func shorthandDefinition(cat *credentials.Catalogue, id string, in RequestInput)
 		pd["purpose"] = in.Purpose
 	}
 	return pd, nil
-}
-
-// withArticle puts "a" or "an" before a name ("an Ed25519", "a
-// VolunteerServiceCredential", "an AssistanceRecordCredential").
-func withArticle(s string) string {
-	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // FuzzDefinition: a presentation definition from a verifier never panics
-// when parsed or evaluated.
+// when parsed or evaluated (nothing of ours recovers: a panic fails the
+// target), and the constraints check always explains itself.
 func FuzzDefinition(f *testing.F) {
 	f.Add([]byte(`{"id":"a","input_descriptors":[{"id":"b","constraints":{"limit_disclosure":"required","fields":[{"path":["$.type"],"filter":{"type":"array","contains":{"const":"VolunteerServiceCredential"}}},{"path":["$.credentialSubject.hours"],"filter":{"type":"number","minimum":10}}]}}]}`))
 	f.Add([]byte(`{"presentation_definition":{"id":"pd","format":{"jwt_vc":{"alg":["EdDSA"]}},"submission_requirements":[{"rule":"pick","count":1,"from":"A"}],"input_descriptors":[{"id":"x","group":["A"]},{"id":"y","group":["A"],"format":{"vc+sd-jwt":{}}}]}}`))
@@ -17,8 +18,8 @@ func FuzzDefinition(f *testing.F) {
 			"credentialSubject": map[string]any{"id": "did:key:z", "hours": 12.0}},
 		result: &credentials.Result{Verified: true}}
 	f.Fuzz(func(t *testing.T, def []byte) {
-		c := evaluateDefinitionSafe(def, []*presented{cred})
-		if c.Name != CheckConstraints || c.Message == "" || c.Message == "the request's presentation definition could not be evaluated" {
+		c := evaluateDefinition(def, []*presented{cred})
+		if c.Name != CheckConstraints || c.Message == "" {
 			t.Fatalf("check %+v", c)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
 // CheckRequestExpiry is the first check of a result Requests.Submit
@@ -53,7 +54,6 @@ type Requests struct {
 	store    RequestStore
 	v        *credentials.Verifier
 	domain   string
-	now      func() time.Time
 	onResult []func(context.Context, *PresentationRequest)
 }
 
@@ -66,15 +66,11 @@ func WithDefaultDomain(baseURL string) RequestsOption {
 	return func(r *Requests) { r.domain = strings.TrimRight(baseURL, "/") }
 }
 
-// WithRequestsClock sets the clock for expiry (tests).
-func WithRequestsClock(now func() time.Time) RequestsOption {
-	return func(r *Requests) { r.now = now }
-}
-
 // OnResult registers f, called after the result of a request is saved
 // (verified or failed), with the request as saved. f runs synchronously in
 // Submit: it must return quickly (hand the request to a channel, e.g. the
-// GraphQL presentationSubmitted subscription). A panic in f is recovered.
+// GraphQL presentationSubmitted subscription). f must not panic: nothing
+// recovers it here.
 func OnResult(f func(ctx context.Context, r *PresentationRequest)) RequestsOption {
 	return func(r *Requests) {
 		if f != nil {
@@ -83,9 +79,10 @@ func OnResult(f func(ctx context.Context, r *PresentationRequest)) RequestsOptio
 	}
 }
 
-// NewRequests returns the service over store, verifying with v.
+// NewRequests returns the service over store, verifying with v. Requests
+// expire by v's clock (credentials.WithClock), the one clock of verification.
 func NewRequests(store RequestStore, v *credentials.Verifier, opts ...RequestsOption) *Requests {
-	r := &Requests{store: store, v: v, now: time.Now}
+	r := &Requests{store: store, v: v}
 	for _, o := range opts {
 		o(r)
 	}
@@ -164,7 +161,7 @@ func (s *Requests) Create(ctx context.Context, verifierID string, in RequestInpu
 	if _, err := rand.Read(challenge); err != nil {
 		return nil, fmt.Errorf("challenge: %w", err)
 	}
-	now := s.now().UTC()
+	now := s.now()
 	r := &PresentationRequest{
 		ID:         id,
 		VerifierID: verifierID,
@@ -191,7 +188,7 @@ func (d *definition) raw() json.RawMessage { return d.source }
 func (s *Requests) Get(ctx context.Context, id string) (*PresentationRequest, error) {
 	r, err := s.store.Request(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
-		return nil, &fault.Error{Code: fault.NotFound, Msg: "there is no presentation request " + truncate(id, 64), Err: err}
+		return nil, &fault.Error{Code: fault.NotFound, Msg: "there is no presentation request " + text.Truncate(id, 64), Err: err}
 	}
 	return r, err
 }
@@ -225,10 +222,10 @@ func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (
 		}
 		return nil, fmt.Errorf("claim presentation request: %w", err)
 	}
-	now := s.now().UTC()
+	now := s.now()
 	var res *credentials.Result
 	if !now.Before(r.ExpiresAt) {
-		res = &credentials.Result{Checks: []credentials.Check{{Name: CheckRequestExpiry, Message: fmt.Sprintf("the request expired at %s (now %s); ask the verifier for a new one", fmtTime(r.ExpiresAt), fmtTime(now))}}, Credentials: []credentials.Summary{}}
+		res = &credentials.Result{Checks: []credentials.Check{{Name: CheckRequestExpiry, Message: fmt.Sprintf("the request expired at %s (now %s); ask the verifier for a new one", text.Time(r.ExpiresAt), text.Time(now))}}, Credentials: []credentials.Summary{}}
 	} else {
 		res = s.verify(ctx, r, presentation)
 	}
@@ -245,10 +242,7 @@ func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (
 	}
 	r.State, r.Result, r.UpdatedAt = state, body, now
 	for _, f := range s.onResult {
-		func() {
-			defer func() { _ = recover() }()
-			f(ctx, r)
-		}()
+		f(ctx, r)
 	}
 	return res, nil
 }
@@ -263,13 +257,13 @@ func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentat
 		v = credentials.NewVerifier(nil, nil)
 	}
 	res, creds := verifyPresentation(ctx, v, presentation, credentials.PresentationOptions{Challenge: r.Challenge, Domain: r.Domain})
-	checks := []credentials.Check{{Name: CheckRequestExpiry, OK: true, Message: fmt.Sprintf("answered before the request expired at %s", fmtTime(r.ExpiresAt))}}
+	checks := []credentials.Check{{Name: CheckRequestExpiry, OK: true, Message: fmt.Sprintf("answered before the request expired at %s", text.Time(r.ExpiresAt))}}
 	checks = append(checks, res.Checks...)
 	var cc credentials.Check
 	if creds == nil {
 		cc = credentials.Check{Name: CheckConstraints, Message: "the presentation could not be read, so nothing it carries meets the request"}
 	} else {
-		cc = evaluateDefinitionSafe(r.Definition, creds)
+		cc = evaluateDefinition(r.Definition, creds)
 	}
 	checks = append(checks, cc)
 	out := &credentials.Result{Checks: checks, Credentials: res.Credentials, Verified: true}
@@ -277,15 +271,6 @@ func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentat
 		out.Verified = out.Verified && c.OK
 	}
 	return out
-}
-
-func evaluateDefinitionSafe(def []byte, creds []*presented) (c credentials.Check) {
-	defer func() {
-		if r := recover(); r != nil {
-			c = credentials.Check{Name: CheckConstraints, Message: "the request's presentation definition could not be evaluated"}
-		}
-	}()
-	return evaluateDefinition(def, creds)
 }
 
 // Result encoding, as stored in PresentationRequest.Result. The field names
@@ -346,4 +331,12 @@ func DecodeResult(b []byte) (*credentials.Result, error) {
 		r.Credentials = append(r.Credentials, credentials.Summary{ID: s.ID, Issuer: s.Issuer, Subject: s.Subject, Types: s.Types, ValidFrom: s.ValidFrom, ValidUntil: s.ValidUntil, Claims: s.Claims})
 	}
 	return r, nil
+}
+
+// now is the time by the verifier's clock.
+func (s *Requests) now() time.Time {
+	if s.v == nil {
+		return time.Now().UTC()
+	}
+	return s.v.Now().UTC()
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 )
@@ -131,8 +132,8 @@ func TestIndependentVerifiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if alg != "P-384" { // SignJWT signs with Ed25519 and P-256 keys
-			jwt, err := credentials.SignJWT(vc, s)
+		if alg != "P-384" { // jose.SignCredential signs with Ed25519 and P-256 keys
+			jwt, err := jose.SignCredential(vc, s)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,9 @@ import (
 
 	"github.com/citizencloud/citizencredentials/client"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 	"github.com/citizencloud/citizencredentials/exchange"
 )
 
@@ -79,21 +82,7 @@ func (d *Decoded) Types() []string {
 
 // TypesOf returns the "type" of a credential or presentation as JSON (one
 // string or a list).
-func TypesOf(doc map[string]any) []string {
-	switch t := doc["type"].(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func TypesOf(doc map[string]any) []string { return vcdm.Strings(doc["type"]) }
 
 // Disclosable returns the subject claims the holder may leave out
 // ("hours", "address.city"), sorted.
@@ -285,7 +274,7 @@ func (p *Plan) secured() ([]string, error) {
 		raw := ch.Credential.Credential
 		if ch.Decoded.SD() {
 			var err error
-			if raw, err = credentials.PresentSDJWT(raw, ch.Disclose, nil, "", ""); err != nil {
+			if raw, err = sdjwt.Present(raw, ch.Disclose, nil, "", ""); err != nil {
 				return nil, fmt.Errorf("select the disclosures of %s: %w", ch.Credential.ID, err)
 			}
 		}
@@ -334,8 +323,8 @@ func (p *Plan) Present(w *File, key *Key, req *Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	vp := credentials.BuildPresentation(w.DID, secured, req.Challenge, req.Domain)
-	out, err := credentials.SignPresentationJWT(vp, key, req.Challenge, req.Domain)
+	vp := jose.BuildPresentation(w.DID, secured, req.Challenge, req.Domain)
+	out, err := jose.SignPresentation(vp, key, req.Challenge, req.Domain)
 	if err != nil {
 		return "", fmt.Errorf("sign the presentation: %w", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/sqlite"
@@ -149,14 +151,14 @@ func TestWalletChoosesWhatTheVerifierAccepts(t *testing.T) {
 			ValidFrom: now.Add(-time.Hour), IssuedAt: now.Add(issued), FetchedAt: now}
 	}
 	jwt := func(v map[string]any, is *issuer) string {
-		s, err := credentials.SignJWT(v, is)
+		s, err := jose.SignCredential(v, is)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
 	sd := func(v map[string]any, is *issuer) string {
-		s, err := credentials.IssueSDJWT(v, is, credentials.HolderBinding{})
+		s, err := sdjwt.Issue(v, is, sdjwt.HolderBinding{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/client"
-	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/wallet"
 )
@@ -126,7 +126,7 @@ func walletPresent(e *env, c *command, opts any, args []string) int {
 		if f.out == "" {
 			fmt.Fprintln(e.stdout, presentation)
 		}
-		fmt.Fprintf(e.stderr, "Not submitted (--submit=false). It is bound to this request's challenge and domain and expires in %v.\n", credentials.PresentationLifetime)
+		fmt.Fprintf(e.stderr, "Not submitted (--submit=false). It is bound to this request's challenge and domain and expires in %v.\n", jose.PresentationLifetime)
 		return exitOK
 	}
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/wallet"
 )
@@ -36,7 +37,7 @@ func sdjwtFor(t *testing.T, holder string) string {
 			"id": holder, "hours": 42, "organization": "City Food Bank", "activity": "Food distribution",
 		},
 	}
-	sd, err := credentials.IssueSDJWT(vc, testSigner{priv, wallet.KeyIDOf(issuer)}, credentials.HolderBinding{})
+	sd, err := sdjwt.Issue(vc, testSigner{priv, wallet.KeyIDOf(issuer)}, sdjwt.HolderBinding{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,16 @@
-package credentials
+package vcdm
 
 import (
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/internal/text"
 )
 
-// CheckDataModel checks the structure of a credential against the VC Data
+// Check checks the structure of a credential against the VC Data
 // Model (2.0, or 1.1 when its first context is the 1.1 one) before it is
 // secured: the base context first and only URLs or objects in @context; a
 // type including VerifiableCredential; id, issuer (or issuer.id) and
@@ -20,7 +22,7 @@ import (
 // value objects. What the JSON-LD contexts must define is checked when the
 // credential is canonicalised. Errors are fault Invalid, naming the
 // property.
-func CheckDataModel(vc map[string]any) error {
+func Check(vc map[string]any) error {
 	bad := func(format string, args ...any) error { return fault.E(fault.Invalid, format, args...) }
 	rawCtx, ok := vc["@context"]
 	if !ok {
@@ -49,7 +51,7 @@ func CheckDataModel(vc map[string]any) error {
 				}
 			}
 			if !isURL(t) {
-				return bad("@context entry %q is not a URL", truncate(t, 80))
+				return bad("@context entry %q is not a URL", text.Truncate(t, 80))
 			}
 		case map[string]any:
 			if i == 0 {
@@ -67,7 +69,7 @@ func CheckDataModel(vc map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if !containsStr(types, "VerifiableCredential") {
+	if !slices.Contains(types, "VerifiableCredential") {
 		return bad("type must include VerifiableCredential")
 	}
 	if err := optionalURL(vc, "id", "id"); err != nil {
@@ -185,7 +187,7 @@ func checkLanguageValues(m map[string]any, prefix string) error {
 				}
 				for k := range t {
 					if k != "@value" && k != "@language" && k != "@direction" {
-						return fault.E(fault.Invalid, "%s%s has the property %q; a language value object holds only @value, @language and @direction", prefix, name, truncate(k, 40))
+						return fault.E(fault.Invalid, "%s%s has the property %q; a language value object holds only @value, @language and @direction", prefix, name, text.Truncate(k, 40))
 					}
 				}
 			default:
@@ -194,15 +196,6 @@ func checkLanguageValues(m map[string]any, prefix string) error {
 		}
 	}
 	return nil
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // typeList reads a required type: a string or a non-empty array of strings.
@@ -264,7 +257,7 @@ func optionalURL(m map[string]any, key, name string) error {
 		return fault.E(fault.Invalid, "%s must be a single URL", name)
 	}
 	if !isURL(s) {
-		return fault.E(fault.Invalid, "%s %q is not a URL", name, truncate(s, 80))
+		return fault.E(fault.Invalid, "%s %q is not a URL", name, text.Truncate(s, 80))
 	}
 	return nil
 }
