@@ -570,7 +570,7 @@ func (h *harness) checkVersions(p *proc, items []anchorItem, stored int) {
 		}
 		for v := 1; v <= cur.Version; v++ {
 			var lv *listVersion
-			p.must(t, "", `query($id: ID!, $v: Int) { statusList(id: $id, version: $v) { version anchor { txHash } } }`, map[string]any{"id": l, "v": v}, "statusList", &lv)
+			p.must(t, "", `query($id: ID!, $v: Int) { statusList(id: $id, version: $v) { version anchor { txHash block } } }`, map[string]any{"id": l, "v": v}, "statusList", &lv)
 			h.versionsChecked++
 			k := fmt.Sprintf("%s@%d", l, v)
 			switch {
