@@ -104,7 +104,9 @@ const panicMessage = "the presentation could not be processed"
 // VerifySDJWT), extensions included. Result.Credentials holds the Summary of
 // every credential that could be read. It never panics and never returns nil.
 func (v *Verifier) VerifyPresentation(ctx context.Context, raw string, opts PresentationOptions) *Result {
+	start := time.Now()
 	res, _ := v.verifyPresentation(ctx, raw, opts)
+	v.observe("presentation", res, start)
 	return res
 }
 

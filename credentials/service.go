@@ -74,10 +74,11 @@ type Service struct {
 	workers    int
 	loaderOnce sync.Once
 	ctxLoader  *dataintegrity.ContextLoader
+	obs        Observer
 }
 
 // Option configures a Service: WithStatus, WithIssuanceLog,
-// WithBatchLimit, or WithClock.
+// WithBatchLimit, WithObserver, or WithClock.
 type Option interface{ applyService(*Service) }
 
 type serviceOption func(*Service)
@@ -128,7 +129,9 @@ func (s *Service) activeBureau(ctx context.Context, bureauID string) (*Bureau, e
 // inactive), Conflict (idempotency key reused for a different request),
 // Unavailable (store down). The credential is durably stored before Issue
 // returns it.
-func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (*Record, error) {
+func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (rec *Record, err error) {
+	start := time.Now()
+	defer func() { s.observeIssue(in.Format, start, err) }()
 	b, err := s.activeBureau(ctx, bureauID)
 	if err != nil {
 		return nil, err
@@ -156,7 +159,9 @@ func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueIn
 	for range min(s.workers, len(ins)) {
 		wg.Go(func() {
 			for i := range next {
+				start := time.Now()
 				r, err := s.issue(ctx, b, ins[i])
+				s.observeIssue(ins[i].Format, start, err)
 				out[i] = BatchResult{Record: r, Err: err}
 			}
 		})
