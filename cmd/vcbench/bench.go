@@ -10,7 +10,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -217,6 +219,32 @@ func (b *bench) settle(ctx context.Context, probe string) error {
 	return fmt.Errorf("a fresh credential did not verify within 5 minutes of the server's publish and anchor intervals: %w", last)
 }
 
+// measure is measure, writing a CPU profile of the row to -profile-dir.
+func (b *bench) measure(name string, calls, per, conc int, f func(i int) error) (Row, error) {
+	if b.c.profileDir == "" {
+		return measure(name, calls, per, conc, f)
+	}
+	slug := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '+' || r == '-' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r - 'A' + 'a'
+		}
+		return '_'
+	}, name)
+	f2, err := os.Create(filepath.Join(b.c.profileDir, slug+".prof"))
+	if err != nil {
+		return Row{}, err
+	}
+	defer f2.Close()
+	if err := pprof.StartCPUProfile(f2); err != nil {
+		return Row{}, err
+	}
+	defer pprof.StopCPUProfile()
+	return measure(name, calls, per, conc, f)
+}
+
 // standard is the default run: every row of the table.
 func (b *bench) standard(ctx context.Context) ([]Row, error) {
 	n, conc, ic := b.c.n, b.c.conc, b.c.issueConc
@@ -233,7 +261,7 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 
 	b.progress("issuing %d batches of 1,000 vc+jwt...", b.c.batches)
 	var batch [][]issued
-	r, err := measure("issueCredentials (batch of 1,000 vc+jwt)", b.c.batches, 1000, 1, func(int) error {
+	r, err := b.measure("issueCredentials (batch of 1,000 vc+jwt)", b.c.batches, 1000, 1, func(int) error {
 		got, err := b.issueBatch(ctx, 1000)
 		batch = append(batch, got)
 		return err
@@ -246,7 +274,7 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 	for _, f := range []struct{ format, label string }{{"JWT", "vc+jwt"}, {"DATA_INTEGRITY", "Data Integrity eddsa-rdfc-2022"}, {"SD_JWT", "SD-JWT"}} {
 		b.progress("issuing %d %s one per call at concurrency %d...", n, f.label, ic)
 		out := make([]issued, n)
-		r, err := measure("issueCredential ("+f.label+")", n, 1, ic, func(i int) error {
+		r, err := b.measure("issueCredential ("+f.label+")", n, 1, ic, func(i int) error {
 			return b.gql(ctx, b.apiKey, issueQ, map[string]any{"in": b.input(f.format)}, &out[i])
 		})
 		if err := add(r, err, "sign", ""); err != nil {
@@ -257,7 +285,7 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 
 	b.progress("publishing and anchoring...")
 	probe := creds["JWT"][n-1].Credential
-	r, err = measure("publish + anchor (all lists, log root)", 1, 1, 1, func(int) error { return b.settle(ctx, probe) })
+	r, err = b.measure("publish + anchor (all lists, log root)", 1, 1, 1, func(int) error { return b.settle(ctx, probe) })
 	if err := add(r, err, "", "in-process: one publish round and anchoring until nothing is pending; -url: wait for the server's intervals"); err != nil {
 		return nil, err
 	}
@@ -265,10 +293,16 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 	for _, f := range []struct{ format, label string }{{"JWT", "vc+jwt"}, {"DATA_INTEGRITY", "Data Integrity eddsa-rdfc-2022"}, {"SD_JWT", "SD-JWT, issuer-signed only"}} {
 		cs := creds[f.format]
 		b.progress("verifying %d %s at concurrency %d...", n, f.label, conc)
-		r, err := measure("verifyCredential ("+f.label+")", n, 1, conc, func(i int) error { return b.verify(ctx, cs[i].Credential) })
+		r, err := b.measure("verifyCredential ("+f.label+")", n, 1, conc, func(i int) error { return b.verify(ctx, cs[i].Credential) })
 		if err := add(r, err, "verify", ""); err != nil {
 			return nil, err
 		}
+	}
+
+	cs := creds["JWT"]
+	r, err = b.measure("verifyCredential (vc+jwt, again: warm caches)", n, 1, conc, func(i int) error { return b.verify(ctx, cs[i].Credential) })
+	if err := add(r, err, "verify", "the same credentials a second time: the inclusion proof and anchors are cached"); err != nil {
+		return nil, err
 	}
 
 	b.progress("building %d SD-JWT+KB and %d vp+jwt presentations...", n, n)
@@ -284,25 +318,25 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 			return nil, fmt.Errorf("vp+jwt: %w", err)
 		}
 	}
-	r, err = measure("verifyPresentation (SD-JWT+KB, 2 of 5 claims)", n, 1, conc, func(i int) error { return b.verifyPresentation(ctx, sdkb[i], challenge, domain) })
-	if err := add(r, err, "verify", "two signatures per presentation (issuer, key binding)"); err != nil {
+	r, err = b.measure("verifyPresentation (SD-JWT+KB, 2 of 5 claims)", n, 1, conc, func(i int) error { return b.verifyPresentation(ctx, sdkb[i], challenge, domain) })
+	if err := add(r, err, "verify", "two signatures (issuer, key binding); credentials verified above, so caches are warm"); err != nil {
 		return nil, err
 	}
-	r, err = measure("verifyPresentation (vp+jwt of one vc+jwt)", n, 1, conc, func(i int) error { return b.verifyPresentation(ctx, vps[i], challenge, domain) })
-	if err := add(r, err, "verify", "two signatures per presentation (holder, issuer)"); err != nil {
+	r, err = b.measure("verifyPresentation (vp+jwt of one vc+jwt)", n, 1, conc, func(i int) error { return b.verifyPresentation(ctx, vps[i], challenge, domain) })
+	if err := add(r, err, "verify", "two signatures (holder, issuer); credentials verified above, so caches are warm"); err != nil {
 		return nil, err
 	}
 
 	ids := creds["JWT"]
 	b.progress("revoking %d credentials at concurrency %d...", n, conc)
-	r, err = measure("revokeCredential", n, 1, conc, func(i int) error {
+	r, err = b.measure("revokeCredential", n, 1, conc, func(i int) error {
 		return b.gql(ctx, b.apiKey, revokeQ, map[string]any{"id": ids[i].ID}, nil)
 	})
 	if err := add(r, err, "", ""); err != nil {
 		return nil, err
 	}
 	if b.t.m != nil {
-		r, err = measure(fmt.Sprintf("publish + anchor after %d revocations", n), 1, 1, 1, func(int) error { return b.settle(ctx, "") })
+		r, err = b.measure(fmt.Sprintf("publish + anchor after %d revocations", n), 1, 1, 1, func(int) error { return b.settle(ctx, "") })
 		if err := add(r, err, "", ""); err != nil {
 			return nil, err
 		}
@@ -361,7 +395,7 @@ func (b *bench) scale(ctx context.Context, target int) ([]Checkpoint, error) {
 		}
 		cp.SettleSeconds = time.Since(t).Seconds()
 		n := min(b.c.n, len(last))
-		r, err := measure("verify", n, 1, b.c.conc, func(i int) error { return b.verify(ctx, last[i].Credential) })
+		r, err := b.measure("verify", n, 1, b.c.conc, func(i int) error { return b.verify(ctx, last[i].Credential) })
 		if err != nil {
 			return out, err
 		}

@@ -11,7 +11,7 @@
 // -admin-token-file) and waits for the server's own publish and anchor
 // intervals instead.
 //
-//	go run ./cmd/vcbench [-n 300] [-concurrency 8] [-json] [-cpuprofile f]
+//	go run ./cmd/vcbench [-n 300] [-concurrency 8] [-json] [-cpuprofile f | -profile-dir d]
 //	go run ./cmd/vcbench -url https://vc.example -admin-token-file token
 //	go run ./cmd/vcbench -scale 1000000      # fill the log, measure at 10k, 100k, 1M
 package main
@@ -42,7 +42,7 @@ type config struct {
 	ferret                      bool
 	scale                       int
 	jsonOut                     bool
-	cpuprofile                  string
+	cpuprofile, profileDir      string
 	floorFor                    time.Duration
 }
 
@@ -59,6 +59,7 @@ func main() {
 	flag.IntVar(&c.scale, "scale", 0, "fill the log to this many credentials with batches of 1,000 and measure at 10k, 100k, 1M (or as far as N)")
 	flag.BoolVar(&c.jsonOut, "json", false, "print the results as JSON instead of a table")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (in-process server included) to this file")
+	flag.StringVar(&c.profileDir, "profile-dir", "", "write a CPU profile of each row (in-process server included) to this directory")
 	flag.DurationVar(&c.floorFor, "floor-time", time.Second, "how long each raw Ed25519 floor is measured")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -76,6 +77,14 @@ func run(c config) error {
 	}
 	if c.n < 1 || c.conc < 1 || c.issueConc < 1 || c.batches < 1 {
 		return fmt.Errorf("-n, -concurrency, -issue-concurrency and -batches must be at least 1")
+	}
+	if c.cpuprofile != "" && c.profileDir != "" {
+		return fmt.Errorf("-cpuprofile and -profile-dir: choose one (one CPU profile runs at a time)")
+	}
+	if c.profileDir != "" {
+		if err := os.MkdirAll(c.profileDir, 0o755); err != nil {
+			return err
+		}
 	}
 	if c.cpuprofile != "" {
 		f, err := os.Create(c.cpuprofile)
