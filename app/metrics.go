@@ -54,7 +54,7 @@ func newOpMetrics() *opMetrics {
 			Name: "citizen_verification_duration_seconds", Help: "Time to verify, by kind.", Buckets: lat,
 		}, []string{"kind"}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "citizen_status_versions_published_total", Help: "Status list versions published and queued for anchoring.",
+			Name: "citizen_status_versions_published_total", Help: "Status list versions handed to anchoring: each version published, and a list's current version on its first use by this process.",
 		}),
 		publishFailed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "citizen_status_versions_queue_failures_total", Help: "Published status list versions that could not be queued for anchoring (retried by the reconciler).",
