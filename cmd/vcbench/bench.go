@@ -259,10 +259,11 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 		return nil
 	}
 
-	b.progress("issuing %d batches of 1,000 vc+jwt...", b.c.batches)
+	bs := b.c.batchSize
+	b.progress("issuing %d batches of %d vc+jwt...", b.c.batches, bs)
 	var batch [][]issued
-	r, err := b.measure("issueCredentials (batch of 1,000 vc+jwt)", b.c.batches, 1000, 1, func(int) error {
-		got, err := b.issueBatch(ctx, 1000)
+	r, err := b.measure(fmt.Sprintf("issueCredentials (batch of %s vc+jwt)", thousands(bs)), b.c.batches, bs, 1, func(int) error {
+		got, err := b.issueBatch(ctx, bs)
 		batch = append(batch, got)
 		return err
 	})
@@ -344,7 +345,7 @@ func (b *bench) standard(ctx context.Context) ([]Row, error) {
 	return rows, nil
 }
 
-// scale fills the log with batches of 1,000 (two in flight) and measures at
+// scale fills the log with batches of -batch-size (two in flight) and measures at
 // the checkpoints 10k, 100k, 1M and target.
 func (b *bench) scale(ctx context.Context, target int) ([]Checkpoint, error) {
 	var marks []int
@@ -361,11 +362,12 @@ func (b *bench) scale(ctx context.Context, target int) ([]Checkpoint, error) {
 		segStart, segFrom := time.Now(), total
 		var last []issued
 		for total < mark {
-			k := min(inflight, (mark-total+999)/1000)
+			bs := b.c.batchSize
+			k := min(inflight, (mark-total+bs-1)/bs)
 			errs := make(chan error, k)
 			res := make([][]issued, k)
 			for j := range k {
-				size := min(1000, mark-total-j*1000)
+				size := min(bs, mark-total-j*bs)
 				go func() {
 					got, err := b.issueBatch(ctx, size)
 					res[j] = got
@@ -383,7 +385,7 @@ func (b *bench) scale(ctx context.Context, target int) ([]Checkpoint, error) {
 					last = r
 				}
 			}
-			if total%20_000 < 1000*inflight || total >= mark {
+			if total%20_000 < bs*inflight || total >= mark {
 				el := time.Since(segStart).Seconds()
 				b.progress("scale: %d credentials (%.0f/s since %d)", total, float64(total-segFrom)/el, segFrom)
 			}
@@ -441,6 +443,15 @@ func (b *bench) restart(ctx context.Context) (float64, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return 0, fmt.Errorf("not ready within a minute of a restart")
+}
+
+// thousands writes n with a thousands separator: 1,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // rssMiB is the resident set of this process (Linux), or 0.

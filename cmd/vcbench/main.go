@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -37,6 +38,7 @@ import (
 // config is what the flags say.
 type config struct {
 	n, conc, issueConc, batches int
+	batchSize                   int
 	url, tokenFile              string
 	mongoURI                    string
 	ferret                      bool
@@ -51,32 +53,33 @@ func main() {
 	flag.IntVar(&c.n, "n", 300, "operations per measured row")
 	flag.IntVar(&c.conc, "concurrency", 8, "concurrent clients for verification rows")
 	flag.IntVar(&c.issueConc, "issue-concurrency", 16, "concurrent clients for issueCredential rows")
-	flag.IntVar(&c.batches, "batches", 3, "batches of 1,000 for the issueCredentials row")
+	flag.IntVar(&c.batches, "batches", 3, "batches for the issueCredentials row")
+	flag.IntVar(&c.batchSize, "batch-size", 1000, "credentials per issueCredentials batch (at most the server's --batch-limit)")
 	flag.StringVar(&c.url, "url", "", "measure a running server at this base URL instead of an in-process one")
 	flag.StringVar(&c.tokenFile, "admin-token-file", "", "operator token file (required with -url)")
 	flag.StringVar(&c.mongoURI, "mongo-uri", "", "in-process server on this MongoDB instead of the embedded SQLite store")
 	flag.BoolVar(&c.ferret, "ferretdb", false, "in-process server on an embedded FerretDB (MongoDB wire protocol, SQLite backend) started for the run")
-	flag.IntVar(&c.scale, "scale", 0, "fill the log to this many credentials with batches of 1,000 and measure at 10k, 100k, 1M (or as far as N)")
+	flag.IntVar(&c.scale, "scale", 0, "fill the log to this many credentials in batches and measure at 10k, 100k, 1M (or as far as N)")
 	flag.BoolVar(&c.jsonOut, "json", false, "print the results as JSON instead of a table")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (in-process server included) to this file")
 	flag.StringVar(&c.profileDir, "profile-dir", "", "write a CPU profile of each row (in-process server included) to this directory")
 	flag.DurationVar(&c.floorFor, "floor-time", time.Second, "how long each raw Ed25519 floor is measured")
 	flag.Parse()
-	if err := run(c); err != nil {
+	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "vcbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(c config) error {
+func run(c config, out io.Writer) error {
 	if c.url != "" && (c.mongoURI != "" || c.ferret) {
 		return fmt.Errorf("-url measures a running server: its store is its own (drop -mongo-uri/-ferretdb)")
 	}
 	if c.url != "" && c.tokenFile == "" {
 		return fmt.Errorf("-url needs -admin-token-file (the operator token creates the bench bureau)")
 	}
-	if c.n < 1 || c.conc < 1 || c.issueConc < 1 || c.batches < 1 {
-		return fmt.Errorf("-n, -concurrency, -issue-concurrency and -batches must be at least 1")
+	if c.n < 1 || c.conc < 1 || c.issueConc < 1 || c.batches < 1 || c.batchSize < 1 {
+		return fmt.Errorf("-n, -concurrency, -issue-concurrency, -batches and -batch-size must be at least 1")
 	}
 	if c.cpuprofile != "" && c.profileDir != "" {
 		return fmt.Errorf("-cpuprofile and -profile-dir: choose one (one CPU profile runs at a time)")
@@ -120,11 +123,11 @@ func run(c config) error {
 	}
 	rep.finish()
 	if c.jsonOut {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	return rep.print(os.Stdout)
+	return rep.print(out)
 }
 
 // target is the server under test.
