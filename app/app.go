@@ -130,7 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 		anchor.WithConfirmations(c.Confirmations), anchor.WithLogger(m.Logger),
 		anchor.WithBackoff(c.AnchorInterval, 5*time.Minute), anchor.WithLease("anchor-worker", instance, 3*c.AnchorInterval+30*time.Second))
 	m.status = status.NewService(m.store, listSigner{store: m.store, keys: km},
-		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithFreshCredentialIDs(), status.WithLogger(m.Logger),
+		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithFreshCredentialIDs(), status.WithLogger(m.Logger), status.WithPublishObserver(ops.publishRound),
 		status.WithOnPublish(func(ctx context.Context, v *status.Version) error {
 			d, err := anchor.ParseDigest(v.Digest)
 			if err == nil {

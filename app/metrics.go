@@ -24,6 +24,8 @@ type opMetrics struct {
 	verifySeconds *prometheus.HistogramVec
 	published     prometheus.Counter
 	publishFailed prometheus.Counter
+	publishRounds *prometheus.CounterVec
+	publishSecs   prometheus.Histogram
 	anchored      *prometheus.CounterVec
 	anchorLag     *prometheus.HistogramVec
 	anchorGas     prometheus.Histogram
@@ -59,6 +61,12 @@ func newOpMetrics() *opMetrics {
 		publishFailed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "citizen_status_versions_queue_failures_total", Help: "Published status list versions that could not be queued for anchoring (retried by the reconciler).",
 		}),
+		publishRounds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "citizen_status_publish_rounds_total", Help: "Publishing rounds that found changed status lists, by outcome (ok, or the error code of the first failure).",
+		}, []string{"outcome"}),
+		publishSecs: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "citizen_status_publish_duration_seconds", Help: "Time of a publishing round that found changed status lists (sign and store every new version).", Buckets: lat,
+		}),
 		anchored: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "citizen_anchors_confirmed_total", Help: "Anchors confirmed on chain at the configured depth, by kind (status_list, log_root).",
 		}, []string{"kind"}),
@@ -80,7 +88,7 @@ func newOpMetrics() *opMetrics {
 
 func (m *opMetrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.issued, m.issueSeconds, m.verified, m.failedChecks, m.verifySeconds,
-		m.published, m.publishFailed, m.anchored, m.anchorLag, m.anchorGas, m.anchorsPerTx}
+		m.published, m.publishFailed, m.publishRounds, m.publishSecs, m.anchored, m.anchorLag, m.anchorGas, m.anchorsPerTx}
 }
 
 var (
@@ -144,6 +152,12 @@ func (m *opMetrics) Confirmed(kind anchor.ItemKind, lag time.Duration) {
 func (m *opMetrics) Transaction(gasUsed uint64, anchors int) {
 	m.anchorGas.Observe(float64(gasUsed))
 	m.anchorsPerTx.Observe(float64(anchors))
+}
+
+// publishRound implements the status service's publish observer.
+func (m *opMetrics) publishRound(dirty, published int, d time.Duration, err error) {
+	m.publishRounds.WithLabelValues(credentials.Outcome(err)).Inc()
+	m.publishSecs.Observe(d.Seconds())
 }
 
 // publishedVersion counts one published status list version, and a

@@ -43,17 +43,27 @@ func TestOperationMetrics(t *testing.T) {
 	if v := s.verify(t, c.Credential[:len(c.Credential)-4]+"AAAA"); v.Verified {
 		t.Fatal("a tampered credential verified")
 	}
+	// A revocation makes the next publishing round find a changed list.
+	revoked := s.issueVolunteer(t, b.APIKey, holder)
+	s.must(t, b.APIKey, revokeQ, map[string]any{"id": revoked.ID, "r": "issued in error"}, "revokeCredential", &struct{}{})
+	s.publishAndAnchor(t)
+	if v := s.verify(t, revoked.Credential); v.Verified {
+		t.Fatal("a revoked credential verified")
+	}
 	got := s.scrape(t)
 
 	for _, tc := range []struct{ name, want string }{
-		{"issued/ok", `citizen_credentials_issued_total{format="vc+jwt",outcome="ok"} 1`},
+		{"issued/ok", `citizen_credentials_issued_total{format="vc+jwt",outcome="ok"} 2`},
 		{"issued/invalid", `citizen_credentials_issued_total{format="vc+jwt",outcome="invalid"} 1`},
-		{"issue-latency", `citizen_credential_issue_duration_seconds_count{format="vc+jwt"} 1`},
+		{"issue-latency", `citizen_credential_issue_duration_seconds_count{format="vc+jwt"} 2`},
 		{"verified/ok", `citizen_verifications_total{kind="credential",outcome="verified"} 1`},
-		{"verified/failed", `citizen_verifications_total{kind="credential",outcome="failed"} 1`},
+		{"verified/failed", `citizen_verifications_total{kind="credential",outcome="failed"} 2`},
 		{"failed-check/signature", `citizen_verification_failed_checks_total{check="signature",kind="credential"} 1`},
-		{"verify-latency", `citizen_verification_duration_seconds_count{kind="credential"} 2`},
+		{"failed-check/status", `citizen_verification_failed_checks_total{check="status",kind="credential"} 1`},
+		{"verify-latency", `citizen_verification_duration_seconds_count{kind="credential"} 3`},
 		{"published", `citizen_status_versions_published_total `},
+		{"publish-round", `citizen_status_publish_rounds_total{outcome="ok"}`},
+		{"publish-latency", `citizen_status_publish_duration_seconds_count 1`},
 		{"anchored/log", `citizen_anchors_confirmed_total{kind="log_root"}`},
 		{"anchor-lag", `citizen_anchor_lag_seconds_count{kind="status_list"}`},
 		{"gas", `citizen_anchor_transaction_gas_count `},
