@@ -102,6 +102,7 @@ type Worker struct {
 	recheckEvery  time.Duration
 	lastRecheck   time.Time // zero until the first re-check: it runs on start
 	started       time.Time // when this worker was made (this process started)
+	obs           Observer
 }
 
 // NewWorker returns a worker that anchors the outbox in store on reg, and
@@ -265,12 +266,16 @@ func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
 		return res, fmt.Errorf("chain head: %w", err)
 	}
 	receipts := map[string]*Receipt{}
-	var dueStatus, dueLog []*Item
+	var dueStatus, dueLog, confirmed []*Item
 	logQueued := false
 	for _, it := range items {
+		was := it.State
 		due, err := w.reconcile(ctx, it, head, now, receipts, &res)
 		if err != nil {
 			return res, err
+		}
+		if was != Confirmed && it.State == Confirmed {
+			confirmed = append(confirmed, it)
 		}
 		if it.Kind == KindLogRoot && it.State != Confirmed && it.LastError != errDigestConflict {
 			logQueued = true
@@ -284,6 +289,7 @@ func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
 			dueStatus = append(dueStatus, it)
 		}
 	}
+	w.observeConfirmed(ctx, confirmed, receipts)
 	// One log item at a time: the next root is queued once the previous
 	// one is confirmed (or when the window is too full to see it).
 	if !logQueued && len(items) < window && w.log != nil {

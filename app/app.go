@@ -132,18 +132,20 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	issuanceLog := anchor.NewLog(m.store)
-	m.worker = anchor.NewWorker(m.store, registry, issuanceLog,
+	ops := newOpMetrics()
+	m.worker = anchor.NewWorker(m.store, registry, issuanceLog, anchor.WithObserver(ops),
 		anchor.WithInterval(c.AnchorInterval), anchor.WithBatchSize(c.AnchorBatch),
 		anchor.WithConfirmations(c.Confirmations), anchor.WithLogger(m.Logger),
 		anchor.WithBackoff(c.AnchorInterval, 5*time.Minute), anchor.WithLease("anchor-worker", instance, 3*c.AnchorInterval+30*time.Second))
 	m.status = status.NewService(m.store, listSigner{store: m.store, keys: km},
-		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithFreshCredentialIDs(), status.WithLogger(m.Logger),
+		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithFreshCredentialIDs(), status.WithLogger(m.Logger), status.WithPublishObserver(ops.publishRound),
 		status.WithOnPublish(func(ctx context.Context, v *status.Version) error {
 			d, err := anchor.ParseDigest(v.Digest)
-			if err != nil {
-				return err
+			if err == nil {
+				err = m.worker.Enqueue(ctx, v.ListID, v.Version, d)
 			}
-			return m.worker.Enqueue(ctx, v.ListID, v.Version, d)
+			ops.publishedVersion(err)
+			return err
 		}))
 	m.ledger, err = ledger.New(ledger.Config{
 		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
@@ -155,10 +157,10 @@ func (m *Main) Run(ctx context.Context) error {
 
 	bureaus := onboard.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
-	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger))
+	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
-		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog))
+		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog), credentials.WithObserver(ops))
 	m.audit = newAuditHeads(issuer, m.worker, m.Logger)
 	notifier := graph.NewNotifier()
 	requests := exchange.NewRequests(m.store, verifier, exchange.WithDefaultDomain(m.publicURL), exchange.OnResult(notifier.Publish))
@@ -170,6 +172,7 @@ func (m *Main) Run(ctx context.Context) error {
 	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
 	promReg := prometheus.NewRegistry()
+	promReg.MustRegister(ops.collectors()...)
 	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "citizen_anchor_backlog", Help: "Status list versions and log roots waiting to be anchored on chain.",
 	}, func() float64 {

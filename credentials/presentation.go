@@ -80,7 +80,9 @@ func (p *presented) ok() bool { return p.result != nil && p.result.Verified }
 // VerifySDJWT), extensions included. Result.Credentials holds the Summary of
 // every credential that could be read. It never returns nil.
 func (v *Verifier) VerifyPresentation(ctx context.Context, raw string, opts PresentationOptions) *Result {
+	start := time.Now()
 	res, _ := v.verifyPresentation(ctx, raw, opts)
+	v.observe("presentation", res, start)
 	return res
 }
 

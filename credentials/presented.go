@@ -1,6 +1,9 @@
 package credentials
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // PresentedCredential is one credential of a presentation as verification
 // found it: what Presentation Exchange evaluates.
@@ -18,7 +21,9 @@ type PresentedCredential struct {
 // each credential of the presentation as read; the slice is nil when the
 // presentation itself could not be read.
 func (v *Verifier) VerifyPresentationCredentials(ctx context.Context, raw string, opts PresentationOptions) (*Result, []PresentedCredential) {
+	start := time.Now()
 	res, creds := v.verifyPresentation(ctx, raw, opts)
+	v.observe("presentation", res, start)
 	if creds == nil {
 		return res, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/credentials/schema"
@@ -55,10 +56,12 @@ type sdCredential struct {
 // the SD-JWT as given (the issuer-signed JWT before the first "~" is what
 // stays the same across presentations). It never returns nil.
 func (v *Verifier) VerifySDJWT(ctx context.Context, raw string) *Result {
+	start := time.Now()
 	res, sc := v.verifySDJWT(ctx, strings.TrimSpace(raw))
 	if sc != nil {
 		v.addKeyBinding(ctx, res, sc)
 	}
+	v.observe("credential", res, start)
 	return res
 }
 

@@ -88,6 +88,7 @@ type Service struct {
 	workers    int
 	loaderOnce sync.Once
 	ctxLoader  *dataintegrity.ContextLoader
+	obs        Observer
 
 	commitMu      sync.Mutex // guards queue and committing
 	queue         []*pending // prepared credentials waiting for a commit
@@ -96,7 +97,7 @@ type Service struct {
 }
 
 // Option configures a Service: WithStatus, WithIssuanceLog,
-// WithBatchLimit, or WithClock.
+// WithBatchLimit, WithObserver, or WithClock.
 type Option interface{ applyService(*Service) }
 
 type serviceOption func(*Service)
@@ -147,7 +148,9 @@ func (s *Service) activeBureau(ctx context.Context, bureauID string) (*Bureau, e
 // inactive), Conflict (idempotency key reused for a different request),
 // Unavailable (store down). The credential is durably stored before Issue
 // returns it.
-func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (*Record, error) {
+func (s *Service) Issue(ctx context.Context, bureauID string, in IssueInput) (rec *Record, err error) {
+	start := time.Now()
+	defer func() { s.observeIssue(in.Format, start, err) }()
 	b, err := s.activeBureau(ctx, bureauID)
 	if err != nil {
 		return nil, err
@@ -176,6 +179,7 @@ func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueIn
 	}
 	// Validate, reserve and sign in parallel; then commit every prepared
 	// item together (one transaction where the store has them).
+	start := time.Now()
 	out := make([]BatchResult, len(ins))
 	prepared := make([]*pending, len(ins))
 	next := make(chan int)
@@ -208,6 +212,9 @@ func (s *Service) IssueBatch(ctx context.Context, bureauID string, ins []IssueIn
 			r, err := p.result(ctx)
 			out[i] = BatchResult{Record: r, Err: err}
 		}
+	}
+	for i, r := range out {
+		s.observeIssue(ins[i].Format, start, r.Err)
 	}
 	return out, nil
 }

@@ -131,10 +131,11 @@ type Verifier struct {
 	exts     []Extension
 	loader   *dataintegrity.ContextLoader // JSON-LD contexts for Data Integrity proofs
 	di       *dataintegrity.Verifier
+	obs      Observer
 }
 
 // VerifierOption configures a Verifier: WithLeeway, WithExtensions,
-// WithContextLoader, or WithClock.
+// WithContextLoader, WithObserver, or WithClock.
 type VerifierOption interface{ applyVerifier(*Verifier) }
 
 type verifierOption func(*Verifier)
@@ -185,12 +186,13 @@ func NewVerifier(r did.Resolver, cat *Catalogue, opts ...VerifierOption) *Verifi
 // outcome in checks: format (only when the input cannot be parsed, and
 // then alone), signature, issuer_known, validity, schema, then the
 // extensions' checks. It never returns nil.
-func (v *Verifier) VerifyCredential(ctx context.Context, raw string) *Result {
+func (v *Verifier) VerifyCredential(ctx context.Context, raw string) (res *Result) {
+	defer func(start time.Time) { v.observe("credential", res, start) }(time.Now())
 	s, sc, err := v.readSecured(raw)
 	if err != nil {
 		return formatFailure(fault.Message(err))
 	}
-	res := v.run(ctx, s)
+	res = v.run(ctx, s)
 	if sc != nil {
 		v.addKeyBinding(ctx, res, sc)
 	}

@@ -23,6 +23,11 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func BenchmarkStore(b *testing.B) {
+	client := mongotest.Connect(b, mongotest.StartServer(b))
+	storetest.Bench(b, func(b *testing.B) storetest.Store { return open(b, client) })
+}
+
 // open returns a Store on a fresh database of client, dropped when the test
 // ends.
 func open(t testing.TB, client *mongo.Client) *Store {

@@ -31,7 +31,7 @@ var template struct {
 	err  error
 }
 
-func open(t *testing.T) storetest.Store {
+func open(t testing.TB) storetest.Store {
 	t.Helper()
 	template.once.Do(func() {
 		dir, err := os.MkdirTemp("", "sqlite-template-")
@@ -66,7 +66,11 @@ func open(t *testing.T) storetest.Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, open)
+	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) storetest.Store { return open(b) })
 }
 
 func TestLock(t *testing.T) {

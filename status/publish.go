@@ -28,9 +28,19 @@ import (
 // error is returned (joined) along with the versions that did publish. A
 // crash after the claim loses the mark: Repair restores it at start-up.
 func (s *Service) Publish(ctx context.Context) ([]*Version, error) {
+	start := time.Now()
+	vs, dirty, err := s.publish(ctx)
+	if s.observe != nil && dirty > 0 {
+		s.observe(dirty, len(vs), time.Since(start), err)
+	}
+	return vs, err
+}
+
+// publish is Publish, also returning how many lists were marked dirty.
+func (s *Service) publish(ctx context.Context) ([]*Version, int, error) {
 	ids, err := s.store.DirtyLists(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("dirty status lists: %w", err)
+		return nil, 0, fmt.Errorf("dirty status lists: %w", err)
 	}
 	var (
 		out  []*Version
@@ -81,7 +91,7 @@ func (s *Service) Publish(ctx context.Context) ([]*Version, error) {
 			}
 		}
 	}
-	return out, errors.Join(errs...)
+	return out, len(ids), errors.Join(errs...)
 }
 
 // publishList builds, signs and stores the next version of the list.

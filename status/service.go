@@ -90,6 +90,14 @@ func WithOnPublish(f func(ctx context.Context, v *Version) error) Option {
 	return func(s *Service) { s.onPublish = f }
 }
 
+// WithPublishObserver sets a function told about every Publish round that
+// found dirty lists (Run's rounds included): how many lists were dirty, how
+// many versions it published, how long it took and its error, so an
+// adapter can export publishing as metrics. It must be quick.
+func WithPublishObserver(f func(dirty, published int, d time.Duration, err error)) Option {
+	return func(s *Service) { s.observe = f }
+}
+
 // WithLogger sets the logger of Run (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
@@ -111,6 +119,7 @@ type Service struct {
 	heldMu    sync.Mutex // guards held and serialises block claims
 	held      map[heldKey]*heldBlock
 	onPublish func(ctx context.Context, v *Version) error
+	observe   func(dirty, published int, d time.Duration, err error)
 	log       *slog.Logger
 	published sync.Map // list id → struct{}: lists this process saw published and queued
 }

@@ -1,260 +1,246 @@
-// Command vcbench measures the service end to end and prints a table: it
-// starts a real vcserve in-process (embedded SQLite store and dev chain in a
-// temporary directory, or --mongo-uri), then times issuance, verification,
-// revocation, publishing and anchoring through the GraphQL API.
+// Command vcbench measures the service end to end through its GraphQL API
+// and prints a table of rates and p50/p99 latencies, each row set against
+// the raw Ed25519 sign or verify rate measured in the same run (the
+// "floor": what the hardware allows for the one signature each operation
+// must make or check).
 //
-//	go run ./cmd/vcbench [-n 500] [-concurrency 4] [-mongo-uri URI]
+// By default it starts a real vcserve in-process (embedded SQLite store and
+// dev chain in a temporary directory; -mongo-uri for MongoDB, -ferretdb for
+// an embedded FerretDB) and can then publish and anchor on demand. With
+// -url it measures a running server (needs the operator token,
+// -admin-token-file) and waits for the server's own publish and anchor
+// intervals instead.
+//
+//	go run ./cmd/vcbench [-n 300] [-concurrency 8] [-json] [-cpuprofile f | -profile-dir d]
+//	go run ./cmd/vcbench -url https://vc.example -admin-token-file token
+//	go run ./cmd/vcbench -scale 1000000      # fill the log, measure at 10k, 100k, 1M
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
+	"runtime/pprof"
 	"strings"
-	"sync"
-	"text/tabwriter"
 	"time"
 
+	"github.com/FerretDB/FerretDB/ferretdb"
+
 	"github.com/citizencloud/citizencredentials/app"
-	"github.com/citizencloud/citizencredentials/did"
 )
 
+// config is what the flags say.
+type config struct {
+	n, conc, issueConc, batches int
+	batchSize                   int
+	url, tokenFile              string
+	mongoURI                    string
+	ferret                      bool
+	scale                       int
+	jsonOut                     bool
+	cpuprofile, profileDir      string
+	floorFor                    time.Duration
+}
+
 func main() {
-	n := flag.Int("n", 500, "operations per measurement")
-	conc := flag.Int("concurrency", 4, "concurrent clients")
-	mongoURI := flag.String("mongo-uri", "", "benchmark on MongoDB instead of the embedded SQLite store")
+	var c config
+	flag.IntVar(&c.n, "n", 300, "operations per measured row")
+	flag.IntVar(&c.conc, "concurrency", 8, "concurrent clients for verification rows")
+	flag.IntVar(&c.issueConc, "issue-concurrency", 16, "concurrent clients for issueCredential rows")
+	flag.IntVar(&c.batches, "batches", 3, "batches for the issueCredentials row")
+	flag.IntVar(&c.batchSize, "batch-size", 1000, "credentials per issueCredentials batch (at most the server's --batch-limit)")
+	flag.StringVar(&c.url, "url", "", "measure a running server at this base URL instead of an in-process one")
+	flag.StringVar(&c.tokenFile, "admin-token-file", "", "operator token file (required with -url)")
+	flag.StringVar(&c.mongoURI, "mongo-uri", "", "in-process server on this MongoDB instead of the embedded SQLite store")
+	flag.BoolVar(&c.ferret, "ferretdb", false, "in-process server on an embedded FerretDB (MongoDB wire protocol, SQLite backend) started for the run")
+	flag.IntVar(&c.scale, "scale", 0, "fill the log to this many credentials in batches and measure at 10k, 100k, 1M (or as far as N)")
+	flag.BoolVar(&c.jsonOut, "json", false, "print the results as JSON instead of a table")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (in-process server included) to this file")
+	flag.StringVar(&c.profileDir, "profile-dir", "", "write a CPU profile of each row (in-process server included) to this directory")
+	flag.DurationVar(&c.floorFor, "floor-time", time.Second, "how long each raw Ed25519 floor is measured")
 	flag.Parse()
-	if err := run(*n, *conc, *mongoURI); err != nil {
+	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "vcbench:", err)
 		os.Exit(1)
 	}
 }
 
-type bench struct {
-	url    string
-	client *http.Client
-}
-
-func (b *bench) gql(token, query string, vars map[string]any, out any) error {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+func run(c config, out io.Writer) error {
+	if c.url != "" && (c.mongoURI != "" || c.ferret) {
+		return fmt.Errorf("-url measures a running server: its store is its own (drop -mongo-uri/-ferretdb)")
 	}
-	resp, err := b.client.Do(req)
-	if err != nil {
-		return err
+	if c.url != "" && c.tokenFile == "" {
+		return fmt.Errorf("-url needs -admin-token-file (the operator token creates the bench bureau)")
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var r struct {
-		Data   map[string]json.RawMessage
-		Errors []struct{ Message string }
+	if c.n < 1 || c.conc < 1 || c.issueConc < 1 || c.batches < 1 || c.batchSize < 1 {
+		return fmt.Errorf("-n, -concurrency, -issue-concurrency, -batches and -batch-size must be at least 1")
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+	if c.cpuprofile != "" && c.profileDir != "" {
+		return fmt.Errorf("-cpuprofile and -profile-dir: choose one (one CPU profile runs at a time)")
 	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("%s", r.Errors[0].Message)
-	}
-	if out != nil {
-		for _, v := range r.Data {
-			return json.Unmarshal(v, out)
+	if c.profileDir != "" {
+		if err := os.MkdirAll(c.profileDir, 0o755); err != nil {
+			return err
 		}
 	}
-	return nil
-}
-
-// row is one measured operation.
-type row struct {
-	name  string
-	ops   int
-	total time.Duration
-	lat   []time.Duration
-}
-
-func (r row) pct(p float64) time.Duration {
-	if len(r.lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(r.lat)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(float64(len(s))*p))]
-}
-
-// measure runs f n times over conc workers.
-func measure(name string, n, conc int, f func(i int) error) (row, error) {
-	r := row{name: name, ops: n, lat: make([]time.Duration, n)}
-	var (
-		wg   sync.WaitGroup
-		next = make(chan int)
-		mu   sync.Mutex
-		ferr error
-	)
-	start := time.Now()
-	for range conc {
-		wg.Go(func() {
-			for i := range next {
-				t := time.Now()
-				if err := f(i); err != nil {
-					mu.Lock()
-					ferr = fmt.Errorf("%s #%d: %w", name, i, err)
-					mu.Unlock()
-				}
-				r.lat[i] = time.Since(t)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	r.total = time.Since(start)
-	return r, ferr
-}
-
-func run(n, conc int, mongoURI string) error {
-	dir, err := os.MkdirTemp("", "vcbench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	m := app.NewMain()
-	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c := app.DefaultConfig()
-	c.Addr, c.DataDir, c.Quiet = "127.0.0.1:0", dir, true
-	c.PublishInterval, c.AnchorInterval = time.Hour, time.Hour
-	c.MongoURI = mongoURI
-	if err := m.SetConfig(c); err != nil {
-		return err
-	}
-	ctx := context.Background()
-	if err := m.Run(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	tok, err := os.ReadFile(filepath.Join(dir, "admin.token"))
-	if err != nil {
-		return err
-	}
-	b := &bench{url: m.URL(), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}}
-	var bureau struct{ APIKey string }
-	if err := b.gql(strings.TrimSpace(string(tok)), `mutation { createBureau(input: {name: "Bench Bureau", slug: "bench", allowedTypes: ["VolunteerServiceCredential"]}) { apiKey } }`, nil, &bureau); err != nil {
-		return err
-	}
-	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	holder, _ := did.NewKeyDID(pub)
-	claims := map[string]any{"hours": 42, "organization": "City Food Bank", "activity": "Food distribution", "periodStart": "2026-01-01", "periodEnd": "2026-06-30"}
-	store := "embedded SQLite"
-	if mongoURI != "" {
-		store = "MongoDB"
-	}
-	fmt.Fprintf(os.Stderr, "vcbench: %d operations per row, %d concurrent clients, %s store, embedded dev chain\n", n, conc, store)
-
-	var rows []row
-	ids := make([]string, n)
-	creds := make([]string, n)
-	for _, format := range []string{"JWT", "DATA_INTEGRITY", "SD_JWT"} {
-		fmt.Fprintf(os.Stderr, "vcbench: issuing %d %s credentials...\n", n, format)
-		r, err := measure("issueCredential ("+format+")", n, conc, func(i int) error {
-			var out struct{ ID, Credential string }
-			err := b.gql(bureau.APIKey, `mutation($in: IssueCredentialInput!) { issueCredential(input: $in) { id credential } }`,
-				map[string]any{"in": map[string]any{"type": "VolunteerServiceCredential", "subjectDid": holder, "claims": claims, "format": format}}, &out)
-			if format == "JWT" {
-				ids[i], creds[i] = out.ID, out.Credential
-			}
-			return err
-		})
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
 		if err != nil {
 			return err
 		}
-		rows = append(rows, r)
-	}
-	fmt.Fprintln(os.Stderr, "vcbench: one batch of 1000...")
-	batch := make([]map[string]any, 1000)
-	for i := range batch {
-		batch[i] = map[string]any{"type": "VolunteerServiceCredential", "subjectDid": holder, "claims": claims}
-	}
-	r, err := measure("issueCredentials (batch of 1000)", 1, 1, func(int) error {
-		return b.gql(bureau.APIKey, `mutation($ins: [IssueCredentialInput!]!) { issueCredentials(inputs: $ins) { issued } }`, map[string]any{"ins": batch}, nil)
-	})
-	if err != nil {
-		return err
-	}
-	rows = append(rows, r)
-
-	fmt.Fprintln(os.Stderr, "vcbench: publishing and anchoring...")
-	r, err = measure("publish + anchor (all lists, log root)", 1, 1, func(int) error { return settle(ctx, m) })
-	if err != nil {
-		return err
-	}
-	rows = append(rows, r)
-
-	fmt.Fprintf(os.Stderr, "vcbench: verifying %d credentials...\n", n)
-	r, err = measure("verifyCredential (vc+jwt, all 8 checks)", n, conc, func(i int) error {
-		var out struct{ Verified bool }
-		if err := b.gql("", `query($c: String!) { verifyCredential(credential: $c) { verified } }`, map[string]any{"c": creds[i]}, &out); err != nil {
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
-		if !out.Verified {
-			return fmt.Errorf("not verified")
-		}
-		return nil
-	})
+		defer pprof.StopCPUProfile()
+	}
+	ctx := context.Background()
+	t, err := open(ctx, c)
 	if err != nil {
 		return err
 	}
-	rows = append(rows, r)
-
-	fmt.Fprintf(os.Stderr, "vcbench: revoking %d credentials...\n", n)
-	r, err = measure("revokeCredential", n, conc, func(i int) error {
-		return b.gql(bureau.APIKey, `mutation($id: ID!) { revokeCredential(id: $id, reason: "bench") { id } }`, map[string]any{"id": ids[i]}, nil)
-	})
+	defer t.close()
+	b, err := newBench(ctx, t, c)
 	if err != nil {
 		return err
 	}
-	rows = append(rows, r)
-	r, err = measure(fmt.Sprintf("publish + anchor after %d revocations", n), 1, 1, func(int) error { return settle(ctx, m) })
+	rep := report{Store: t.store, Target: t.desc, N: c.n, Concurrency: c.conc, IssueConcurrency: c.issueConc, Started: time.Now().UTC()}
+	rep.Floors = measureFloors(c.floorFor)
+	b.progress("raw Ed25519 on %d goroutines: sign %.0f/s, verify %.0f/s", rep.Floors.Goroutines, rep.Floors.Sign, rep.Floors.Verify)
+	if c.scale > 0 {
+		rep.Scale, err = b.scale(ctx, c.scale)
+	} else {
+		rep.Rows, err = b.standard(ctx)
+	}
 	if err != nil {
 		return err
 	}
-	rows = append(rows, r)
-
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "operation\tops\ttotal\tops/s\tp50\tp95\tp99\t")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%.1f\t%s\t%s\t%s\t\n", r.name, r.ops, r.total.Round(time.Millisecond),
-			float64(r.ops)/r.total.Seconds(), r.pct(0.5).Round(10*time.Microsecond), r.pct(0.95).Round(10*time.Microsecond), r.pct(0.99).Round(10*time.Microsecond))
+	rep.finish()
+	if c.jsonOut {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
 	}
-	return w.Flush()
+	return rep.print(out)
 }
 
-// settle publishes every changed list and anchors until nothing is pending.
-func settle(ctx context.Context, m *app.Main) error {
-	if _, err := m.Publish(ctx); err != nil {
+// target is the server under test.
+type target struct {
+	url, token  string
+	store, desc string
+	m           *app.Main // nil with -url
+	dir         string
+	ferret      context.CancelFunc
+	ferretDone  chan struct{}
+}
+
+func open(ctx context.Context, c config) (*target, error) {
+	if c.url != "" {
+		tok, err := os.ReadFile(c.tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("admin token: %w", err)
+		}
+		u, err := url.Parse(c.url)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("-url %q: want http(s)://host[:port]", c.url)
+		}
+		return &target{url: strings.TrimRight(c.url, "/"), token: strings.TrimSpace(string(tok)), store: "server's own", desc: "running server at " + u.Host}, nil
+	}
+	dir, err := os.MkdirTemp("", "vcbench-")
+	if err != nil {
+		return nil, err
+	}
+	t := &target{dir: dir, store: "embedded SQLite", desc: "in-process vcserve, embedded dev chain"}
+	mongoURI := c.mongoURI
+	if mongoURI != "" {
+		t.store = "MongoDB"
+	}
+	if c.ferret {
+		if mongoURI, err = t.startFerret(ctx); err != nil {
+			t.close()
+			return nil, err
+		}
+		t.store = "MongoDB wire (embedded FerretDB on SQLite)"
+	}
+	if err := t.start(ctx, mongoURI); err != nil {
+		t.close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// start runs the in-process server on t.dir (again, for a restart).
+func (t *target) start(ctx context.Context, mongoURI string) error {
+	m := app.NewMain()
+	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c := app.DefaultConfig()
+	c.Addr, c.DataDir, c.Quiet = "127.0.0.1:0", t.dir, true
+	// vcbench publishes and anchors itself, so the rows time them alone.
+	c.PublishInterval, c.AnchorInterval = time.Hour, time.Hour
+	c.MongoURI = mongoURI
+	if mongoURI != "" {
+		c.MongoDatabase = "vcbench"
+	}
+	if err := m.SetConfig(c); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if _, err := m.Anchor(ctx); err != nil {
-			return err
-		}
-		if n, err := m.Backlog(ctx); err != nil || n == 0 {
-			return err
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := m.Run(ctx); err != nil {
+		return err
 	}
-	return fmt.Errorf("anchoring did not settle within a minute")
+	tok, err := os.ReadFile(filepath.Join(t.dir, "admin.token"))
+	if err != nil {
+		_ = m.Close()
+		return err
+	}
+	t.m, t.url, t.token = m, m.URL(), strings.TrimSpace(string(tok))
+	return nil
+}
+
+// startFerret starts FerretDB with its SQLite backend in the run's
+// directory. It is the test server of mongodb/mongotest, started here
+// without the testing package.
+func (t *target) startFerret(ctx context.Context) (string, error) {
+	fdir := filepath.Join(t.dir, "ferretdb")
+	if err := os.MkdirAll(fdir, 0o700); err != nil {
+		return "", err
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Logger:    slog.New(slog.DiscardHandler),
+		Handler:   "sqlite",
+		SQLiteURL: (&url.URL{Scheme: "file", Path: fdir + "/"}).String(),
+	})
+	if err != nil {
+		return "", fmt.Errorf("start FerretDB: %w", err)
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	t.ferret, t.ferretDone = cancel, make(chan struct{})
+	go func() {
+		defer close(t.ferretDone)
+		if err := f.Run(fctx); err != nil && fctx.Err() == nil {
+			fmt.Fprintln(os.Stderr, "vcbench: FerretDB stopped:", err)
+		}
+	}()
+	return f.MongoDBURI(), nil
+}
+
+func (t *target) close() {
+	if t.m != nil {
+		if err := t.m.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "vcbench: close server:", err)
+		}
+	}
+	if t.ferret != nil {
+		t.ferret()
+		<-t.ferretDone
+	}
+	if t.dir != "" {
+		os.RemoveAll(t.dir)
+	}
 }
