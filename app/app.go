@@ -37,6 +37,7 @@ import (
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
 	"github.com/citizencloud/citizencredentials/onboard"
+	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
 	"github.com/citizencloud/citizencredentials/status"
@@ -160,6 +161,8 @@ func (m *Main) Run(ctx context.Context) error {
 	authn := auth.NewAuthenticator(m.store, adminToken, sessions)
 	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
+	openID := openid.NewIssuer(m.store, m.store, bureaus, issuer, m.publicURL, derive(master, "openid4vci"))
+
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "citizen_anchor_backlog", Help: "Status list versions and log roots waiting to be anchored on chain.",
@@ -174,7 +177,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}))
 	handler := server.New(server.Config{
 		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
-			Requests: requests, Notifier: notifier, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
+			Requests: requests, Notifier: notifier, OpenID: openID, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
 		Auth:       authn,
 		Limits:     graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection},
 		Playground: c.Playground,
@@ -187,6 +190,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:      m.Logger,
 		StatusLists: m.store,
 		PublicURL:   m.publicURL,
+		OpenID:      openID,
 	})
 	m.http = &http.Server{
 		Handler:           handler,

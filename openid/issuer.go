@@ -179,8 +179,8 @@ func (i *Issuer) Metadata(ctx context.Context, slug string) (map[string]any, err
 				claims = append(claims, map[string]any{"path": path, "display": []any{map[string]any{"name": spaced(field), "locale": "en"}}})
 			}
 			c := map[string]any{
-				"format":                                 f.wire,
-				"scope":                                  name,
+				"format": f.wire,
+				"scope":  name,
 				"cryptographic_binding_methods_supported": []string{"did:jwk", "did:key", "jwk"},
 				"credential_signing_alg_values_supported": algs,
 				"proof_types_supported": map[string]any{
@@ -217,11 +217,11 @@ func (i *Issuer) AuthorizationServerMetadata(ctx context.Context, slug string) (
 	}
 	iss := i.IssuerURL(b.Slug)
 	return map[string]any{
-		"issuer":                   iss,
-		"token_endpoint":           iss + "/openid4vci/token",
-		"grant_types_supported":    []string{GrantPreAuthorizedCode},
-		"response_types_supported": []string{},
-		"token_endpoint_auth_methods_supported":            []string{"none"},
+		"issuer":                                          iss,
+		"token_endpoint":                                  iss + "/openid4vci/token",
+		"grant_types_supported":                           []string{GrantPreAuthorizedCode},
+		"response_types_supported":                        []string{},
+		"token_endpoint_auth_methods_supported":           []string{"none"},
 		"pre-authorized_grant_anonymous_access_supported": true,
 	}, nil
 }

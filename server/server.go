@@ -20,6 +20,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/server/web"
 	"github.com/citizencloud/citizencredentials/status"
 )
@@ -43,6 +44,8 @@ type Config struct {
 	PublicURL string
 	// StatusLists serves GET /status/{id}[?version=N].
 	StatusLists status.Store
+	// OpenID serves the OpenID4VCI endpoints (server/openid.go); nil: none.
+	OpenID *openid.Issuer
 	// Extra mounts additional routes (verifier page, ...).
 	Extra map[string]http.Handler
 }
@@ -164,6 +167,9 @@ func New(cfg Config) http.Handler {
 			}
 			_, _ = w.Write([]byte(v.Credential))
 		})
+	}
+	if cfg.OpenID != nil {
+		mountOpenID(mux, cfg.OpenID, log)
 	}
 	// The verifier page, GET /verify and /verify/assets/{file}, unless Extra
 	// replaces it.

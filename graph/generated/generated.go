@@ -126,6 +126,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CredentialOffer struct {
+		CredentialConfigurationIds func(childComplexity int) int
+		CredentialIssuer           func(childComplexity int) int
+		CredentialOfferURI         func(childComplexity int) int
+		ExpiresAt                  func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		OfferURI                   func(childComplexity int) int
+		OfferURIByReference        func(childComplexity int) int
+		QRSVG                      func(childComplexity int) int
+		TxCodeRequired             func(childComplexity int) int
+	}
+
 	CredentialSummary struct {
 		Claims     func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -194,6 +206,7 @@ type ComplexityRoot struct {
 		AuthChallenge             func(childComplexity int, did string) int
 		Authenticate              func(childComplexity int, did string, challenge string, proof string) int
 		CreateBureau              func(childComplexity int, input model.CreateBureauInput) int
+		CreateCredentialOffer     func(childComplexity int, input model.CredentialOfferInput) int
 		CreatePresentationRequest func(childComplexity int, input model.PresentationRequestInput) int
 		CreateVerifier            func(childComplexity int, input model.CreateVerifierInput) int
 		DeactivateBureau          func(childComplexity int, bureauID string, reason string) int
@@ -302,6 +315,7 @@ type MutationResolver interface {
 	IssueCredentials(ctx context.Context, inputs []*model.IssueCredentialInput) (*model.IssueBatchPayload, error)
 	AuthChallenge(ctx context.Context, did string) (*model.AuthChallenge, error)
 	Authenticate(ctx context.Context, did string, challenge string, proof string) (*model.Session, error)
+	CreateCredentialOffer(ctx context.Context, input model.CredentialOfferInput) (*model.CredentialOffer, error)
 	CreatePresentationRequest(ctx context.Context, input model.PresentationRequestInput) (*model.PresentationRequest, error)
 	SubmitPresentation(ctx context.Context, requestID string, presentation string) (*model.VerificationResult, error)
 	SuspendCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
@@ -669,6 +683,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CredentialEdge.Node(childComplexity), true
 
+	case "CredentialOffer.credentialConfigurationIds":
+		if e.ComplexityRoot.CredentialOffer.CredentialConfigurationIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialConfigurationIds(childComplexity), true
+	case "CredentialOffer.credentialIssuer":
+		if e.ComplexityRoot.CredentialOffer.CredentialIssuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialIssuer(childComplexity), true
+	case "CredentialOffer.credentialOfferUri":
+		if e.ComplexityRoot.CredentialOffer.CredentialOfferURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialOfferURI(childComplexity), true
+	case "CredentialOffer.expiresAt":
+		if e.ComplexityRoot.CredentialOffer.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.ExpiresAt(childComplexity), true
+	case "CredentialOffer.id":
+		if e.ComplexityRoot.CredentialOffer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.ID(childComplexity), true
+	case "CredentialOffer.offerUri":
+		if e.ComplexityRoot.CredentialOffer.OfferURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.OfferURI(childComplexity), true
+	case "CredentialOffer.offerUriByReference":
+		if e.ComplexityRoot.CredentialOffer.OfferURIByReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.OfferURIByReference(childComplexity), true
+	case "CredentialOffer.qrSvg":
+		if e.ComplexityRoot.CredentialOffer.QRSVG == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.QRSVG(childComplexity), true
+	case "CredentialOffer.txCodeRequired":
+		if e.ComplexityRoot.CredentialOffer.TxCodeRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.TxCodeRequired(childComplexity), true
+
 	case "CredentialSummary.claims":
 		if e.ComplexityRoot.CredentialSummary.Claims == nil {
 			break
@@ -967,6 +1036,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBureau(childComplexity, args["input"].(model.CreateBureauInput)), true
+	case "Mutation.createCredentialOffer":
+		if e.ComplexityRoot.Mutation.CreateCredentialOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCredentialOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCredentialOffer(childComplexity, args["input"].(model.CredentialOfferInput)), true
 	case "Mutation.createPresentationRequest":
 		if e.ComplexityRoot.Mutation.CreatePresentationRequest == nil {
 			break
@@ -1467,6 +1547,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateBureauInput", ec.unmarshalInputCreateBureauInput),
 			graphql.NewInputUnmarshaler("CreateVerifierInput", ec.unmarshalInputCreateVerifierInput),
 			graphql.NewInputUnmarshaler("CredentialFilter", ec.unmarshalInputCredentialFilter),
+			graphql.NewInputUnmarshaler("CredentialOfferInput", ec.unmarshalInputCredentialOfferInput),
 			graphql.NewInputUnmarshaler("IssueCredentialInput", ec.unmarshalInputIssueCredentialInput),
 			graphql.NewInputUnmarshaler("PresentationRequestInput", ec.unmarshalInputPresentationRequestInput),
 		)
@@ -1802,6 +1883,46 @@ extend type Mutation {
   authChallenge(did: String!): AuthChallenge!
   "Anyone: finish DID authentication; the challenge is used up either way."
   authenticate(did: String!, challenge: String!, proof: String!): Session!
+}
+`, BuiltIn: false},
+	{Name: "../schema/openid.graphqls", Input: `"How a bureau hands a credential to any OpenID4VCI 1.0 wallet (pre-authorized code flow)."
+input CredentialOfferInput {
+  "A type from credentialTypes that the bureau is allowed to issue."
+  type: String!
+  "If set, only a key of this DID may receive the credential; otherwise the wallet's proof key becomes the subject (did:jwk or did:key)."
+  subjectDid: String
+  "Subject claims as a JSON object; checked against the type's JSON Schema."
+  claims: JSON!
+  "A transaction code (4 to 12 characters) the citizen gets on another channel and types into the wallet. One wrong try spends the offer."
+  txCode: String
+  "JWT (jwt_vc_json) or SD_JWT (dc+sd-jwt); omitted: both are offered. DATA_INTEGRITY cannot be offered."
+  format: CredentialFormat
+  "How long the offer can be redeemed: 1 to 604800 seconds, default 600."
+  expiresInSeconds: Int
+}
+
+"A credential offer a wallet redeems by scanning its QR code or following its URI."
+type CredentialOffer {
+  id: ID!
+  "The Credential Issuer (the bureau): <base>/bureaus/<slug>."
+  credentialIssuer: String!
+  credentialConfigurationIds: [String!]!
+  "openid-credential-offer://?credential_offer=... (the offer by value)."
+  offerUri: String!
+  "openid-credential-offer://?credential_offer_uri=... (the offer by reference: short, for QR codes)."
+  offerUriByReference: String!
+  "Where the offer document is served (the credential_offer_uri)."
+  credentialOfferUri: String!
+  "An SVG QR code of offerUriByReference."
+  qrSvg: String!
+  "Whether the wallet must ask for the transaction code."
+  txCodeRequired: Boolean!
+  expiresAt: Time!
+}
+
+extend type Mutation {
+  "Bureau: offer a credential to a wallet over OpenID4VCI. The wallet's credential is issued exactly as by issueCredential (stored, status-indexed, logged, anchored, audited) when it is redeemed."
+  createCredentialOffer(input: CredentialOfferInput!): CredentialOffer!
 }
 `, BuiltIn: false},
 	{Name: "../schema/presentation.graphqls", Input: `enum PresentationRequestState {
@@ -2202,6 +2323,30 @@ func (ec *executionContext) childFields_CredentialEdge(ctx context.Context, fiel
 		return ec.fieldContext_CredentialEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CredentialEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CredentialOffer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CredentialOffer_id(ctx, field)
+	case "credentialIssuer":
+		return ec.fieldContext_CredentialOffer_credentialIssuer(ctx, field)
+	case "credentialConfigurationIds":
+		return ec.fieldContext_CredentialOffer_credentialConfigurationIds(ctx, field)
+	case "offerUri":
+		return ec.fieldContext_CredentialOffer_offerUri(ctx, field)
+	case "offerUriByReference":
+		return ec.fieldContext_CredentialOffer_offerUriByReference(ctx, field)
+	case "credentialOfferUri":
+		return ec.fieldContext_CredentialOffer_credentialOfferUri(ctx, field)
+	case "qrSvg":
+		return ec.fieldContext_CredentialOffer_qrSvg(ctx, field)
+	case "txCodeRequired":
+		return ec.fieldContext_CredentialOffer_txCodeRequired(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CredentialOffer_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialOffer", field.Name)
 }
 
 func (ec *executionContext) childFields_CredentialSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2616,6 +2761,20 @@ func (ec *executionContext) field_Mutation_createBureau_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateBureauInput, error) {
 			return ec.unmarshalNCreateBureauInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCreateBureauInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCredentialOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CredentialOfferInput, error) {
+			return ec.unmarshalNCredentialOfferInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4371,6 +4530,213 @@ func (ec *executionContext) fieldContext_CredentialEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _CredentialOffer_id(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialIssuer(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialIssuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialIssuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialIssuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialConfigurationIds(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialConfigurationIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialConfigurationIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialConfigurationIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_offerUri(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_offerUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_offerUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_offerUriByReference(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_offerUriByReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferURIByReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_offerUriByReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialOfferUri(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialOfferUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialOfferURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialOfferUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_qrSvg(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_qrSvg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QRSVG, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_qrSvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_txCodeRequired(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_txCodeRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxCodeRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_txCodeRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CredentialOffer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "Time")
+}
+
 func (ec *executionContext) _CredentialSummary_id(ctx context.Context, field graphql.CollectedField, obj *model.CredentialSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5751,6 +6117,50 @@ func (ec *executionContext) fieldContext_Mutation_authenticate(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_authenticate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCredentialOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCredentialOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCredentialOffer(ctx, fc.Args["input"].(model.CredentialOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CredentialOffer) graphql.Marshaler {
+			return ec.marshalNCredentialOffer2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCredentialOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCredentialOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8790,6 +9200,83 @@ func UnmarshalCredentialFilter(ctx context.Context, raw any) (model.CredentialFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCredentialOfferInput(ctx context.Context, obj any) (model.CredentialOfferInput, error) {
+	var it model.CredentialOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "subjectDid", "claims", "txCode", "format", "expiresInSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "subjectDid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectDid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectDid = data
+		case "claims":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claims"))
+			data, err := ec.unmarshalNJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Claims = data
+		case "txCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("txCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TxCode = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOCredentialFormat2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "expiresInSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresInSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresInSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCredentialOfferInput unmarshals raw into the CredentialOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCredentialOfferInput(ctx context.Context, raw any) (model.CredentialOfferInput, error) {
+	var out model.CredentialOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CredentialOfferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIssueCredentialInput(ctx context.Context, obj any) (model.IssueCredentialInput, error) {
 	var it model.IssueCredentialInput
 	if obj == nil {
@@ -9574,6 +10061,79 @@ func (ec *executionContext) _CredentialEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var credentialOfferImplementors = []string{"CredentialOffer"}
+
+func (ec *executionContext) _CredentialOffer(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialOffer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialOfferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialOffer")
+		case "id":
+			out.Values[i] = ec._CredentialOffer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialIssuer":
+			out.Values[i] = ec._CredentialOffer_credentialIssuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialConfigurationIds":
+			out.Values[i] = ec._CredentialOffer_credentialConfigurationIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offerUri":
+			out.Values[i] = ec._CredentialOffer_offerUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offerUriByReference":
+			out.Values[i] = ec._CredentialOffer_offerUriByReference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialOfferUri":
+			out.Values[i] = ec._CredentialOffer_credentialOfferUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qrSvg":
+			out.Values[i] = ec._CredentialOffer_qrSvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "txCodeRequired":
+			out.Values[i] = ec._CredentialOffer_txCodeRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CredentialOffer_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var credentialSummaryImplementors = []string{"CredentialSummary"}
 
 func (ec *executionContext) _CredentialSummary(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialSummary) graphql.Marshaler {
@@ -10056,6 +10616,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "authenticate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_authenticate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCredentialOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCredentialOffer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11238,6 +11805,19 @@ func (ec *executionContext) unmarshalNCredentialFormat2githubᚗcomᚋcitizenclo
 
 func (ec *executionContext) marshalNCredentialFormat2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialFormat(ctx context.Context, sel ast.SelectionSet, v model.CredentialFormat) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCredentialOffer2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOffer(ctx context.Context, sel ast.SelectionSet, v *model.CredentialOffer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CredentialOffer!")
+		return graphql.Null
+	}
+	return ec._CredentialOffer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCredentialOfferInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOfferInput(ctx context.Context, v any) (model.CredentialOfferInput, error) {
+	res, err := ec.unmarshalInputCredentialOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCredentialState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialState(ctx context.Context, v any) (model.CredentialState, error) {

@@ -132,6 +132,41 @@ type CredentialFilter struct {
 	State      *CredentialState `json:"state,omitempty"`
 }
 
+// A credential offer a wallet redeems by scanning its QR code or following its URI.
+type CredentialOffer struct {
+	ID string `json:"id"`
+	// The Credential Issuer (the bureau): <base>/bureaus/<slug>.
+	CredentialIssuer           string   `json:"credentialIssuer"`
+	CredentialConfigurationIds []string `json:"credentialConfigurationIds"`
+	// openid-credential-offer://?credential_offer=... (the offer by value).
+	OfferURI string `json:"offerUri"`
+	// openid-credential-offer://?credential_offer_uri=... (the offer by reference: short, for QR codes).
+	OfferURIByReference string `json:"offerUriByReference"`
+	// Where the offer document is served (the credential_offer_uri).
+	CredentialOfferURI string `json:"credentialOfferUri"`
+	// An SVG QR code of offerUriByReference.
+	QRSVG string `json:"qrSvg"`
+	// Whether the wallet must ask for the transaction code.
+	TxCodeRequired bool      `json:"txCodeRequired"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+// How a bureau hands a credential to any OpenID4VCI 1.0 wallet (pre-authorized code flow).
+type CredentialOfferInput struct {
+	// A type from credentialTypes that the bureau is allowed to issue.
+	Type string `json:"type"`
+	// If set, only a key of this DID may receive the credential; otherwise the wallet's proof key becomes the subject (did:jwk or did:key).
+	SubjectDid *string `json:"subjectDid,omitempty"`
+	// Subject claims as a JSON object; checked against the type's JSON Schema.
+	Claims map[string]any `json:"claims"`
+	// A transaction code (4 to 12 characters) the citizen gets on another channel and types into the wallet. One wrong try spends the offer.
+	TxCode *string `json:"txCode,omitempty"`
+	// JWT (jwt_vc_json) or SD_JWT (dc+sd-jwt); omitted: both are offered. DATA_INTEGRITY cannot be offered.
+	Format *CredentialFormat `json:"format,omitempty"`
+	// How long the offer can be redeemed: 1 to 604800 seconds, default 600.
+	ExpiresInSeconds *int `json:"expiresInSeconds,omitempty"`
+}
+
 type CredentialSummary struct {
 	ID         *string        `json:"id,omitempty"`
 	Types      []string       `json:"types"`
