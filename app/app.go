@@ -162,6 +162,7 @@ func (m *Main) Run(ctx context.Context) error {
 	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
 	openID := openid.NewIssuer(m.store, m.store, bureaus, issuer, m.publicURL, derive(master, "openid4vci"))
+	openIDVP := openid.NewPresentations(requests, cat, m.publicURL)
 
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -177,7 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}))
 	handler := server.New(server.Config{
 		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
-			Requests: requests, Notifier: notifier, OpenID: openID, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
+			Requests: requests, Notifier: notifier, OpenID: openID, OpenIDVP: openIDVP, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
 		Auth:       authn,
 		Limits:     graph.Limits{MaxBodyBytes: c.MaxBodyBytes, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, Introspection: c.Introspection},
 		Playground: c.Playground,
@@ -191,6 +192,7 @@ func (m *Main) Run(ctx context.Context) error {
 		StatusLists: m.store,
 		PublicURL:   m.publicURL,
 		OpenID:      openID,
+		OpenIDVP:    openIDVP,
 	})
 	m.http = &http.Server{
 		Handler:           handler,

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/auth"
@@ -59,5 +60,28 @@ func (r *mutationResolver) CreateCredentialOffer(ctx context.Context, input mode
 		ID: o.Offer.ID, CredentialIssuer: o.Issuer, CredentialConfigurationIds: o.Offer.Configurations,
 		OfferURI: o.URI, OfferURIByReference: o.URIByReference, CredentialOfferURI: o.OfferURL,
 		QRSVG: string(svg), TxCodeRequired: o.Offer.TxCodeHash != "", ExpiresAt: o.Offer.ExpiresAt,
+	}, nil
+}
+
+func (r *presentationRequestResolver) Openid4vp(ctx context.Context, obj *model.PresentationRequest) (*model.OpenID4VPRequest, error) {
+	if r.OpenIDVP == nil {
+		return nil, nil
+	}
+	def, err := json.Marshal(obj.Definition)
+	if err != nil {
+		return nil, err
+	}
+	query, err := r.OpenIDVP.DCQL(def)
+	if err != nil {
+		return nil, err
+	}
+	uri := r.OpenIDVP.AuthorizationRequestURI(obj.ID)
+	svg, err := openid.QRSVG(uri)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OpenID4VPRequest{
+		AuthorizationRequestURI: uri, RequestURI: r.OpenIDVP.RequestURI(obj.ID), ResponseURI: r.OpenIDVP.ResponseURI(obj.ID),
+		ClientID: r.OpenIDVP.ClientID(obj.ID), DcqlQuery: query, QRSVG: string(svg),
 	}, nil
 }

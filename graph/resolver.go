@@ -29,6 +29,8 @@ type Resolver struct {
 	Notifier   *Notifier
 	// OpenID is the OpenID4VCI credential issuer (createCredentialOffer).
 	OpenID *openid.Issuer
+	// OpenIDVP makes presentation requests OpenID4VP authorisation requests.
+	OpenIDVP *openid.Presentations
 	// RequestURI is where a holder fetches a presentation request.
 	RequestURI func(id string) string
 }

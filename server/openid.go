@@ -149,3 +149,60 @@ func writeOAuth(w http.ResponseWriter, log *slog.Logger, err error) {
 	log.Error("openid4vci: internal error", "err", err.Error())
 	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": "internal error"})
 }
+
+// mountOpenIDVP serves every presentation request as an OpenID4VP 1.0
+// authorisation request: the request object at its request_uri, the
+// direct_post response endpoint, and a QR code of the authorisation
+// request URI.
+func mountOpenIDVP(mux *http.ServeMux, vp *openid.Presentations, log *slog.Logger) {
+	mux.HandleFunc("GET /requests/{id}/openid4vp/request", func(w http.ResponseWriter, r *http.Request) {
+		jwt, err := vp.RequestObject(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeFault(w, log, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/"+openid.RequestObjectTyp)
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte(jwt))
+	})
+	mux.HandleFunc("GET /requests/{id}/openid4vp/qr.svg", func(w http.ResponseWriter, r *http.Request) {
+		svg, err := openid.QRSVG(vp.AuthorizationRequestURI(r.PathValue("id")))
+		if err != nil {
+			writeFault(w, log, err)
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(svg)
+	})
+	mux.HandleFunc("POST /requests/{id}/openid4vp/response", func(w http.ResponseWriter, r *http.Request) {
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+			writeOAuth(w, log, &openid.Error{Code: openid.ErrInvalidRequest, Description: "the response must be application/x-www-form-urlencoded"})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+		if err := r.ParseForm(); err != nil {
+			writeOAuth(w, log, &openid.Error{Code: openid.ErrInvalidRequest, Description: "the form cannot be read"})
+			return
+		}
+		res, err := vp.Respond(r.Context(), r.PathValue("id"), openid.Response{
+			VPToken: r.PostForm.Get("vp_token"), State: r.PostForm.Get("state"), Error: r.PostForm.Get("error"),
+		})
+		if err != nil {
+			writeOAuth(w, log, err)
+			return
+		}
+		if !res.Verified {
+			var failed []string
+			for _, c := range res.Checks {
+				if !c.OK {
+					failed = append(failed, c.Name)
+				}
+			}
+			writeOAuth(w, log, &openid.Error{Code: openid.ErrInvalidRequest, Description: "the presentation was refused; failed checks: " + strings.Join(failed, ", ")})
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, map[string]any{})
+	})
+}

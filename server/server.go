@@ -46,6 +46,8 @@ type Config struct {
 	StatusLists status.Store
 	// OpenID serves the OpenID4VCI endpoints (server/openid.go); nil: none.
 	OpenID *openid.Issuer
+	// OpenIDVP serves presentation requests over OpenID4VP; nil: not.
+	OpenIDVP *openid.Presentations
 	// Extra mounts additional routes (verifier page, ...).
 	Extra map[string]http.Handler
 }
@@ -170,6 +172,9 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.OpenID != nil {
 		mountOpenID(mux, cfg.OpenID, log)
+	}
+	if cfg.OpenIDVP != nil {
+		mountOpenIDVP(mux, cfg.OpenIDVP, log)
 	}
 	// The verifier page, GET /verify and /verify/assets/{file}, unless Extra
 	// replaces it.

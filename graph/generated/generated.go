@@ -30,6 +30,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Bureau() BureauResolver
 	Mutation() MutationResolver
+	PresentationRequest() PresentationRequestResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 }
@@ -219,6 +220,15 @@ type ComplexityRoot struct {
 		SuspendCredential         func(childComplexity int, id string, reason string) int
 	}
 
+	OpenID4VPRequest struct {
+		AuthorizationRequestURI func(childComplexity int) int
+		ClientID                func(childComplexity int) int
+		DcqlQuery               func(childComplexity int) int
+		QRSVG                   func(childComplexity int) int
+		RequestURI              func(childComplexity int) int
+		ResponseURI             func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -231,6 +241,7 @@ type ComplexityRoot struct {
 		Domain     func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Openid4vp  func(childComplexity int) int
 		Purpose    func(childComplexity int) int
 		RequestURI func(childComplexity int) int
 		Result     func(childComplexity int) int
@@ -321,6 +332,9 @@ type MutationResolver interface {
 	SuspendCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
 	ReinstateCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
 	RevokeCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
+}
+type PresentationRequestResolver interface {
+	Openid4vp(ctx context.Context, obj *model.PresentationRequest) (*model.OpenID4VPRequest, error)
 }
 type QueryResolver interface {
 	VerifyCredential(ctx context.Context, credential string) (*model.VerificationResult, error)
@@ -1158,6 +1172,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.SuspendCredential(childComplexity, args["id"].(string), args["reason"].(string)), true
 
+	case "OpenID4VPRequest.authorizationRequestUri":
+		if e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURI(childComplexity), true
+	case "OpenID4VPRequest.clientId":
+		if e.ComplexityRoot.OpenID4VPRequest.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.ClientID(childComplexity), true
+	case "OpenID4VPRequest.dcqlQuery":
+		if e.ComplexityRoot.OpenID4VPRequest.DcqlQuery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.DcqlQuery(childComplexity), true
+	case "OpenID4VPRequest.qrSvg":
+		if e.ComplexityRoot.OpenID4VPRequest.QRSVG == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.QRSVG(childComplexity), true
+	case "OpenID4VPRequest.requestUri":
+		if e.ComplexityRoot.OpenID4VPRequest.RequestURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.RequestURI(childComplexity), true
+	case "OpenID4VPRequest.responseUri":
+		if e.ComplexityRoot.OpenID4VPRequest.ResponseURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.ResponseURI(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1207,6 +1258,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PresentationRequest.ID(childComplexity), true
+	case "PresentationRequest.openid4vp":
+		if e.ComplexityRoot.PresentationRequest.Openid4vp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Openid4vp(childComplexity), true
 	case "PresentationRequest.purpose":
 		if e.ComplexityRoot.PresentationRequest.Purpose == nil {
 			break
@@ -1924,6 +1981,27 @@ extend type Mutation {
   "Bureau: offer a credential to a wallet over OpenID4VCI. The wallet's credential is issued exactly as by issueCredential (stored, status-indexed, logged, anchored, audited) when it is redeemed."
   createCredentialOffer(input: CredentialOfferInput!): CredentialOffer!
 }
+
+"A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once."
+type OpenID4VPRequest {
+  "openid4vp://?client_id=...&request_uri=... (what the QR code holds)."
+  authorizationRequestUri: String!
+  "Where the wallet fetches the (unsigned) request object."
+  requestUri: String!
+  "Where the wallet posts its vp_token (response_mode direct_post)."
+  responseUri: String!
+  "The client identifier: redirect_uri:<responseUri>. Presentations must name it as aud."
+  clientId: String!
+  "The DCQL query derived from the request's definition."
+  dcqlQuery: JSON!
+  "An SVG QR code of authorizationRequestUri."
+  qrSvg: String!
+}
+
+extend type PresentationRequest {
+  "The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP."
+  openid4vp: OpenID4VPRequest
+}
 `, BuiltIn: false},
 	{Name: "../schema/presentation.graphqls", Input: `enum PresentationRequestState {
   PENDING
@@ -2477,6 +2555,24 @@ func (ec *executionContext) childFields_IssuedCredential(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type IssuedCredential", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenID4VPRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authorizationRequestUri":
+		return ec.fieldContext_OpenID4VPRequest_authorizationRequestUri(ctx, field)
+	case "requestUri":
+		return ec.fieldContext_OpenID4VPRequest_requestUri(ctx, field)
+	case "responseUri":
+		return ec.fieldContext_OpenID4VPRequest_responseUri(ctx, field)
+	case "clientId":
+		return ec.fieldContext_OpenID4VPRequest_clientId(ctx, field)
+	case "dcqlQuery":
+		return ec.fieldContext_OpenID4VPRequest_dcqlQuery(ctx, field)
+	case "qrSvg":
+		return ec.fieldContext_OpenID4VPRequest_qrSvg(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenID4VPRequest", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "endCursor":
@@ -2509,6 +2605,8 @@ func (ec *executionContext) childFields_PresentationRequest(ctx context.Context,
 		return ec.fieldContext_PresentationRequest_result(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_PresentationRequest_createdAt(ctx, field)
+	case "openid4vp":
+		return ec.fieldContext_PresentationRequest_openid4vp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PresentationRequest", field.Name)
 }
@@ -6387,6 +6485,144 @@ func (ec *executionContext) fieldContext_Mutation_revokeCredential(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _OpenID4VPRequest_authorizationRequestUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_authorizationRequestUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorizationRequestURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_authorizationRequestUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_requestUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_requestUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_requestUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_responseUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_responseUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponseURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_responseUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_clientId(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_dcqlQuery(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_dcqlQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DcqlQuery, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_dcqlQuery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_qrSvg(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_qrSvg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QRSVG, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_qrSvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6670,6 +6906,38 @@ func (ec *executionContext) _PresentationRequest_createdAt(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_PresentationRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PresentationRequest_openid4vp(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_openid4vp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PresentationRequest().Openid4vp(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenID4VPRequest) graphql.Marshaler {
+			return ec.marshalOOpenID4VPRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐOpenID4VPRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_openid4vp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PresentationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenID4VPRequest(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_verifyCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10679,6 +10947,64 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var openID4VPRequestImplementors = []string{"OpenID4VPRequest"}
+
+func (ec *executionContext) _OpenID4VPRequest(ctx context.Context, sel ast.SelectionSet, obj *model.OpenID4VPRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openID4VPRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenID4VPRequest")
+		case "authorizationRequestUri":
+			out.Values[i] = ec._OpenID4VPRequest_authorizationRequestUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestUri":
+			out.Values[i] = ec._OpenID4VPRequest_requestUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responseUri":
+			out.Values[i] = ec._OpenID4VPRequest_responseUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientId":
+			out.Values[i] = ec._OpenID4VPRequest_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dcqlQuery":
+			out.Values[i] = ec._OpenID4VPRequest_dcqlQuery(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qrSvg":
+			out.Values[i] = ec._OpenID4VPRequest_qrSvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -10731,53 +11057,59 @@ func (ec *executionContext) _PresentationRequest(ctx context.Context, sel ast.Se
 		case "id":
 			out.Values[i] = ec._PresentationRequest_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "challenge":
 			out.Values[i] = ec._PresentationRequest_challenge(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domain":
 			out.Values[i] = ec._PresentationRequest_domain(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "purpose":
 			out.Values[i] = ec._PresentationRequest_purpose(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "definition":
 			out.Values[i] = ec._PresentationRequest_definition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expiresAt":
 			out.Values[i] = ec._PresentationRequest_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requestUri":
 			out.Values[i] = ec._PresentationRequest_requestUri(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "state":
 			out.Values[i] = ec._PresentationRequest_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "result":
 			out.Values[i] = ec._PresentationRequest_result(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._PresentationRequest_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "openid4vp":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PresentationRequest_openid4vp(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12490,6 +12822,13 @@ func (ec *executionContext) marshalOKeyAlgorithm2ᚖgithubᚗcomᚋcitizencloud�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOOpenID4VPRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐOpenID4VPRequest(ctx context.Context, sel ast.SelectionSet, v *model.OpenID4VPRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OpenID4VPRequest(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx context.Context, sel ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {

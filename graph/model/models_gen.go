@@ -261,6 +261,22 @@ type IssuedCredential struct {
 type Mutation struct {
 }
 
+// A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once.
+type OpenID4VPRequest struct {
+	// openid4vp://?client_id=...&request_uri=... (what the QR code holds).
+	AuthorizationRequestURI string `json:"authorizationRequestUri"`
+	// Where the wallet fetches the (unsigned) request object.
+	RequestURI string `json:"requestUri"`
+	// Where the wallet posts its vp_token (response_mode direct_post).
+	ResponseURI string `json:"responseUri"`
+	// The client identifier: redirect_uri:<responseUri>. Presentations must name it as aud.
+	ClientID string `json:"clientId"`
+	// The DCQL query derived from the request's definition.
+	DcqlQuery map[string]any `json:"dcqlQuery"`
+	// An SVG QR code of authorizationRequestUri.
+	QRSVG string `json:"qrSvg"`
+}
+
 // Cursor-based page information.
 type PageInfo struct {
 	// Pass as `after` to get the next page.
@@ -284,6 +300,8 @@ type PresentationRequest struct {
 	// The verification result once a presentation was submitted.
 	Result    *VerificationResult `json:"result,omitempty"`
 	CreatedAt time.Time           `json:"createdAt"`
+	// The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP.
+	Openid4vp *OpenID4VPRequest `json:"openid4vp,omitempty"`
 }
 
 // A verifier's request for a presentation.
