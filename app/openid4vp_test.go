@@ -10,13 +10,14 @@ import (
 	"github.com/citizencloud/citizencredentials/wallet"
 )
 
-const createVPRequestQ = `mutation($in: PresentationRequestInput!) { createPresentationRequest(input: $in) { id challenge openid4vp { authorizationRequestUri requestUri responseUri clientId dcqlQuery qrSvg } } }`
+const createVPRequestQ = `mutation($in: PresentationRequestInput!) { createPresentationRequest(input: $in) { id challenge openid4vp { authorizationRequestUri authorizationRequestUriByValue requestUri responseUri clientId dcqlQuery qrSvg } } }`
 
 type vpRequest struct {
 	ID        string `json:"id"`
 	Challenge string `json:"challenge"`
 	OpenID4VP struct {
 		AuthorizationRequestURI string         `json:"authorizationRequestUri"`
+		ByValue                 string         `json:"authorizationRequestUriByValue"`
 		RequestURI              string         `json:"requestUri"`
 		ResponseURI             string         `json:"responseUri"`
 		ClientID                string         `json:"clientId"`
@@ -115,10 +116,13 @@ func TestOpenID4VP(t *testing.T) {
 		}
 	})
 
-	t.Run("ok/vc-jwt-in-vp-jwt", func(t *testing.T) {
+	t.Run("ok/vc-jwt-in-vp-jwt-request-by-value", func(t *testing.T) {
 		rq := s.vpRequest(t, verifier, volunteer)
+		if !strings.Contains(rq.OpenID4VP.ByValue, "dcql_query=") || strings.Contains(rq.OpenID4VP.ByValue, "request_uri=") {
+			t.Fatalf("by value: %s", rq.OpenID4VP.ByValue)
+		}
 		events := s.subscribe(t, verifier, rq.ID)
-		if _, err := answer(t, rq.OpenID4VP.AuthorizationRequestURI, jwtHeld); err != nil {
+		if _, err := answer(t, rq.OpenID4VP.ByValue, jwtHeld); err != nil {
 			t.Fatal(err)
 		}
 		if ok, _ := waitResult(t, events); !ok {

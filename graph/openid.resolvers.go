@@ -76,12 +76,18 @@ func (r *presentationRequestResolver) Openid4vp(ctx context.Context, obj *model.
 		return nil, err
 	}
 	uri := r.OpenIDVP.AuthorizationRequestURI(obj.ID)
+	byValue, err := r.OpenIDVP.AuthorizationRequestByValue(ctx, obj.ID)
+	if fault.CodeOf(err) == fault.Conflict {
+		byValue = "" // answered or expired: nothing to scan
+	} else if err != nil {
+		return nil, err
+	}
 	svg, err := openid.QRSVG(uri)
 	if err != nil {
 		return nil, err
 	}
 	return &model.OpenID4VPRequest{
 		AuthorizationRequestURI: uri, RequestURI: r.OpenIDVP.RequestURI(obj.ID), ResponseURI: r.OpenIDVP.ResponseURI(obj.ID),
-		ClientID: r.OpenIDVP.ClientID(obj.ID), DcqlQuery: query, QRSVG: string(svg),
+		ClientID: r.OpenIDVP.ClientID(obj.ID), DcqlQuery: query, QRSVG: string(svg), AuthorizationRequestURIByValue: byValue,
 	}, nil
 }

@@ -64,23 +64,68 @@ func (p *Presentations) AuthorizationRequestURI(id string) string {
 }
 
 // RequestObject returns the unsigned request object (a JWT with alg
-// "none", typ oauth-authz-req+jwt) of request id. Errors: fault NotFound
-// (no such request), Conflict (already answered or expired).
+// "none", typ oauth-authz-req+jwt) of request id, served at its
+// request_uri. Errors: fault NotFound (no such request), Conflict (already
+// answered or expired).
 func (p *Presentations) RequestObject(ctx context.Context, id string) (string, error) {
-	r, err := p.requests.Get(ctx, id)
+	claims, exp, err := p.parameters(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	now := p.now()
-	if r.State != exchange.RequestPending || !now.Before(r.ExpiresAt) {
-		return "", fault.E(fault.Conflict, "this presentation request was already answered or has expired")
+	claims["aud"] = "https://self-issued.me/v2"
+	claims["iat"] = p.now().Unix()
+	claims["exp"] = exp.Unix()
+	hdr, err := json.Marshal(map[string]any{"alg": "none", "typ": RequestObjectTyp})
+	if err != nil {
+		return "", err
+	}
+	body, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(hdr) + "." + base64.RawURLEncoding.EncodeToString(body) + ".", nil
+}
+
+// AuthorizationRequestByValue returns request id as an authorisation
+// request by value: openid4vp://? with every parameter in the URI (objects
+// as JSON). Wallets that refuse request objects of a redirect_uri: client
+// (they cannot be signed) take this form. Errors: as RequestObject.
+func (p *Presentations) AuthorizationRequestByValue(ctx context.Context, id string) (string, error) {
+	claims, _, err := p.parameters(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	q := url.Values{}
+	for k, v := range claims {
+		if s, ok := v.(string); ok {
+			q.Set(k, s)
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		q.Set(k, string(b))
+	}
+	return AuthorizationScheme + "?" + q.Encode(), nil
+}
+
+// parameters are the authorisation request parameters of request id and
+// its expiry.
+func (p *Presentations) parameters(ctx context.Context, id string) (map[string]any, time.Time, error) {
+	r, err := p.requests.Get(ctx, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if r.State != exchange.RequestPending || !p.now().Before(r.ExpiresAt) {
+		return nil, time.Time{}, fault.E(fault.Conflict, "this presentation request was already answered or has expired")
 	}
 	query, err := p.DCQL(r.Definition)
 	if err != nil {
-		return "", err
+		return nil, time.Time{}, err
 	}
 	algs := []string{"EdDSA", "ES256"}
-	claims := map[string]any{
+	return map[string]any{
 		"response_type": "vp_token",
 		"response_mode": "direct_post",
 		"client_id":     p.ClientID(r.ID),
@@ -94,19 +139,7 @@ func (p *Presentations) RequestObject(ctx context.Context, id string) (string, e
 				FormatDCSDJWT:   map[string]any{"sd-jwt_alg_values": algs, "kb-jwt_alg_values": algs},
 			},
 		},
-		"aud": "https://self-issued.me/v2",
-		"iat": now.Unix(),
-		"exp": r.ExpiresAt.Unix(),
-	}
-	hdr, err := json.Marshal(map[string]any{"alg": "none", "typ": RequestObjectTyp})
-	if err != nil {
-		return "", err
-	}
-	body, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(hdr) + "." + base64.RawURLEncoding.EncodeToString(body) + ".", nil
+	}, r.ExpiresAt, nil
 }
 
 var dcqlIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]`)

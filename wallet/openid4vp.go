@@ -63,12 +63,21 @@ func ResolveAuthorizationRequest(ctx context.Context, hc *http.Client, uri strin
 	}
 	q := u.Query()
 	clientID, requestURI := q.Get("client_id"), q.Get("request_uri")
-	if clientID == "" || requestURI == "" {
-		return nil, errors.New("the authorisation request has no client_id or no request_uri (only requests by reference are supported)")
+	if clientID == "" {
+		return nil, errors.New("the authorisation request has no client_id")
 	}
 	responseTo, ok := strings.CutPrefix(clientID, "redirect_uri:")
 	if !ok {
 		return nil, errors.New("only verifiers with a redirect_uri: client identifier are supported")
+	}
+	if requestURI == "" {
+		// By value: every parameter in the URI, objects as JSON.
+		a := AuthorizationRequest{ClientID: clientID, ResponseType: q.Get("response_type"), ResponseMode: q.Get("response_mode"),
+			ResponseURI: q.Get("response_uri"), Nonce: q.Get("nonce"), State: q.Get("state")}
+		if err := json.Unmarshal([]byte(q.Get("dcql_query")), &a.DCQL); err != nil {
+			return nil, errors.New("the authorisation request has no readable dcql_query")
+		}
+		return checkRequest(&a, clientID, responseTo)
 	}
 	if !IsHTTPURL(requestURI) {
 		return nil, errors.New("request_uri is not an http(s) URL")
@@ -104,15 +113,21 @@ func ResolveAuthorizationRequest(ctx context.Context, hc *http.Client, uri strin
 	if err := json.Unmarshal(pb, &a); err != nil {
 		return nil, fmt.Errorf("the request object: %w", err)
 	}
+	return checkRequest(&a, clientID, responseTo)
+}
+
+// checkRequest accepts a request whose response goes where its
+// redirect_uri: client identifier says.
+func checkRequest(a *AuthorizationRequest, clientID, responseTo string) (*AuthorizationRequest, error) {
 	switch {
 	case a.ClientID != clientID:
 		return nil, errors.New("the request object names another client_id than the QR code")
 	case a.ResponseMode != "direct_post" || a.ResponseURI != responseTo:
 		return nil, errors.New("the response must be a direct_post to the client identifier's URI")
 	case a.ResponseType != "vp_token" || a.Nonce == "" || len(a.DCQL.Credentials) == 0:
-		return nil, errors.New("the request object asks for no vp_token with a nonce and a DCQL query")
+		return nil, errors.New("the request asks for no vp_token with a nonce and a DCQL query")
 	}
-	return &a, nil
+	return a, nil
 }
 
 // Match picks, for each required credential set of the query (or each

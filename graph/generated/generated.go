@@ -221,12 +221,13 @@ type ComplexityRoot struct {
 	}
 
 	OpenID4VPRequest struct {
-		AuthorizationRequestURI func(childComplexity int) int
-		ClientID                func(childComplexity int) int
-		DcqlQuery               func(childComplexity int) int
-		QRSVG                   func(childComplexity int) int
-		RequestURI              func(childComplexity int) int
-		ResponseURI             func(childComplexity int) int
+		AuthorizationRequestURI        func(childComplexity int) int
+		AuthorizationRequestURIByValue func(childComplexity int) int
+		ClientID                       func(childComplexity int) int
+		DcqlQuery                      func(childComplexity int) int
+		QRSVG                          func(childComplexity int) int
+		RequestURI                     func(childComplexity int) int
+		ResponseURI                    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -1178,6 +1179,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURI(childComplexity), true
+	case "OpenID4VPRequest.authorizationRequestUriByValue":
+		if e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURIByValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURIByValue(childComplexity), true
 	case "OpenID4VPRequest.clientId":
 		if e.ComplexityRoot.OpenID4VPRequest.ClientID == nil {
 			break
@@ -2002,6 +2009,11 @@ extend type PresentationRequest {
   "The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP."
   openid4vp: OpenID4VPRequest
 }
+
+extend type OpenID4VPRequest {
+  "The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients."
+  authorizationRequestUriByValue: String!
+}
 `, BuiltIn: false},
 	{Name: "../schema/presentation.graphqls", Input: `enum PresentationRequestState {
   PENDING
@@ -2569,6 +2581,8 @@ func (ec *executionContext) childFields_OpenID4VPRequest(ctx context.Context, fi
 		return ec.fieldContext_OpenID4VPRequest_dcqlQuery(ctx, field)
 	case "qrSvg":
 		return ec.fieldContext_OpenID4VPRequest_qrSvg(ctx, field)
+	case "authorizationRequestUriByValue":
+		return ec.fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenID4VPRequest", field.Name)
 }
@@ -6620,6 +6634,29 @@ func (ec *executionContext) _OpenID4VPRequest_qrSvg(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_OpenID4VPRequest_qrSvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_authorizationRequestUriByValue(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorizationRequestURIByValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
 }
 
@@ -10985,6 +11022,11 @@ func (ec *executionContext) _OpenID4VPRequest(ctx context.Context, sel ast.Selec
 			}
 		case "qrSvg":
 			out.Values[i] = ec._OpenID4VPRequest_qrSvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorizationRequestUriByValue":
+			out.Values[i] = ec._OpenID4VPRequest_authorizationRequestUriByValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

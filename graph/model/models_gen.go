@@ -275,6 +275,8 @@ type OpenID4VPRequest struct {
 	DcqlQuery map[string]any `json:"dcqlQuery"`
 	// An SVG QR code of authorizationRequestUri.
 	QRSVG string `json:"qrSvg"`
+	// The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients.
+	AuthorizationRequestURIByValue string `json:"authorizationRequestUriByValue"`
 }
 
 // Cursor-based page information.
