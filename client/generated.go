@@ -777,6 +777,27 @@ type MyCredentialsResponse struct {
 // GetMyCredentials returns MyCredentialsResponse.MyCredentials, and is useful for accessing the field via an interface.
 func (v *MyCredentialsResponse) GetMyCredentials() []CredentialFields { return v.MyCredentials }
 
+// OpenID4VPRequestFields includes the requested fields of the GraphQL type OpenID4VPRequest.
+// The GraphQL type's documentation follows.
+//
+// A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once.
+type OpenID4VPRequestFields struct {
+	// openid4vp://?client_id=...&request_uri=... (what the QR code holds).
+	AuthorizationRequestUri string `json:"authorizationRequestUri"`
+	// The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients.
+	AuthorizationRequestUriByValue string `json:"authorizationRequestUriByValue"`
+}
+
+// GetAuthorizationRequestUri returns OpenID4VPRequestFields.AuthorizationRequestUri, and is useful for accessing the field via an interface.
+func (v *OpenID4VPRequestFields) GetAuthorizationRequestUri() string {
+	return v.AuthorizationRequestUri
+}
+
+// GetAuthorizationRequestUriByValue returns OpenID4VPRequestFields.AuthorizationRequestUriByValue, and is useful for accessing the field via an interface.
+func (v *OpenID4VPRequestFields) GetAuthorizationRequestUriByValue() string {
+	return v.AuthorizationRequestUriByValue
+}
+
 // PageInfo includes the requested fields of the GraphQL type PageInfo.
 // The GraphQL type's documentation follows.
 //
@@ -808,6 +829,8 @@ type PresentationRequestFields struct {
 	RequestUri string                   `json:"requestUri"`
 	State      PresentationRequestState `json:"state"`
 	CreatedAt  time.Time                `json:"createdAt"`
+	// The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP.
+	Openid4vp *OpenID4VPRequestFields `json:"openid4vp"`
 }
 
 // GetId returns PresentationRequestFields.Id, and is useful for accessing the field via an interface.
@@ -836,6 +859,9 @@ func (v *PresentationRequestFields) GetState() PresentationRequestState { return
 
 // GetCreatedAt returns PresentationRequestFields.CreatedAt, and is useful for accessing the field via an interface.
 func (v *PresentationRequestFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// GetOpenid4vp returns PresentationRequestFields.Openid4vp, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetOpenid4vp() *OpenID4VPRequestFields { return v.Openid4vp }
 
 // A verifier's request for a presentation.
 type PresentationRequestInput struct {
@@ -957,6 +983,11 @@ func (v *PresentationRequestWithResult) GetCreatedAt() time.Time {
 	return v.PresentationRequestFields.CreatedAt
 }
 
+// GetOpenid4vp returns PresentationRequestWithResult.Openid4vp, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetOpenid4vp() *OpenID4VPRequestFields {
+	return v.PresentationRequestFields.Openid4vp
+}
+
 func (v *PresentationRequestWithResult) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -1002,6 +1033,8 @@ type __premarshalPresentationRequestWithResult struct {
 	State PresentationRequestState `json:"state"`
 
 	CreatedAt time.Time `json:"createdAt"`
+
+	Openid4vp *OpenID4VPRequestFields `json:"openid4vp"`
 }
 
 func (v *PresentationRequestWithResult) MarshalJSON() ([]byte, error) {
@@ -1025,6 +1058,7 @@ func (v *PresentationRequestWithResult) __premarshalJSON() (*__premarshalPresent
 	retval.RequestUri = v.PresentationRequestFields.RequestUri
 	retval.State = v.PresentationRequestFields.State
 	retval.CreatedAt = v.PresentationRequestFields.CreatedAt
+	retval.Openid4vp = v.PresentationRequestFields.Openid4vp
 	return &retval, nil
 }
 
@@ -1710,6 +1744,10 @@ fragment PresentationRequestFields on PresentationRequest {
 	requestUri
 	state
 	createdAt
+	openid4vp {
+		authorizationRequestUri
+		authorizationRequestUriByValue
+	}
 }
 `
 
@@ -2214,6 +2252,10 @@ fragment PresentationRequestFields on PresentationRequest {
 	requestUri
 	state
 	createdAt
+	openid4vp {
+		authorizationRequestUri
+		authorizationRequestUriByValue
+	}
 }
 `
 

@@ -51,10 +51,13 @@ func TestOpenIDWallet(t *testing.T) {
 	expect(t, r, 0, "VolunteerServiceCredential")
 
 	r = run("", "--token", housingKey, "request", "create", "--types", "VolunteerServiceCredential", "--fields", "hours")
-	expect(t, r, 0)
+	expect(t, r, 0, "vcctl wallet respond")
 	id := field(t, r.stdout, "id")
 	resp := base + "/requests/" + id + "/openid4vp/response"
-	authz := "openid4vp://?client_id=" + url.QueryEscape("redirect_uri:"+resp) + "&request_uri=" + url.QueryEscape(base+"/requests/"+id+"/openid4vp/request")
+	authz := field(t, r.stdout, "openid4vp")
+	if want := "openid4vp://?client_id=" + url.QueryEscape("redirect_uri:"+resp) + "&request_uri=" + url.QueryEscape(base+"/requests/"+id+"/openid4vp/request"); authz != want {
+		t.Fatalf("openid4vp: %s, want %s", authz, want)
+	}
 	r = run("", append([]string{"wallet", "respond", authz}, wp...)...)
 	expect(t, r, 0, "Accepted by "+resp, "only hours")
 	r = run("", "--token", housingKey, "request", "show", id)
