@@ -145,11 +145,11 @@ func (i *Issuer) IssuerURL(slug string) string { return i.base + "/bureaus/" + u
 // bureau is not an issuer.
 func (i *Issuer) activeBureau(ctx context.Context, slug string) (*credentials.Bureau, error) {
 	b, err := i.bureaus.BySlug(ctx, slug)
+	if fault.CodeOf(err) == fault.NotFound || (err == nil && !b.Active) {
+		return nil, fault.E(fault.NotFound, "no such credential issuer") // the slug is not echoed
+	}
 	if err != nil {
 		return nil, err
-	}
-	if !b.Active {
-		return nil, fault.E(fault.NotFound, "no bureau %q", slug)
 	}
 	return b, nil
 }

@@ -114,6 +114,9 @@ func (p *Presentations) AuthorizationRequestByValue(ctx context.Context, id stri
 // its expiry.
 func (p *Presentations) parameters(ctx context.Context, id string) (map[string]any, time.Time, error) {
 	r, err := p.requests.Get(ctx, id)
+	if fault.CodeOf(err) == fault.NotFound {
+		return nil, time.Time{}, fault.E(fault.NotFound, "no such presentation request") // the id is not echoed
+	}
 	if err != nil {
 		return nil, time.Time{}, err
 	}
