@@ -62,3 +62,35 @@ func TestConfigurationIDs(t *testing.T) {
 		})
 	}
 }
+
+func TestNonceLifetime(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	i := NewIssuer(nil, nil, nil, nil, "https://citizen.example", []byte("0123456789abcdef0123456789abcdef"),
+		WithClock(func() time.Time { return now }), WithNonceTTL(time.Minute))
+	n, err := i.Nonce(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := NewIssuer(nil, nil, nil, nil, "https://citizen.example", []byte("another secret, another service!"))
+	cases := []struct {
+		name  string
+		nonce string
+		at    time.Duration
+		want  bool
+	}{
+		{"ok/fresh", n, 0, true},
+		{"ok/just-before-expiry", n, 59 * time.Second, true},
+		{"fail/expired", n, time.Minute, false},
+		{"fail/forged-mac", n[:len(n)-2] + "AA", 0, false},
+		{"fail/another-services-nonce", func() string { s, _ := other.Nonce(t.Context()); return s }(), 0, false},
+		{"fail/not-a-nonce", "abc", 0, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			i.now = func() time.Time { return now.Add(tc.at) }
+			if _, ok := i.nonceExpiry(tc.nonce); ok != tc.want {
+				t.Fatalf("valid %v, want %v", ok, tc.want)
+			}
+		})
+	}
+}

@@ -96,12 +96,13 @@ type IssueService interface {
 
 // Issuer is the OpenID4VCI credential issuer of every bureau.
 //
-// One-time values live in the challenge store (auth.ChallengeStore: insert,
-// then take exactly once, on both store adapters): the pre-authorized code
-// of an offer (put when the offer is made, taken by the token endpoint) and
-// the c_nonces the nonce endpoint hands out (taken by the credential
-// endpoint). Pre-authorized codes and access tokens are derived from the
-// offer id with secret (HMAC-SHA-256), so neither is stored.
+// One-time values live in the challenge store (auth.ChallengeStore: a
+// unique insert, and a take that exactly one caller wins, on both store
+// adapters): the pre-authorized code of an offer (put when the offer is
+// made, taken by the token endpoint) and spent c_nonces (inserted by the
+// credential endpoint; a second insert is a conflict). Pre-authorized
+// codes, access tokens and c_nonces are HMAC-SHA-256 values keyed by
+// secret, so none is stored before it is used.
 type Issuer struct {
 	offers   Store
 	once     auth.ChallengeStore
@@ -526,17 +527,47 @@ func (i *Issuer) Token(ctx context.Context, slug string, r TokenRequest) (*Token
 	return &TokenResponse{AccessToken: i.accessToken(o.ID, exp), TokenType: "Bearer", ExpiresIn: int(i.tokenTTL / time.Second)}, nil
 }
 
-// Nonce returns a fresh c_nonce (OpenID4VCI 1.0 §7) for one key proof.
+// Nonce returns a fresh c_nonce (OpenID4VCI 1.0 §7) for one key proof:
+// <random>.<expiry, unix seconds>.<HMAC of both>. Nothing is stored (the
+// endpoint is open to anyone); the credential endpoint, which needs an
+// access token, records a nonce as spent when it accepts a proof.
 func (i *Issuer) Nonce(ctx context.Context) (string, error) {
-	b := make([]byte, 24)
+	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	n := base64.RawURLEncoding.EncodeToString(b)
-	if err := i.once.PutChallenge(ctx, &auth.Challenge{Nonce: n, DID: markNonce, ExpiresAt: i.now().UTC().Add(i.nonceTTL)}); err != nil {
-		return "", err
+	r := base64.RawURLEncoding.EncodeToString(b)
+	e := strconv.FormatInt(i.now().Add(i.nonceTTL).Unix(), 10)
+	return r + "." + e + "." + i.mac("c_nonce", r, e), nil
+}
+
+// nonceExpiry returns the expiry of a genuine c_nonce that has not expired.
+func (i *Issuer) nonceExpiry(n string) (time.Time, bool) {
+	parts := strings.Split(n, ".")
+	if len(parts) != 3 || len(n) > 200 {
+		return time.Time{}, false
 	}
-	return n, nil
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || !hmac.Equal([]byte(parts[2]), []byte(i.mac("c_nonce", parts[0], parts[1]))) {
+		return time.Time{}, false
+	}
+	t := time.Unix(exp, 0)
+	return t, i.now().Before(t)
+}
+
+// spendNonce accepts a c_nonce once: a genuine, unexpired nonce is recorded
+// as spent by a unique insert into the challenge store (a second insert is
+// a conflict on every store adapter).
+func (i *Issuer) spendNonce(ctx context.Context, n string) error {
+	exp, ok := i.nonceExpiry(n)
+	if !ok {
+		return oauthErr(ErrInvalidNonce, "the proof's nonce is unknown or expired; get a new one from the nonce endpoint")
+	}
+	err := i.once.PutChallenge(ctx, &auth.Challenge{Nonce: "openid4vci-nonce:" + n, DID: markNonce, ExpiresAt: exp.UTC()})
+	if errors.Is(err, fault.ErrConflict) {
+		return oauthErr(ErrInvalidNonce, "the proof's nonce was already used; get a new one from the nonce endpoint")
+	}
+	return err
 }
 
 // CredentialRequest is the credential endpoint's body (OpenID4VCI 1.0 §8.2;
@@ -609,11 +640,7 @@ func (i *Issuer) Credential(ctx context.Context, slug, accessToken string, req *
 	if perr != nil {
 		return nil, perr
 	}
-	c, err := i.once.TakeChallenge(ctx, nonce)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && (c.DID != markNonce || !i.now().Before(c.ExpiresAt))) {
-		return nil, oauthErr(ErrInvalidNonce, "the proof's nonce is unknown, used or expired; get a new one from the nonce endpoint")
-	}
-	if err != nil {
+	if err := i.spendNonce(ctx, nonce); err != nil {
 		return nil, err
 	}
 	var claims map[string]any
