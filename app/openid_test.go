@@ -386,6 +386,49 @@ func TestOpenID4VCI(t *testing.T) {
 			}
 		}
 	})
+	t.Run("fail/concurrent-redemption-one-wins", func(t *testing.T) {
+		code := codeOf(t, s.offer(t, b.APIKey, map[string]any{}).OfferURI)
+		w := newVCIWallet(t, issuerURL)
+		const n = 8
+		errs := make(chan error, n)
+		for range n {
+			go func() { _, err := w.token(code, ""); errs <- err }()
+		}
+		won := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				won++
+			case oauthCode(err) != "invalid_grant":
+				t.Errorf("a loser got %v, want invalid_grant", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d redemptions of one pre-authorized code succeeded, want 1", won)
+		}
+	})
+	t.Run("fail/concurrent-nonce-use-one-wins", func(t *testing.T) {
+		w := newVCIWallet(t, issuerURL)
+		proof := aliceProof(issuerURL, time.Now(), w.nonce())
+		const n = 4
+		errs := make(chan error, n)
+		for range n {
+			_, tok := tokenFor(t, map[string]any{})
+			go func() { _, err := w.credential(tok, "VolunteerServiceCredential_jwt_vc_json", proof); errs <- err }()
+		}
+		won := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				won++
+			case oauthCode(err) != "invalid_nonce":
+				t.Errorf("a loser got %v, want invalid_nonce", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d credential requests with one nonce succeeded, want 1", won)
+		}
+	})
 	t.Run("ok/offer-qr-svg", func(t *testing.T) {
 		o := s.offer(t, b.APIKey, map[string]any{})
 		resp, err := http.Get(issuerURL + "/openid4vci/offers/" + o.ID + "/qr.svg")

@@ -99,9 +99,6 @@ func mountOpenID(mux *http.ServeMux, iss *openid.Issuer, log *slog.Logger) {
 	})
 	mux.HandleFunc("POST /bureaus/{slug}/openid4vci/credential", func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			tok, ok = strings.CutPrefix(r.Header.Get("Authorization"), "DPoP ")
-		}
 		if !ok || tok == "" {
 			writeOAuth(w, log, &openid.Error{Code: openid.ErrInvalidToken, Description: "a Bearer access token is required"})
 			return
