@@ -37,6 +37,7 @@ import (
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
 	"github.com/citizencloud/citizencredentials/onboard"
+	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/server"
 	"github.com/citizencloud/citizencredentials/sqlite"
 	"github.com/citizencloud/citizencredentials/status"
@@ -171,6 +172,9 @@ func (m *Main) Run(ctx context.Context) error {
 	authn := auth.NewAuthenticator(m.store, adminToken, sessions)
 	didAuth := auth.NewDIDAuth(m.store, resolver, sessions, c.ChallengeTTL)
 
+	openID := openid.NewIssuer(m.store, m.store, bureaus, issuer, m.publicURL, derive(master, "openid4vci"))
+	openIDVP := openid.NewPresentations(requests, cat, m.publicURL)
+
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(ops.collectors()...)
 	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -190,7 +194,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Rate:     graph.RateLimits{AnonymousPerSecond: c.RateAnonymous, AnonymousBurst: c.RateAnonymousBurst, KeyPerSecond: c.RateKey, KeyBurst: c.RateKeyBurst}}
 	handler := server.New(server.Config{
 		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
-			Requests: requests, Notifier: notifier, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
+			Requests: requests, Notifier: notifier, OpenID: openID, OpenIDVP: openIDVP, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
 		Auth:       authn,
 		Limits:     limits,
 		Playground: c.Playground,
@@ -203,6 +207,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:      m.Logger,
 		StatusLists: m.store,
 		PublicURL:   m.publicURL,
+		OpenID:      openID,
+		OpenIDVP:    openIDVP,
 	})
 	reqCtx, cancelRequests := context.WithCancel(context.Background())
 	m.cancelRequests = cancelRequests

@@ -195,6 +195,11 @@ func authzRows() []authzRow {
 				return map[string]any{"did": f.holderH.did, "c": ch.Challenge, "p": signChallenge(f.holderH.did, f.holderH.PrivateKey, ch.Challenge)}
 			},
 			allow: everyone},
+		{field: "Mutation.createCredentialOffer", query: `mutation($in: CredentialOfferInput!) { createCredentialOffer(input: $in) { id } }`,
+			vars: func(_ *testing.T, f *authzFixture) map[string]any {
+				return map[string]any{"in": map[string]any{"type": "VolunteerServiceCredential", "claims": volunteerClaims()}}
+			},
+			allow: bureaus},
 		{field: "Mutation.createPresentationRequest", query: createRequestQ,
 			vars: func(_ *testing.T, f *authzFixture) map[string]any {
 				return map[string]any{"in": map[string]any{"types": []string{"VolunteerServiceCredential"}}}

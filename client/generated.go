@@ -319,6 +319,71 @@ type CreateBureauResponse struct {
 // GetCreateBureau returns CreateBureauResponse.CreateBureau, and is useful for accessing the field via an interface.
 func (v *CreateBureauResponse) GetCreateBureau() CreateBureauPayload { return v.CreateBureau }
 
+// CreateCredentialOfferCreateCredentialOffer includes the requested fields of the GraphQL type CredentialOffer.
+// The GraphQL type's documentation follows.
+//
+// A credential offer a wallet redeems by scanning its QR code or following its URI.
+type CreateCredentialOfferCreateCredentialOffer struct {
+	Id string `json:"id"`
+	// The Credential Issuer (the bureau): <base>/bureaus/<slug>.
+	CredentialIssuer           string   `json:"credentialIssuer"`
+	CredentialConfigurationIds []string `json:"credentialConfigurationIds"`
+	// openid-credential-offer://?credential_offer=... (the offer by value).
+	OfferUri string `json:"offerUri"`
+	// openid-credential-offer://?credential_offer_uri=... (the offer by reference: short, for QR codes).
+	OfferUriByReference string `json:"offerUriByReference"`
+	// Where the offer document is served (the credential_offer_uri).
+	CredentialOfferUri string `json:"credentialOfferUri"`
+	// Whether the wallet must ask for the transaction code.
+	TxCodeRequired bool      `json:"txCodeRequired"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+// GetId returns CreateCredentialOfferCreateCredentialOffer.Id, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetId() string { return v.Id }
+
+// GetCredentialIssuer returns CreateCredentialOfferCreateCredentialOffer.CredentialIssuer, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetCredentialIssuer() string {
+	return v.CredentialIssuer
+}
+
+// GetCredentialConfigurationIds returns CreateCredentialOfferCreateCredentialOffer.CredentialConfigurationIds, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetCredentialConfigurationIds() []string {
+	return v.CredentialConfigurationIds
+}
+
+// GetOfferUri returns CreateCredentialOfferCreateCredentialOffer.OfferUri, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetOfferUri() string { return v.OfferUri }
+
+// GetOfferUriByReference returns CreateCredentialOfferCreateCredentialOffer.OfferUriByReference, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetOfferUriByReference() string {
+	return v.OfferUriByReference
+}
+
+// GetCredentialOfferUri returns CreateCredentialOfferCreateCredentialOffer.CredentialOfferUri, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetCredentialOfferUri() string {
+	return v.CredentialOfferUri
+}
+
+// GetTxCodeRequired returns CreateCredentialOfferCreateCredentialOffer.TxCodeRequired, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetTxCodeRequired() bool {
+	return v.TxCodeRequired
+}
+
+// GetExpiresAt returns CreateCredentialOfferCreateCredentialOffer.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferCreateCredentialOffer) GetExpiresAt() time.Time { return v.ExpiresAt }
+
+// CreateCredentialOfferResponse is returned by CreateCredentialOffer on success.
+type CreateCredentialOfferResponse struct {
+	// Bureau: offer a credential to a wallet over OpenID4VCI. The wallet's credential is issued exactly as by issueCredential (stored, status-indexed, logged, anchored, audited) when it is redeemed.
+	CreateCredentialOffer CreateCredentialOfferCreateCredentialOffer `json:"createCredentialOffer"`
+}
+
+// GetCreateCredentialOffer returns CreateCredentialOfferResponse.CreateCredentialOffer, and is useful for accessing the field via an interface.
+func (v *CreateCredentialOfferResponse) GetCreateCredentialOffer() CreateCredentialOfferCreateCredentialOffer {
+	return v.CreateCredentialOffer
+}
+
 // CreatePresentationRequestResponse is returned by CreatePresentationRequest on success.
 type CreatePresentationRequestResponse struct {
 	// Verifier only: ask holders for a presentation.
@@ -473,6 +538,40 @@ var AllCredentialFormat = []CredentialFormat{
 	CredentialFormatDataIntegrity,
 	CredentialFormatSdJwt,
 }
+
+// How a bureau hands a credential to any OpenID4VCI 1.0 wallet (pre-authorized code flow).
+type CredentialOfferInput struct {
+	// A type from credentialTypes that the bureau is allowed to issue.
+	Type string `json:"type"`
+	// If set, only a key of this DID may receive the credential; otherwise the wallet's proof key becomes the subject (did:jwk or did:key).
+	SubjectDid *string `json:"subjectDid"`
+	// Subject claims as a JSON object; checked against the type's JSON Schema.
+	Claims json.RawMessage `json:"claims"`
+	// A transaction code (4 to 12 characters) the citizen gets on another channel and types into the wallet. One wrong try spends the offer.
+	TxCode *string `json:"txCode"`
+	// JWT (jwt_vc_json) or SD_JWT (dc+sd-jwt); omitted: both are offered. DATA_INTEGRITY cannot be offered.
+	Format *CredentialFormat `json:"format"`
+	// How long the offer can be redeemed: 1 to 604800 seconds, default 600.
+	ExpiresInSeconds *int `json:"expiresInSeconds"`
+}
+
+// GetType returns CredentialOfferInput.Type, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetType() string { return v.Type }
+
+// GetSubjectDid returns CredentialOfferInput.SubjectDid, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetSubjectDid() *string { return v.SubjectDid }
+
+// GetClaims returns CredentialOfferInput.Claims, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetClaims() json.RawMessage { return v.Claims }
+
+// GetTxCode returns CredentialOfferInput.TxCode, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetTxCode() *string { return v.TxCode }
+
+// GetFormat returns CredentialOfferInput.Format, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetFormat() *CredentialFormat { return v.Format }
+
+// GetExpiresInSeconds returns CredentialOfferInput.ExpiresInSeconds, and is useful for accessing the field via an interface.
+func (v *CredentialOfferInput) GetExpiresInSeconds() *int { return v.ExpiresInSeconds }
 
 // CredentialResponse is returned by Credential on success.
 type CredentialResponse struct {
@@ -750,6 +849,27 @@ type MyCredentialsResponse struct {
 // GetMyCredentials returns MyCredentialsResponse.MyCredentials, and is useful for accessing the field via an interface.
 func (v *MyCredentialsResponse) GetMyCredentials() []CredentialFields { return v.MyCredentials }
 
+// OpenID4VPRequestFields includes the requested fields of the GraphQL type OpenID4VPRequest.
+// The GraphQL type's documentation follows.
+//
+// A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once.
+type OpenID4VPRequestFields struct {
+	// openid4vp://?client_id=...&request_uri=... (what the QR code holds).
+	AuthorizationRequestUri string `json:"authorizationRequestUri"`
+	// The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients.
+	AuthorizationRequestUriByValue string `json:"authorizationRequestUriByValue"`
+}
+
+// GetAuthorizationRequestUri returns OpenID4VPRequestFields.AuthorizationRequestUri, and is useful for accessing the field via an interface.
+func (v *OpenID4VPRequestFields) GetAuthorizationRequestUri() string {
+	return v.AuthorizationRequestUri
+}
+
+// GetAuthorizationRequestUriByValue returns OpenID4VPRequestFields.AuthorizationRequestUriByValue, and is useful for accessing the field via an interface.
+func (v *OpenID4VPRequestFields) GetAuthorizationRequestUriByValue() string {
+	return v.AuthorizationRequestUriByValue
+}
+
 // PageInfo includes the requested fields of the GraphQL type PageInfo.
 // The GraphQL type's documentation follows.
 //
@@ -781,6 +901,8 @@ type PresentationRequestFields struct {
 	RequestUri string                   `json:"requestUri"`
 	State      PresentationRequestState `json:"state"`
 	CreatedAt  time.Time                `json:"createdAt"`
+	// The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP.
+	Openid4vp *OpenID4VPRequestFields `json:"openid4vp"`
 }
 
 // GetId returns PresentationRequestFields.Id, and is useful for accessing the field via an interface.
@@ -809,6 +931,9 @@ func (v *PresentationRequestFields) GetState() PresentationRequestState { return
 
 // GetCreatedAt returns PresentationRequestFields.CreatedAt, and is useful for accessing the field via an interface.
 func (v *PresentationRequestFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// GetOpenid4vp returns PresentationRequestFields.Openid4vp, and is useful for accessing the field via an interface.
+func (v *PresentationRequestFields) GetOpenid4vp() *OpenID4VPRequestFields { return v.Openid4vp }
 
 // A verifier's request for a presentation.
 type PresentationRequestInput struct {
@@ -930,6 +1055,11 @@ func (v *PresentationRequestWithResult) GetCreatedAt() time.Time {
 	return v.PresentationRequestFields.CreatedAt
 }
 
+// GetOpenid4vp returns PresentationRequestWithResult.Openid4vp, and is useful for accessing the field via an interface.
+func (v *PresentationRequestWithResult) GetOpenid4vp() *OpenID4VPRequestFields {
+	return v.PresentationRequestFields.Openid4vp
+}
+
 func (v *PresentationRequestWithResult) UnmarshalJSON(b []byte) error {
 
 	if string(b) == "null" {
@@ -975,6 +1105,8 @@ type __premarshalPresentationRequestWithResult struct {
 	State PresentationRequestState `json:"state"`
 
 	CreatedAt time.Time `json:"createdAt"`
+
+	Openid4vp *OpenID4VPRequestFields `json:"openid4vp"`
 }
 
 func (v *PresentationRequestWithResult) MarshalJSON() ([]byte, error) {
@@ -998,6 +1130,7 @@ func (v *PresentationRequestWithResult) __premarshalJSON() (*__premarshalPresent
 	retval.RequestUri = v.PresentationRequestFields.RequestUri
 	retval.State = v.PresentationRequestFields.State
 	retval.CreatedAt = v.PresentationRequestFields.CreatedAt
+	retval.Openid4vp = v.PresentationRequestFields.Openid4vp
 	return &retval, nil
 }
 
@@ -1224,6 +1357,14 @@ type __CreateBureauInput struct {
 
 // GetInput returns __CreateBureauInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreateBureauInput) GetInput() CreateBureauInput { return v.Input }
+
+// __CreateCredentialOfferInput is used internally by genqlient
+type __CreateCredentialOfferInput struct {
+	Input CredentialOfferInput `json:"input"`
+}
+
+// GetInput returns __CreateCredentialOfferInput.Input, and is useful for accessing the field via an interface.
+func (v *__CreateCredentialOfferInput) GetInput() CredentialOfferInput { return v.Input }
 
 // __CreatePresentationRequestInput is used internally by genqlient
 type __CreatePresentationRequestInput struct {
@@ -1686,6 +1827,48 @@ func CreateBureau(
 	return data_, err_
 }
 
+// The mutation executed by CreateCredentialOffer.
+const CreateCredentialOffer_Operation = `
+mutation CreateCredentialOffer ($input: CredentialOfferInput!) {
+	createCredentialOffer(input: $input) {
+		id
+		credentialIssuer
+		credentialConfigurationIds
+		offerUri
+		offerUriByReference
+		credentialOfferUri
+		txCodeRequired
+		expiresAt
+	}
+}
+`
+
+// OpenID4VCI: a credential offer a wallet scans (bureau).
+func CreateCredentialOffer(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input CredentialOfferInput,
+) (data_ *CreateCredentialOfferResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreateCredentialOffer",
+		Query:  CreateCredentialOffer_Operation,
+		Variables: &__CreateCredentialOfferInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CreateCredentialOfferResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by CreatePresentationRequest.
 const CreatePresentationRequest_Operation = `
 mutation CreatePresentationRequest ($input: PresentationRequestInput!) {
@@ -1703,6 +1886,10 @@ fragment PresentationRequestFields on PresentationRequest {
 	requestUri
 	state
 	createdAt
+	openid4vp {
+		authorizationRequestUri
+		authorizationRequestUriByValue
+	}
 }
 `
 
@@ -2213,6 +2400,10 @@ fragment PresentationRequestFields on PresentationRequest {
 	requestUri
 	state
 	createdAt
+	openid4vp {
+		authorizationRequestUri
+		authorizationRequestUriByValue
+	}
 }
 `
 

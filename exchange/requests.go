@@ -213,6 +213,34 @@ func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (
 	if strings.TrimSpace(presentation) == "" {
 		return nil, fault.E(fault.Invalid, "no presentation was submitted")
 	}
+	return s.answer(ctx, r, func() *credentials.Result { return s.verify(ctx, r, []string{presentation}, r.Domain) })
+}
+
+// SubmitPresentations answers the request, exactly once and like Submit,
+// with several presentations (an OpenID4VP vp_token: one per credential
+// query), each verified with the request's challenge as nonce and with
+// audience (the OpenID4VP client identifier) as domain; the credentials
+// they carry together are evaluated against the definition. Errors: as
+// Submit.
+func (s *Requests) SubmitPresentations(ctx context.Context, requestID string, presentations []string, audience string) (*credentials.Result, error) {
+	r, err := s.Get(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	if len(presentations) == 0 {
+		return nil, fault.E(fault.Invalid, "no presentation was submitted")
+	}
+	for _, p := range presentations {
+		if strings.TrimSpace(p) == "" {
+			return nil, fault.E(fault.Invalid, "an empty presentation was submitted")
+		}
+	}
+	return s.answer(ctx, r, func() *credentials.Result { return s.verify(ctx, r, presentations, audience) })
+}
+
+// answer claims r, verifies with verify unless r expired, saves the result
+// and tells the OnResult functions.
+func (s *Requests) answer(ctx context.Context, r *PresentationRequest, verify func() *credentials.Result) (*credentials.Result, error) {
 	if r.State != RequestPending {
 		return nil, errAnswered(nil)
 	}
@@ -227,7 +255,7 @@ func (s *Requests) Submit(ctx context.Context, requestID, presentation string) (
 	if !now.Before(r.ExpiresAt) {
 		res = &credentials.Result{Checks: []credentials.Check{{Name: CheckRequestExpiry, Message: fmt.Sprintf("the request expired at %s (now %s); ask the verifier for a new one", text.Time(r.ExpiresAt), text.Time(now))}}, Credentials: []credentials.Summary{}}
 	} else {
-		res = s.verify(ctx, r, presentation)
+		res = verify()
 	}
 	body, err := EncodeResult(res)
 	if err != nil {
@@ -251,22 +279,32 @@ func errAnswered(cause error) error {
 	return &fault.Error{Code: fault.Conflict, Msg: "this presentation request was already answered; a request accepts one presentation (ask the verifier for a new request)", Err: cause}
 }
 
-func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentation string) *credentials.Result {
+func (s *Requests) verify(ctx context.Context, r *PresentationRequest, presentations []string, domain string) *credentials.Result {
 	v := s.v
 	if v == nil {
 		v = credentials.NewVerifier(nil, nil)
 	}
-	res, creds := verifyPresentation(ctx, v, presentation, credentials.PresentationOptions{Challenge: r.Challenge, Domain: r.Domain})
 	checks := []credentials.Check{{Name: CheckRequestExpiry, OK: true, Message: fmt.Sprintf("answered before the request expired at %s", text.Time(r.ExpiresAt))}}
-	checks = append(checks, res.Checks...)
+	summaries := []credentials.Summary{}
+	var all []*presented
+	unreadable := false
+	for _, p := range presentations {
+		res, creds := verifyPresentation(ctx, v, p, credentials.PresentationOptions{Challenge: r.Challenge, Domain: domain})
+		checks = append(checks, res.Checks...)
+		summaries = append(summaries, res.Credentials...)
+		if creds == nil {
+			unreadable = true
+		}
+		all = append(all, creds...)
+	}
 	var cc credentials.Check
-	if creds == nil {
+	if unreadable {
 		cc = credentials.Check{Name: CheckConstraints, Message: "the presentation could not be read, so nothing it carries meets the request"}
 	} else {
-		cc = evaluateDefinition(r.Definition, creds)
+		cc = evaluateDefinition(r.Definition, all)
 	}
 	checks = append(checks, cc)
-	out := &credentials.Result{Checks: checks, Credentials: res.Credentials, Verified: true}
+	out := &credentials.Result{Checks: checks, Credentials: summaries, Verified: true}
 	for _, c := range checks {
 		out.Verified = out.Verified && c.OK
 	}

@@ -138,6 +138,13 @@ func (r *subscriptionResolver) PresentationSubmitted(ctx context.Context, reques
 	return out, nil
 }
 
+func (r *Resolver) PresentationRequest() generated.PresentationRequestResolver {
+	return &presentationRequestResolver{r}
+}
+
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
-type subscriptionResolver struct{ *Resolver }
+type (
+	presentationRequestResolver struct{ *Resolver }
+	subscriptionResolver        struct{ *Resolver }
+)

@@ -13,6 +13,7 @@ import (
 	"github.com/citizencloud/citizencredentials/graph/generated"
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/onboard"
+	"github.com/citizencloud/citizencredentials/openid"
 )
 
 // Resolver holds the domain services the API calls. It never holds a
@@ -26,6 +27,10 @@ type Resolver struct {
 	Ledger     *ledger.Ledger
 	Requests   *exchange.Requests
 	Notifier   *Notifier
+	// OpenID is the OpenID4VCI credential issuer (createCredentialOffer).
+	OpenID *openid.Issuer
+	// OpenIDVP makes presentation requests OpenID4VP authorisation requests.
+	OpenIDVP *openid.Presentations
 	// RequestURI is where a holder fetches a presentation request.
 	RequestURI func(id string) string
 }

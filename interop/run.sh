@@ -4,7 +4,10 @@
 # eddsa-rdfc-2022 / ecdsa-rdfc-2019 cryptosuites; did-method-key) and run
 # interop_test.go, which issues fresh vc+jwt and Data Integrity credentials
 # with SignJWT and SignDataIntegrity (did:key issuers), has verify.mjs accept
-# them offline, and requires tampered copies to be rejected.
+# them offline, and requires tampered copies to be rejected; and
+# openid_test.go, which starts the service and runs openid4vc.mjs, a wallet
+# built on oid4vc-ts (@openid4vc/openid4vci, @openid4vc/openid4vp): OpenID4VCI
+# pre-authorized code flow, OpenID4VP with DCQL, and the negative cases.
 #
 # Usage: interop/run.sh [go test flags...]   (needs node >= 20 and npm)
 set -eu

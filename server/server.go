@@ -15,6 +15,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/server/playground"
 	"github.com/citizencloud/citizencredentials/server/web"
 )
@@ -38,6 +39,10 @@ type Config struct {
 	PublicURL string
 	// StatusLists serves GET /status/{id}[?version=N].
 	StatusLists StatusVersions
+	// OpenID serves the OpenID4VCI endpoints (server/openid.go); nil: none.
+	OpenID *openid.Issuer
+	// OpenIDVP serves presentation requests over OpenID4VP; nil: not.
+	OpenIDVP *openid.Presentations
 	// Extra mounts additional routes (verifier page, ...).
 	Extra map[string]http.Handler
 }
@@ -67,6 +72,12 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.StatusLists != nil {
 		d.StatusLists(cfg.StatusLists)
+	}
+	if cfg.OpenID != nil {
+		mountOpenID(mux, cfg.OpenID, log)
+	}
+	if cfg.OpenIDVP != nil {
+		mountOpenIDVP(mux, cfg.OpenIDVP, log)
 	}
 	// The verifier page, GET /verify and /verify/assets/{file}, unless Extra
 	// replaces it.

@@ -13,6 +13,7 @@ import (
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/keys"
+	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/status"
 )
 
@@ -25,6 +26,7 @@ type Store interface {
 	auth.ChallengeStore
 	status.Store
 	anchor.Store
+	openid.Store
 	// Ping reports whether the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the backend (and, for sqlite, the data-dir lock).

@@ -105,6 +105,18 @@ vcctl issue --batch volunteers.csv --idempotency-key volunteers-2026-h1`,
 		auth: authBureau, flags: defineIssue, run: issueCmd,
 	},
 	{
+		name: "offer", synopsis: "--type T --claims FILE|- [--subject DID] [--tx-code CODE] [--format jwt|sd-jwt] [--expires-in 10m] [--svg FILE]",
+		summary: "offer a credential to any OpenID4VCI wallet: prints a QR code (bureau)",
+		help: `Creates an OpenID4VCI 1.0 credential offer (pre-authorized code flow) and
+prints its QR code and URI: any conformant wallet that scans it receives the
+credential, issued exactly as by 'issue' (stored, status-indexed, logged,
+anchored, audited) and bound to the wallet's key, or to --subject's key.
+--tx-code makes the wallet ask for a code the citizen gets on another
+channel; one wrong try spends the offer. --svg also writes the QR code as SVG.`,
+		examples: `vcctl offer --type VolunteerServiceCredential --claims claims.json --tx-code 493817 --svg offer.svg`,
+		auth:     authBureau, flags: defineOffer, run: offerCmd,
+	},
+	{
 		name: "credentials list", synopsis: "[--subject DID] [--type T] [--state ACTIVE|SUSPENDED|REVOKED] [--first N] [--after CURSOR] [--all]",
 		summary: "list the bureau's credentials, oldest first (bureau)",
 		help: `Lists the credentials the bureau issued, oldest first, one page (--first,
@@ -307,6 +319,32 @@ Exit status: 0 verified, 1 not verified / cannot answer / already answered,
 vcctl wallet present --request 0197f3c2-5a1e-7c3b-9d41-2f6a8e0b1c2d --disclose hours
 vcctl wallet present --request https://citizen.example/requests/0197f3c2-... --submit=false --out vp.jwt`,
 		auth: authWallet, flags: defineWalletPresent, run: walletPresent,
+	},
+	{
+		name: "wallet receive", synopsis: "OFFER_URI [--tx-code CODE] [--wallet FILE] [--passphrase-file FILE]",
+		summary: "receive credentials from an OpenID4VCI credential offer",
+		help: `Redeems an OpenID4VCI 1.0 credential offer (openid-credential-offer://..., by
+value or by reference, as a bureau's QR code holds it) through the issuer's
+standard endpoints, as a phone wallet would: token (pre-authorized code, with
+--tx-code when the offer asks for one), nonce, and one credential request per
+credential offered, each with a key proof by the wallet's key. The
+credentials are bound to the wallet's DID and stored in the wallet.`,
+		examples: `vcctl wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F...'
+vcctl wallet receive "$OFFER" --tx-code 493817`,
+		auth: authWallet, flags: defineWalletReceive, run: walletReceive,
+	},
+	{
+		name: "wallet respond", synopsis: "REQUEST_URI [--wallet FILE] [--passphrase-file FILE]",
+		summary: "answer an OpenID4VP authorisation request",
+		help: `Answers an OpenID4VP 1.0 authorisation request (openid4vp://?client_id=...
+&request_uri=..., as a verifier's QR code holds it): fetches the request
+object, picks credentials of the wallet that meet its DCQL query (an SD-JWT
+discloses only the claims asked for), signs the presentations with the
+request's nonce and the verifier's client identifier as audience, and posts
+them to the verifier's response URI (direct_post). Only verifiers with a
+redirect_uri: client identifier are supported.`,
+		examples: `vcctl wallet respond 'openid4vp://?client_id=redirect_uri%3A...&request_uri=...'`,
+		auth:     authWallet, flags: defineWalletSigning, run: walletRespond,
 	},
 	{
 		name: "wallet export", synopsis: "[--out FILE] [--wallet FILE]",

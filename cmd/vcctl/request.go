@@ -93,7 +93,13 @@ func requestCreate(e *env, c *command, opts any, args []string) int {
 	}
 	fmt.Fprintf(tw, "expires:\t%s\n", fmtTime(r.ExpiresAt))
 	fmt.Fprintf(tw, "requestUri:\t%s\n", r.RequestUri)
+	if r.Openid4vp != nil {
+		fmt.Fprintf(tw, "openid4vp:\t%s\n", r.Openid4vp.AuthorizationRequestUri)
+	}
 	_ = tw.Flush()
+	if r.Openid4vp != nil {
+		fmt.Fprintf(e.stdout, "\nAny OpenID4VP wallet answers by scanning the openid4vp URI (QR code on %s/verify?request=%s), or\n  vcctl wallet respond '%s'\n", strings.TrimRight(e.url, "/"), r.Id, r.Openid4vp.AuthorizationRequestUri)
+	}
 	fmt.Fprintf(e.stdout, "\nHand the requestUri to the holder (link, QR code); they answer with\n  vcctl wallet present --request %s\nThen read the result with\n  vcctl request show %s\n", r.RequestUri, r.Id)
 	return exitOK
 }

@@ -30,6 +30,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Bureau() BureauResolver
 	Mutation() MutationResolver
+	PresentationRequest() PresentationRequestResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 }
@@ -130,6 +131,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CredentialOffer struct {
+		CredentialConfigurationIds func(childComplexity int) int
+		CredentialIssuer           func(childComplexity int) int
+		CredentialOfferURI         func(childComplexity int) int
+		ExpiresAt                  func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		OfferURI                   func(childComplexity int) int
+		OfferURIByReference        func(childComplexity int) int
+		QRSVG                      func(childComplexity int) int
+		TxCodeRequired             func(childComplexity int) int
+	}
+
 	CredentialSummary struct {
 		Claims     func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -198,6 +211,7 @@ type ComplexityRoot struct {
 		AuthChallenge             func(childComplexity int, did string) int
 		Authenticate              func(childComplexity int, did string, challenge string, proof string) int
 		CreateBureau              func(childComplexity int, input model.CreateBureauInput) int
+		CreateCredentialOffer     func(childComplexity int, input model.CredentialOfferInput) int
 		CreatePresentationRequest func(childComplexity int, input model.PresentationRequestInput) int
 		CreateVerifier            func(childComplexity int, input model.CreateVerifierInput) int
 		DeactivateBureau          func(childComplexity int, bureauID string, reason string) int
@@ -208,6 +222,16 @@ type ComplexityRoot struct {
 		RotateBureauKey           func(childComplexity int, bureauID string) int
 		SubmitPresentation        func(childComplexity int, requestID string, presentation string) int
 		SuspendCredential         func(childComplexity int, id string, reason string) int
+	}
+
+	OpenID4VPRequest struct {
+		AuthorizationRequestURI        func(childComplexity int) int
+		AuthorizationRequestURIByValue func(childComplexity int) int
+		ClientID                       func(childComplexity int) int
+		DcqlQuery                      func(childComplexity int) int
+		QRSVG                          func(childComplexity int) int
+		RequestURI                     func(childComplexity int) int
+		ResponseURI                    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -222,6 +246,7 @@ type ComplexityRoot struct {
 		Domain     func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Openid4vp  func(childComplexity int) int
 		Purpose    func(childComplexity int) int
 		RequestURI func(childComplexity int) int
 		Result     func(childComplexity int) int
@@ -307,11 +332,15 @@ type MutationResolver interface {
 	IssueCredentials(ctx context.Context, inputs []*model.IssueCredentialInput) (*model.IssueBatchPayload, error)
 	AuthChallenge(ctx context.Context, did string) (*model.AuthChallenge, error)
 	Authenticate(ctx context.Context, did string, challenge string, proof string) (*model.Session, error)
+	CreateCredentialOffer(ctx context.Context, input model.CredentialOfferInput) (*model.CredentialOffer, error)
 	CreatePresentationRequest(ctx context.Context, input model.PresentationRequestInput) (*model.PresentationRequest, error)
 	SubmitPresentation(ctx context.Context, requestID string, presentation string) (*model.VerificationResult, error)
 	SuspendCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
 	ReinstateCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
 	RevokeCredential(ctx context.Context, id string, reason string) (*model.IssuedCredential, error)
+}
+type PresentationRequestResolver interface {
+	Openid4vp(ctx context.Context, obj *model.PresentationRequest) (*model.OpenID4VPRequest, error)
 }
 type QueryResolver interface {
 	VerifyCredential(ctx context.Context, credential string) (*model.VerificationResult, error)
@@ -699,6 +728,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CredentialEdge.Node(childComplexity), true
 
+	case "CredentialOffer.credentialConfigurationIds":
+		if e.ComplexityRoot.CredentialOffer.CredentialConfigurationIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialConfigurationIds(childComplexity), true
+	case "CredentialOffer.credentialIssuer":
+		if e.ComplexityRoot.CredentialOffer.CredentialIssuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialIssuer(childComplexity), true
+	case "CredentialOffer.credentialOfferUri":
+		if e.ComplexityRoot.CredentialOffer.CredentialOfferURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.CredentialOfferURI(childComplexity), true
+	case "CredentialOffer.expiresAt":
+		if e.ComplexityRoot.CredentialOffer.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.ExpiresAt(childComplexity), true
+	case "CredentialOffer.id":
+		if e.ComplexityRoot.CredentialOffer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.ID(childComplexity), true
+	case "CredentialOffer.offerUri":
+		if e.ComplexityRoot.CredentialOffer.OfferURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.OfferURI(childComplexity), true
+	case "CredentialOffer.offerUriByReference":
+		if e.ComplexityRoot.CredentialOffer.OfferURIByReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.OfferURIByReference(childComplexity), true
+	case "CredentialOffer.qrSvg":
+		if e.ComplexityRoot.CredentialOffer.QRSVG == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.QRSVG(childComplexity), true
+	case "CredentialOffer.txCodeRequired":
+		if e.ComplexityRoot.CredentialOffer.TxCodeRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialOffer.TxCodeRequired(childComplexity), true
+
 	case "CredentialSummary.claims":
 		if e.ComplexityRoot.CredentialSummary.Claims == nil {
 			break
@@ -997,6 +1081,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBureau(childComplexity, args["input"].(model.CreateBureauInput)), true
+	case "Mutation.createCredentialOffer":
+		if e.ComplexityRoot.Mutation.CreateCredentialOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCredentialOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCredentialOffer(childComplexity, args["input"].(model.CredentialOfferInput)), true
 	case "Mutation.createPresentationRequest":
 		if e.ComplexityRoot.Mutation.CreatePresentationRequest == nil {
 			break
@@ -1108,6 +1203,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.SuspendCredential(childComplexity, args["id"].(string), args["reason"].(string)), true
 
+	case "OpenID4VPRequest.authorizationRequestUri":
+		if e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURI(childComplexity), true
+	case "OpenID4VPRequest.authorizationRequestUriByValue":
+		if e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURIByValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.AuthorizationRequestURIByValue(childComplexity), true
+	case "OpenID4VPRequest.clientId":
+		if e.ComplexityRoot.OpenID4VPRequest.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.ClientID(childComplexity), true
+	case "OpenID4VPRequest.dcqlQuery":
+		if e.ComplexityRoot.OpenID4VPRequest.DcqlQuery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.DcqlQuery(childComplexity), true
+	case "OpenID4VPRequest.qrSvg":
+		if e.ComplexityRoot.OpenID4VPRequest.QRSVG == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.QRSVG(childComplexity), true
+	case "OpenID4VPRequest.requestUri":
+		if e.ComplexityRoot.OpenID4VPRequest.RequestURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.RequestURI(childComplexity), true
+	case "OpenID4VPRequest.responseUri":
+		if e.ComplexityRoot.OpenID4VPRequest.ResponseURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenID4VPRequest.ResponseURI(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1157,6 +1295,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PresentationRequest.ID(childComplexity), true
+	case "PresentationRequest.openid4vp":
+		if e.ComplexityRoot.PresentationRequest.Openid4vp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PresentationRequest.Openid4vp(childComplexity), true
 	case "PresentationRequest.purpose":
 		if e.ComplexityRoot.PresentationRequest.Purpose == nil {
 			break
@@ -1513,6 +1657,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateBureauInput", ec.unmarshalInputCreateBureauInput),
 			graphql.NewInputUnmarshaler("CreateVerifierInput", ec.unmarshalInputCreateVerifierInput),
 			graphql.NewInputUnmarshaler("CredentialFilter", ec.unmarshalInputCredentialFilter),
+			graphql.NewInputUnmarshaler("CredentialOfferInput", ec.unmarshalInputCredentialOfferInput),
 			graphql.NewInputUnmarshaler("IssueCredentialInput", ec.unmarshalInputIssueCredentialInput),
 			graphql.NewInputUnmarshaler("PresentationRequestInput", ec.unmarshalInputPresentationRequestInput),
 		)
@@ -1867,6 +2012,72 @@ extend type Mutation {
   authChallenge(did: String!): AuthChallenge!
   "Anyone: finish DID authentication; the challenge is used up either way."
   authenticate(did: String!, challenge: String!, proof: String!): Session!
+}
+`, BuiltIn: false},
+	{Name: "../schema/openid.graphqls", Input: `"How a bureau hands a credential to any OpenID4VCI 1.0 wallet (pre-authorized code flow)."
+input CredentialOfferInput {
+  "A type from credentialTypes that the bureau is allowed to issue."
+  type: String!
+  "If set, only a key of this DID may receive the credential; otherwise the wallet's proof key becomes the subject (did:jwk or did:key)."
+  subjectDid: String
+  "Subject claims as a JSON object; checked against the type's JSON Schema."
+  claims: JSON!
+  "A transaction code (4 to 12 characters) the citizen gets on another channel and types into the wallet. One wrong try spends the offer."
+  txCode: String
+  "JWT (jwt_vc_json) or SD_JWT (dc+sd-jwt); omitted: both are offered. DATA_INTEGRITY cannot be offered."
+  format: CredentialFormat
+  "How long the offer can be redeemed: 1 to 604800 seconds, default 600."
+  expiresInSeconds: Int
+}
+
+"A credential offer a wallet redeems by scanning its QR code or following its URI."
+type CredentialOffer {
+  id: ID!
+  "The Credential Issuer (the bureau): <base>/bureaus/<slug>."
+  credentialIssuer: String!
+  credentialConfigurationIds: [String!]!
+  "openid-credential-offer://?credential_offer=... (the offer by value)."
+  offerUri: String!
+  "openid-credential-offer://?credential_offer_uri=... (the offer by reference: short, for QR codes)."
+  offerUriByReference: String!
+  "Where the offer document is served (the credential_offer_uri)."
+  credentialOfferUri: String!
+  "An SVG QR code of offerUriByReference."
+  qrSvg: String!
+  "Whether the wallet must ask for the transaction code."
+  txCodeRequired: Boolean!
+  expiresAt: Time!
+}
+
+extend type Mutation {
+  "Bureau: offer a credential to a wallet over OpenID4VCI. The wallet's credential is issued exactly as by issueCredential (stored, status-indexed, logged, anchored, audited) when it is redeemed."
+  createCredentialOffer(input: CredentialOfferInput!): CredentialOffer!
+}
+
+"A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once."
+type OpenID4VPRequest {
+  "openid4vp://?client_id=...&request_uri=... (what the QR code holds)."
+  authorizationRequestUri: String!
+  "Where the wallet fetches the (unsigned) request object."
+  requestUri: String!
+  "Where the wallet posts its vp_token (response_mode direct_post)."
+  responseUri: String!
+  "The client identifier: redirect_uri:<responseUri>. Presentations must name it as aud."
+  clientId: String!
+  "The DCQL query derived from the request's definition."
+  dcqlQuery: JSON!
+  "An SVG QR code of authorizationRequestUri."
+  qrSvg: String!
+}
+
+extend type PresentationRequest {
+  "The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP."
+  openid4vp: OpenID4VPRequest
+}
+
+extend type OpenID4VPRequest {
+  "The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients."
+  authorizationRequestUriByValue: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/presentation.graphqls", Input: `enum PresentationRequestState {
@@ -2277,6 +2488,30 @@ func (ec *executionContext) childFields_CredentialEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CredentialEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CredentialOffer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CredentialOffer_id(ctx, field)
+	case "credentialIssuer":
+		return ec.fieldContext_CredentialOffer_credentialIssuer(ctx, field)
+	case "credentialConfigurationIds":
+		return ec.fieldContext_CredentialOffer_credentialConfigurationIds(ctx, field)
+	case "offerUri":
+		return ec.fieldContext_CredentialOffer_offerUri(ctx, field)
+	case "offerUriByReference":
+		return ec.fieldContext_CredentialOffer_offerUriByReference(ctx, field)
+	case "credentialOfferUri":
+		return ec.fieldContext_CredentialOffer_credentialOfferUri(ctx, field)
+	case "qrSvg":
+		return ec.fieldContext_CredentialOffer_qrSvg(ctx, field)
+	case "txCodeRequired":
+		return ec.fieldContext_CredentialOffer_txCodeRequired(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CredentialOffer_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialOffer", field.Name)
+}
+
 func (ec *executionContext) childFields_CredentialSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2405,6 +2640,26 @@ func (ec *executionContext) childFields_IssuedCredential(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type IssuedCredential", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenID4VPRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authorizationRequestUri":
+		return ec.fieldContext_OpenID4VPRequest_authorizationRequestUri(ctx, field)
+	case "requestUri":
+		return ec.fieldContext_OpenID4VPRequest_requestUri(ctx, field)
+	case "responseUri":
+		return ec.fieldContext_OpenID4VPRequest_responseUri(ctx, field)
+	case "clientId":
+		return ec.fieldContext_OpenID4VPRequest_clientId(ctx, field)
+	case "dcqlQuery":
+		return ec.fieldContext_OpenID4VPRequest_dcqlQuery(ctx, field)
+	case "qrSvg":
+		return ec.fieldContext_OpenID4VPRequest_qrSvg(ctx, field)
+	case "authorizationRequestUriByValue":
+		return ec.fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenID4VPRequest", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "endCursor":
@@ -2437,6 +2692,8 @@ func (ec *executionContext) childFields_PresentationRequest(ctx context.Context,
 		return ec.fieldContext_PresentationRequest_result(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_PresentationRequest_createdAt(ctx, field)
+	case "openid4vp":
+		return ec.fieldContext_PresentationRequest_openid4vp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PresentationRequest", field.Name)
 }
@@ -2689,6 +2946,20 @@ func (ec *executionContext) field_Mutation_createBureau_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateBureauInput, error) {
 			return ec.unmarshalNCreateBureauInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCreateBureauInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCredentialOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CredentialOfferInput, error) {
+			return ec.unmarshalNCredentialOfferInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4580,6 +4851,213 @@ func (ec *executionContext) fieldContext_CredentialEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _CredentialOffer_id(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialIssuer(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialIssuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialIssuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialIssuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialConfigurationIds(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialConfigurationIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialConfigurationIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialConfigurationIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_offerUri(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_offerUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_offerUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_offerUriByReference(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_offerUriByReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfferURIByReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_offerUriByReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_credentialOfferUri(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_credentialOfferUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialOfferURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_credentialOfferUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_qrSvg(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_qrSvg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QRSVG, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_qrSvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialOffer_txCodeRequired(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_txCodeRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxCodeRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_txCodeRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CredentialOffer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialOffer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialOffer_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialOffer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialOffer", field, false, false, "Time")
+}
+
 func (ec *executionContext) _CredentialSummary_id(ctx context.Context, field graphql.CollectedField, obj *model.CredentialSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5966,6 +6444,50 @@ func (ec *executionContext) fieldContext_Mutation_authenticate(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCredentialOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCredentialOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCredentialOffer(ctx, fc.Args["input"].(model.CredentialOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CredentialOffer) graphql.Marshaler {
+			return ec.marshalNCredentialOffer2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCredentialOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialOffer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCredentialOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPresentationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6184,6 +6706,167 @@ func (ec *executionContext) fieldContext_Mutation_revokeCredential(ctx context.C
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OpenID4VPRequest_authorizationRequestUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_authorizationRequestUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorizationRequestURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_authorizationRequestUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_requestUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_requestUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_requestUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_responseUri(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_responseUri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponseURI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_responseUri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_clientId(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_dcqlQuery(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_dcqlQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DcqlQuery, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_dcqlQuery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_qrSvg(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_qrSvg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QRSVG, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_qrSvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenID4VPRequest_authorizationRequestUriByValue(ctx context.Context, field graphql.CollectedField, obj *model.OpenID4VPRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorizationRequestURIByValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenID4VPRequest_authorizationRequestUriByValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenID4VPRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -6469,6 +7152,38 @@ func (ec *executionContext) _PresentationRequest_createdAt(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_PresentationRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PresentationRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PresentationRequest_openid4vp(ctx context.Context, field graphql.CollectedField, obj *model.PresentationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PresentationRequest_openid4vp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PresentationRequest().Openid4vp(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenID4VPRequest) graphql.Marshaler {
+			return ec.marshalOOpenID4VPRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐOpenID4VPRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PresentationRequest_openid4vp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PresentationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenID4VPRequest(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_verifyCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9055,6 +9770,83 @@ func UnmarshalCredentialFilter(ctx context.Context, raw any) (model.CredentialFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCredentialOfferInput(ctx context.Context, obj any) (model.CredentialOfferInput, error) {
+	var it model.CredentialOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "subjectDid", "claims", "txCode", "format", "expiresInSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "subjectDid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectDid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectDid = data
+		case "claims":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claims"))
+			data, err := ec.unmarshalNJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Claims = data
+		case "txCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("txCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TxCode = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOCredentialFormat2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "expiresInSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresInSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresInSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCredentialOfferInput unmarshals raw into the CredentialOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCredentialOfferInput(ctx context.Context, raw any) (model.CredentialOfferInput, error) {
+	var out model.CredentialOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CredentialOfferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIssueCredentialInput(ctx context.Context, obj any) (model.IssueCredentialInput, error) {
 	var it model.IssueCredentialInput
 	if obj == nil {
@@ -9859,6 +10651,79 @@ func (ec *executionContext) _CredentialEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var credentialOfferImplementors = []string{"CredentialOffer"}
+
+func (ec *executionContext) _CredentialOffer(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialOffer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialOfferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialOffer")
+		case "id":
+			out.Values[i] = ec._CredentialOffer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialIssuer":
+			out.Values[i] = ec._CredentialOffer_credentialIssuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialConfigurationIds":
+			out.Values[i] = ec._CredentialOffer_credentialConfigurationIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offerUri":
+			out.Values[i] = ec._CredentialOffer_offerUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offerUriByReference":
+			out.Values[i] = ec._CredentialOffer_offerUriByReference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialOfferUri":
+			out.Values[i] = ec._CredentialOffer_credentialOfferUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qrSvg":
+			out.Values[i] = ec._CredentialOffer_qrSvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "txCodeRequired":
+			out.Values[i] = ec._CredentialOffer_txCodeRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CredentialOffer_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var credentialSummaryImplementors = []string{"CredentialSummary"}
 
 func (ec *executionContext) _CredentialSummary(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialSummary) graphql.Marshaler {
@@ -10345,6 +11210,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createCredentialOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCredentialOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPresentationRequest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPresentationRequest(ctx, field)
@@ -10377,6 +11249,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeCredential(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var openID4VPRequestImplementors = []string{"OpenID4VPRequest"}
+
+func (ec *executionContext) _OpenID4VPRequest(ctx context.Context, sel ast.SelectionSet, obj *model.OpenID4VPRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openID4VPRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenID4VPRequest")
+		case "authorizationRequestUri":
+			out.Values[i] = ec._OpenID4VPRequest_authorizationRequestUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestUri":
+			out.Values[i] = ec._OpenID4VPRequest_requestUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responseUri":
+			out.Values[i] = ec._OpenID4VPRequest_responseUri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientId":
+			out.Values[i] = ec._OpenID4VPRequest_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dcqlQuery":
+			out.Values[i] = ec._OpenID4VPRequest_dcqlQuery(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qrSvg":
+			out.Values[i] = ec._OpenID4VPRequest_qrSvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorizationRequestUriByValue":
+			out.Values[i] = ec._OpenID4VPRequest_authorizationRequestUriByValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10449,53 +11384,59 @@ func (ec *executionContext) _PresentationRequest(ctx context.Context, sel ast.Se
 		case "id":
 			out.Values[i] = ec._PresentationRequest_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "challenge":
 			out.Values[i] = ec._PresentationRequest_challenge(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domain":
 			out.Values[i] = ec._PresentationRequest_domain(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "purpose":
 			out.Values[i] = ec._PresentationRequest_purpose(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "definition":
 			out.Values[i] = ec._PresentationRequest_definition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expiresAt":
 			out.Values[i] = ec._PresentationRequest_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requestUri":
 			out.Values[i] = ec._PresentationRequest_requestUri(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "state":
 			out.Values[i] = ec._PresentationRequest_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "result":
 			out.Values[i] = ec._PresentationRequest_result(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._PresentationRequest_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "openid4vp":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PresentationRequest_openid4vp(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11531,6 +12472,19 @@ func (ec *executionContext) marshalNCredentialFormat2githubᚗcomᚋcitizencloud
 	return v
 }
 
+func (ec *executionContext) marshalNCredentialOffer2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOffer(ctx context.Context, sel ast.SelectionSet, v *model.CredentialOffer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CredentialOffer!")
+		return graphql.Null
+	}
+	return ec._CredentialOffer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCredentialOfferInput2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialOfferInput(ctx context.Context, v any) (model.CredentialOfferInput, error) {
+	res, err := ec.unmarshalInputCredentialOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCredentialState2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCredentialState(ctx context.Context, v any) (model.CredentialState, error) {
 	var res model.CredentialState
 	err := res.UnmarshalGQL(v)
@@ -12201,6 +13155,13 @@ func (ec *executionContext) marshalOKeyAlgorithm2ᚖgithubᚗcomᚋcitizencloud�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOOpenID4VPRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐOpenID4VPRequest(ctx context.Context, sel ast.SelectionSet, v *model.OpenID4VPRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OpenID4VPRequest(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPresentationRequest2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐPresentationRequest(ctx context.Context, sel ast.SelectionSet, v *model.PresentationRequest) graphql.Marshaler {

@@ -143,6 +143,41 @@ type CredentialFilter struct {
 	State      *CredentialState `json:"state,omitempty"`
 }
 
+// A credential offer a wallet redeems by scanning its QR code or following its URI.
+type CredentialOffer struct {
+	ID string `json:"id"`
+	// The Credential Issuer (the bureau): <base>/bureaus/<slug>.
+	CredentialIssuer           string   `json:"credentialIssuer"`
+	CredentialConfigurationIds []string `json:"credentialConfigurationIds"`
+	// openid-credential-offer://?credential_offer=... (the offer by value).
+	OfferURI string `json:"offerUri"`
+	// openid-credential-offer://?credential_offer_uri=... (the offer by reference: short, for QR codes).
+	OfferURIByReference string `json:"offerUriByReference"`
+	// Where the offer document is served (the credential_offer_uri).
+	CredentialOfferURI string `json:"credentialOfferUri"`
+	// An SVG QR code of offerUriByReference.
+	QRSVG string `json:"qrSvg"`
+	// Whether the wallet must ask for the transaction code.
+	TxCodeRequired bool      `json:"txCodeRequired"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+// How a bureau hands a credential to any OpenID4VCI 1.0 wallet (pre-authorized code flow).
+type CredentialOfferInput struct {
+	// A type from credentialTypes that the bureau is allowed to issue.
+	Type string `json:"type"`
+	// If set, only a key of this DID may receive the credential; otherwise the wallet's proof key becomes the subject (did:jwk or did:key).
+	SubjectDid *string `json:"subjectDid,omitempty"`
+	// Subject claims as a JSON object; checked against the type's JSON Schema.
+	Claims map[string]any `json:"claims"`
+	// A transaction code (4 to 12 characters) the citizen gets on another channel and types into the wallet. One wrong try spends the offer.
+	TxCode *string `json:"txCode,omitempty"`
+	// JWT (jwt_vc_json) or SD_JWT (dc+sd-jwt); omitted: both are offered. DATA_INTEGRITY cannot be offered.
+	Format *CredentialFormat `json:"format,omitempty"`
+	// How long the offer can be redeemed: 1 to 604800 seconds, default 600.
+	ExpiresInSeconds *int `json:"expiresInSeconds,omitempty"`
+}
+
 type CredentialSummary struct {
 	ID         *string        `json:"id,omitempty"`
 	Types      []string       `json:"types"`
@@ -237,6 +272,24 @@ type IssuedCredential struct {
 type Mutation struct {
 }
 
+// A presentation request as an OpenID4VP 1.0 authorisation request (request by reference, direct_post, DCQL). Answering it here or with submitPresentation answers the same request, once.
+type OpenID4VPRequest struct {
+	// openid4vp://?client_id=...&request_uri=... (what the QR code holds).
+	AuthorizationRequestURI string `json:"authorizationRequestUri"`
+	// Where the wallet fetches the (unsigned) request object.
+	RequestURI string `json:"requestUri"`
+	// Where the wallet posts its vp_token (response_mode direct_post).
+	ResponseURI string `json:"responseUri"`
+	// The client identifier: redirect_uri:<responseUri>. Presentations must name it as aud.
+	ClientID string `json:"clientId"`
+	// The DCQL query derived from the request's definition.
+	DcqlQuery map[string]any `json:"dcqlQuery"`
+	// An SVG QR code of authorizationRequestUri.
+	QRSVG string `json:"qrSvg"`
+	// The same request by value (openid4vp://? with every parameter), for wallets that do not fetch request objects of redirect_uri: clients.
+	AuthorizationRequestURIByValue string `json:"authorizationRequestUriByValue"`
+}
+
 // Cursor-based page information.
 type PageInfo struct {
 	// Pass as `after` to get the next page.
@@ -260,6 +313,8 @@ type PresentationRequest struct {
 	// The verification result once a presentation was submitted.
 	Result    *VerificationResult `json:"result,omitempty"`
 	CreatedAt time.Time           `json:"createdAt"`
+	// The request as an OpenID4VP authorisation request; null when the server does not speak OpenID4VP.
+	Openid4vp *OpenID4VPRequest `json:"openid4vp,omitempty"`
 }
 
 // A verifier's request for a presentation.

@@ -166,6 +166,12 @@ func TestVerifierPageInBrowser(t *testing.T) {
 		if !strings.Contains(p.text(t, "#request-details"), "Volunteer hours for the grant") {
 			t.Errorf("request details: %q", p.text(t, "#request-details"))
 		}
+		// A wallet scans the OpenID4VP request from the page.
+		p.waitFor(t, `(() => { const i = document.querySelector("#wallet-qr img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
+		if href := p.eval(t, `document.getElementById("wallet-link").href`); !strings.HasPrefix(fmt.Sprint(href), "openid4vp://?client_id=redirect_uri%3A") {
+			t.Errorf("wallet link %v", href)
+		}
+		p.screenshot(t, filepath.Join(shots, "verify-request-qr.png"))
 		// Anyone holding the id may answer; a bad presentation fails it.
 		gql[json.RawMessage](t, base, "", `mutation($id: ID!, $p: String!) { submitPresentation(requestId: $id, presentation: $p) { verified } }`,
 			map[string]any{"id": req.ID, "p": "not.a.presentation"}, "submitPresentation")

@@ -15,7 +15,7 @@
   const VERIFY_PRESENTATION = 'query VerifyPresentation($presentation: String!, $challenge: String, $domain: String) { ' +
     'verifyPresentation(presentation: $presentation, challenge: $challenge, domain: $domain) { ' + RESULT + ' } }';
   const PRESENTATION_REQUEST = 'query PresentationRequest($id: ID!) { presentationRequest(id: $id) { ' +
-    'id state purpose domain challenge expiresAt createdAt requestUri result { ' + RESULT + ' } } }';
+    'id state purpose domain challenge expiresAt createdAt requestUri openid4vp { authorizationRequestUri } result { ' + RESULT + ' } } }';
 
   const $ = (id) => document.getElementById(id);
 
@@ -424,9 +424,17 @@
         }
         status.className = 'notice';
         status.textContent = 'Waiting for the holder to submit a presentation… (checking every ' + POLL_MS / 1000 + ' s)';
-        show(result, el('div', { className: 'banner pending', id: 'banner' },
+        const pending = [el('div', { className: 'banner pending', id: 'banner' },
           el('span', { className: 'mark', 'aria-hidden': 'true' }, '…'),
-          el('div', {}, el('p', { className: 'title' }, 'PENDING'), el('p', { className: 'sub' }, 'No presentation yet.'))));
+          el('div', {}, el('p', { className: 'title' }, 'PENDING'), el('p', { className: 'sub' }, 'No presentation yet.')))];
+        if (req.openid4vp && req.openid4vp.authorizationRequestUri) {
+          // OpenID4VP: any conformant wallet answers by scanning this.
+          pending.push(el('figure', { className: 'wallet-qr', id: 'wallet-qr' },
+            el('img', { src: '/requests/' + encodeURIComponent(req.id) + '/openid4vp/qr.svg', alt: 'QR code of the OpenID4VP request', width: 240, height: 240 }),
+            el('figcaption', {}, 'Scan with a wallet (OpenID4VP), or ',
+              el('a', { href: req.openid4vp.authorizationRequestUri, id: 'wallet-link' }, 'open it in a wallet on this device'), '.')));
+        }
+        show(result, pending);
         timer = setTimeout(poll, POLL_MS);
         return;
       }
