@@ -5,15 +5,11 @@
 package web
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"io/fs"
 	"net/http"
-	"path"
 	"strings"
-	"time"
+
+	"github.com/citizencloud/citizencredentials/server/static"
 )
 
 // Routes, as http.ServeMux patterns.
@@ -29,55 +25,21 @@ const (
 const CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
 //go:embed static
-var static embed.FS
-
-type file struct {
-	name        string
-	contentType string
-	etag        string
-	body        []byte
-}
-
-var contentTypes = map[string]string{
-	".html": "text/html; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".svg":  "image/svg+xml",
-}
+var embedded embed.FS
 
 // page is verify.html; assets are every other embedded file, by name.
 var page, assets = load()
 
-func load() (*file, map[string]*file) {
-	entries, err := fs.ReadDir(static, "static")
+func load() (*static.File, map[string]*static.File) {
+	as, err := static.Load(embedded, "static")
 	if err != nil {
-		panic(err)
+		panic("web: " + err.Error())
 	}
-	var pg *file
-	as := map[string]*file{}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		body, err := static.ReadFile("static/" + e.Name())
-		if err != nil {
-			panic(err)
-		}
-		ct, ok := contentTypes[path.Ext(e.Name())]
-		if !ok {
-			panic("web: no content type for " + e.Name())
-		}
-		sum := sha256.Sum256(body)
-		f := &file{name: e.Name(), contentType: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, body: body}
-		if e.Name() == "verify.html" {
-			pg = f
-		} else {
-			as[e.Name()] = f
-		}
-	}
+	pg := as["verify.html"]
 	if pg == nil {
 		panic("web: verify.html is not embedded")
 	}
+	delete(as, "verify.html")
 	return pg, as
 }
 
@@ -89,7 +51,7 @@ func Mount(mux *http.ServeMux) {
 
 // Page serves the verifier page (GET /verify, also /verify?request=ID).
 func Page() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r, page) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { static.Serve(w, r, page, CSP) })
 }
 
 // Assets serves the page's scripts, styles and icon by file name (the
@@ -102,28 +64,9 @@ func Assets() http.Handler {
 		}
 		f, ok := assets[name]
 		if !ok {
-			setSecurityHeaders(w.Header())
-			http.Error(w, "404 no such asset", http.StatusNotFound)
+			static.NotFound(w, CSP)
 			return
 		}
-		serve(w, r, f)
+		static.Serve(w, r, f, CSP)
 	})
-}
-
-func setSecurityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", CSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-}
-
-func serve(w http.ResponseWriter, r *http.Request, f *file) {
-	h := w.Header()
-	setSecurityHeaders(h)
-	h.Set("Content-Type", f.contentType)
-	h.Set("ETag", f.etag)
-	// Revalidate every time: the files change with each release and their
-	// URLs do not, and a 304 is cheap.
-	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/citizencloud/citizencredentials/server/static"
 )
 
 func newMux() *http.ServeMux {
@@ -118,15 +120,15 @@ func TestConditionalGet(t *testing.T) {
 // DOM only as text.
 func TestStaticFilesAreSelfContained(t *testing.T) {
 	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
-	for _, f := range append([]*file{page}, assetList()...) {
-		s := string(f.body)
+	for _, f := range append([]*static.File{page}, assetList()...) {
+		s := string(f.Body)
 		for _, m := range external.FindAllString(s, -1) {
 			if m != "http://www.w3.org" { // the SVG namespace, not a fetch
-				t.Errorf("%s refers to %s", f.name, m)
+				t.Errorf("%s refers to %s", f.Name, m)
 			}
 		}
 	}
-	html := string(page.body)
+	html := string(page.Body)
 	if regexp.MustCompile(`<script>|<script [^>]*>[^<]+</script>|<style|\sstyle=|\son[a-z]+=`).MatchString(html) {
 		t.Error("verify.html has inline script, style or event handlers, which the CSP blocks")
 	}
@@ -138,7 +140,7 @@ func TestStaticFilesAreSelfContained(t *testing.T) {
 			t.Errorf("%s is not embedded", ref)
 		}
 	}
-	js := string(assets["verify.js"].body)
+	js := string(assets["verify.js"].Body)
 	for _, bad := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"} {
 		if strings.Contains(js, bad) {
 			t.Errorf("verify.js uses %s", bad)
@@ -146,8 +148,8 @@ func TestStaticFilesAreSelfContained(t *testing.T) {
 	}
 }
 
-func assetList() []*file {
-	var out []*file
+func assetList() []*static.File {
+	var out []*static.File
 	for _, f := range assets {
 		out = append(out, f)
 	}
