@@ -156,7 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
-	bureaus := onboard.NewBureaus(m.store, km, m.store, m.store, cat, host, m.ledger)
+	bureaus := onboard.NewBureaus(onboard.Config{Bureaus: m.store, Keys: km, KeyStore: m.store, APIKeys: m.store, Catalog: cat, DIDHost: host, Trust: m.ledger})
 	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
 	issuer := credentials.NewService(m.store, cat,

@@ -43,11 +43,22 @@ type Bureaus struct {
 	now     func() time.Time
 }
 
-// NewBureaus returns the onboarding service. didHost is the host (with port)
-// of the did:web identifiers, e.g. "citizen.example" or "127.0.0.1:8080".
-// trust may be nil.
-func NewBureaus(store credentials.Store, km KeyManager, keyRecs keys.Store, apiKeys auth.Store, cat *credentials.Catalogue, didHost string, trust TrustRegistry) *Bureaus {
-	return &Bureaus{store: store, keys: km, keyRecs: keyRecs, apiKeys: apiKeys, cat: cat, didHost: didHost, trust: trust,
+// Config is what the onboarding service works with.
+type Config struct {
+	Bureaus  credentials.Store      // bureau records and their audit events
+	Keys     KeyManager             // creates and rotates signing keys
+	KeyStore keys.Store             // key records (for DID documents)
+	APIKeys  auth.Store             // hashed API keys
+	Catalog  *credentials.Catalogue // the credential types bureaus may be allowed
+	// DIDHost is the host (with port) of the did:web identifiers, e.g.
+	// "citizen.example" or "127.0.0.1:8080".
+	DIDHost string
+	Trust   TrustRegistry // on-chain trust entries; nil: none
+}
+
+// NewBureaus returns the onboarding service for c.
+func NewBureaus(c Config) *Bureaus {
+	return &Bureaus{store: c.Bureaus, keys: c.Keys, keyRecs: c.KeyStore, apiKeys: c.APIKeys, cat: c.Catalog, didHost: c.DIDHost, trust: c.Trust,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
