@@ -321,16 +321,24 @@ func TestRestartBetweenSubmitAndConfirm(t *testing.T) {
 	s2.admin = s.admin
 	s2.publishAndAnchor(t)
 	// Each version (the revocation and the suspension list), the log root
-	// and the bureau's audit chain head were confirmed from the transaction
-	// sent before the crash: nothing was sent twice.
+	// and the bureau's audit chain head is confirmed once. Either the
+	// transaction sent before the restart was mined, or the restarted
+	// worker sent the same anchors again at once (a node that stopped with
+	// us may have lost it); the contract keeps the first and makes the
+	// repeat a no-op, so every item names one of the two transactions.
 	items := s2.anchorItems(t)
 	if len(items) != 4 {
 		t.Fatalf("%d anchors, want 2 list versions, 1 log root and 1 audit head: %v", len(items), items)
 	}
+	txs := map[string]bool{}
 	for id, tx := range items {
-		if tx != res.TxHash {
-			t.Fatalf("%s anchored by %s, not by the transaction sent before the restart (%s)", id, tx, res.TxHash)
+		if tx == "" {
+			t.Fatalf("%s confirmed without a transaction", id)
 		}
+		txs[tx] = true
+	}
+	if len(txs) > 2 || (len(txs) == 2 && !txs[res.TxHash]) {
+		t.Fatalf("anchors confirmed by %d transactions %v; want the one sent before the restart (%s) and at most one resubmission", len(txs), txs, res.TxHash)
 	}
 	v := s2.verify(t, cred.Credential)
 	for _, name := range []string{"status_anchor", "issuance_anchor"} {
