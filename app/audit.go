@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials"
 )
 
@@ -44,7 +45,7 @@ func (a *auditHeads) enqueue(ctx context.Context) error {
 		}
 		d, err := anchor.ParseDigest(h.Hash)
 		if err == nil {
-			err = a.worker.Enqueue(ctx, credentials.AuditAnchorID(h.BureauID), int(h.Seq), d)
+			err = a.worker.Enqueue(ctx, audit.AnchorID(h.BureauID), int(h.Seq), d)
 		}
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/sqlite"
@@ -54,7 +55,7 @@ func (iw *issuanceWorld) input(hours int) credentials.IssueInput {
 }
 
 // trail returns the bureau's whole audit chain.
-func (iw *issuanceWorld) trail(t testing.TB) []*credentials.AuditEvent {
+func (iw *issuanceWorld) trail(t testing.TB) []*audit.Event {
 	t.Helper()
 	evs, err := iw.store.AuditEvents(context.Background(), testBureau, 0, 100000)
 	if err != nil {
@@ -91,7 +92,7 @@ func (iw *issuanceWorld) checkStored(t *testing.T, recs []*credentials.Record) {
 	if err != nil || int64(len(leaves)) != n {
 		t.Fatalf("log has %d leaves below index %d (a gap): %v", len(leaves), n, err)
 	}
-	if p := credentials.VerifyAuditChain(iw.trail(t), nil); len(p) != 0 {
+	if p := audit.Verify(iw.trail(t), nil); len(p) != 0 {
 		t.Fatalf("audit chain: %v", p)
 	}
 }
@@ -274,7 +275,7 @@ func TestAuditChainFindsTampering(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			problems := credentials.VerifyAuditChain(iw.trail(t), nil)
+			problems := audit.Verify(iw.trail(t), nil)
 			if tc.kind == "" {
 				if len(problems) != 0 {
 					t.Fatalf("untouched trail: %v", problems)
@@ -293,7 +294,7 @@ func TestAuditChainFindsTampering(t *testing.T) {
 			}
 			// The anchored head catches a rewrite of the whole chain's end too.
 			head := before[len(before)-1]
-			if got := credentials.VerifyAuditChain(iw.trail(t), head); len(got) < len(problems) {
+			if got := audit.Verify(iw.trail(t), head); len(got) < len(problems) {
 				t.Fatalf("with the anchored head: %v", got)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
 	"github.com/citizencloud/citizencredentials/dataintegrity"
@@ -305,9 +306,9 @@ func (s *Service) drain(base context.Context) {
 // whose credential does not exist is an attempt that did not complete.
 // What cannot happen is a stored credential without its audit event.
 func (s *Service) commit(ctx context.Context, batch []*pending) {
-	events := make([]*AuditEvent, len(batch))
+	events := make([]*audit.Event, len(batch))
 	for i, p := range batch {
-		e, err := NewAuditEvent(s.now(), p.rec.BureauID, p.rec.ID, "issued", "bureau:"+p.rec.BureauID, "")
+		e, err := audit.New(s.now(), p.rec.BureauID, p.rec.ID, "issued", "bureau:"+p.rec.BureauID, "")
 		if err != nil {
 			s.finish(batch, err)
 			return
@@ -318,7 +319,7 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	logFrom, logTo := int64(-1), int64(0) // the leaves this commit appends
 	err := s.store.Atomic(ctx, func(ctx context.Context) error {
 		logFrom, logTo = -1, 0
-		if err := AppendAudit(ctx, s.store, events...); err != nil {
+		if err := audit.Append(ctx, s.store, events...); err != nil {
 			return err
 		}
 		if s.status != nil {
@@ -593,7 +594,7 @@ func (s *Service) Credentials(ctx context.Context, bureauID string, f Filter, af
 }
 
 // AuditTrail returns the events of one of the bureau's credentials.
-func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*AuditEvent, error) {
+func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*audit.Event, error) {
 	if _, err := s.Credential(ctx, bureauID, id); err != nil {
 		return nil, err
 	}
@@ -602,7 +603,7 @@ func (s *Service) AuditTrail(ctx context.Context, bureauID, id string) ([]*Audit
 
 // AuditEvents returns the bureau's audit events with Seq > after in chain
 // order, at most limit (1 to 1000). Errors: Invalid for a bad range.
-func (s *Service) AuditEvents(ctx context.Context, bureauID string, after int64, limit int) ([]*AuditEvent, error) {
+func (s *Service) AuditEvents(ctx context.Context, bureauID string, after int64, limit int) ([]*audit.Event, error) {
 	if after < 0 {
 		return nil, fault.E(fault.Invalid, "after must be 0 or a seq number")
 	}
@@ -614,12 +615,12 @@ func (s *Service) AuditEvents(ctx context.Context, bureauID string, after int64,
 
 // AuditHeads returns the newest audit event of every bureau that has one:
 // the chain heads to anchor.
-func (s *Service) AuditHeads(ctx context.Context) ([]*AuditEvent, error) {
+func (s *Service) AuditHeads(ctx context.Context) ([]*audit.Event, error) {
 	bs, err := s.store.Bureaus(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []*AuditEvent
+	var out []*audit.Event
 	for _, b := range bs {
 		h, err := s.store.AuditHead(ctx, b.ID)
 		if errors.Is(err, fault.ErrNotFound) {
@@ -710,7 +711,7 @@ func (s *Service) changeState(ctx context.Context, bureauID, id, reason string, 
 		purpose, set, action = status.Suspension, false, "reinstated"
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	ev, err := NewAuditEvent(now, bureauID, id, action, "bureau:"+bureauID, reason)
+	ev, err := audit.New(now, bureauID, id, action, "bureau:"+bureauID, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -718,7 +719,7 @@ func (s *Service) changeState(ctx context.Context, bureauID, id, reason string, 
 	// event goes first, so a crash leaves at worst an event whose change
 	// is missing (an attempt), never a change without its event.
 	err = s.store.Atomic(ctx, func(ctx context.Context) error {
-		if err := AppendAudit(ctx, s.store, ev); err != nil {
+		if err := audit.Append(ctx, s.store, ev); err != nil {
 			return err
 		}
 		if err := s.status.Set(ctx, id, purpose, set); err != nil {

@@ -3,6 +3,8 @@ package credentials
 import (
 	"context"
 	"time"
+
+	"github.com/citizencloud/citizencredentials/audit"
 )
 
 // Bureau is a public bureau that issues credentials (an issuer).
@@ -65,20 +67,6 @@ type Filter struct {
 	State      State
 }
 
-// AuditEvent records one action on a credential or bureau.
-type AuditEvent struct {
-	ID           string    // uuidv7, time-ordered
-	CredentialID string    // may be empty for bureau-level events
-	BureauID     string    // bureau the event belongs to
-	Action       string    // issued, suspended, reinstated, revoked, ...
-	Actor        string    // who did it: "bureau:<id>", "operator"
-	Reason       string    // free text given by the actor (never claims)
-	At           time.Time // UTC
-	Seq          int64     // position in the bureau's chain: 1, 2, ...; unique per bureau
-	PrevHash     string    // Hash of the bureau's event Seq-1 ("" for the first)
-	Hash         string    // hex SHA-256 of the event with PrevHash (AuditHash)
-}
-
 // Store is the persistence the credentials domain needs. Implementations:
 // sqlite.Store and mongodb.Store; storetest holds the behaviour both must show.
 type Store interface {
@@ -119,21 +107,8 @@ type Store interface {
 	// with id. Returns fault.ErrNotFound if there is none.
 	SetCredentialState(ctx context.Context, id string, s State, reason string, at time.Time) error
 
-	// AppendAudit inserts events in order (one round trip where the
-	// backend allows) and stops at the first that fails; it returns how
-	// many were inserted. Returns fault.ErrConflict if the bureau already
-	// has an event with that one's Seq (another writer extended the chain
-	// first: the caller re-reads AuditHead and goes on from there). The
-	// unique (bureau, seq) insert is the only thing that orders writers.
-	AppendAudit(ctx context.Context, events ...*AuditEvent) (int, error)
-	// AuditTrail lists the events of a credential in ID order.
-	AuditTrail(ctx context.Context, credentialID string) ([]*AuditEvent, error)
-	// AuditHead returns the bureau's event with the highest Seq, or
-	// fault.ErrNotFound if it has none.
-	AuditHead(ctx context.Context, bureauID string) (*AuditEvent, error)
-	// AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
-	// Seq, at most limit of them.
-	AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*AuditEvent, error)
+	// The bureaus' audit trails (hash chains), written with their changes.
+	audit.Store
 
 	// Atomic runs fn so that the writes made through this store with the
 	// context fn gets (credentials, audit events, and the status entries

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/citizencloud/citizencredentials/anchor"
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
 
@@ -276,7 +277,7 @@ func (r *Resolver) requestModel(req *exchange.PresentationRequest, owner bool) (
 	return m, nil
 }
 
-func auditModels(evs []*credentials.AuditEvent) []*model.AuditEvent {
+func auditModels(evs []*audit.Event) []*model.AuditEvent {
 	out := make([]*model.AuditEvent, 0, len(evs))
 	for _, e := range evs {
 		m := &model.AuditEvent{ID: e.ID, BureauID: e.BureauID, Action: e.Action, Actor: e.Actor, At: e.At,

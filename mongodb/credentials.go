@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/fault"
 )
@@ -420,17 +421,17 @@ type auditRecord struct {
 
 func auditID(bureauID string, seq int64) string { return bureauID + "/" + strconv.FormatInt(seq, 10) }
 
-func fromAudit(e *credentials.AuditEvent) *auditRecord {
+func fromAudit(e *audit.Event) *auditRecord {
 	return &auditRecord{ID: auditID(e.BureauID, e.Seq), EventID: e.ID, CredentialID: e.CredentialID, BureauID: e.BureauID,
 		Action: e.Action, Actor: e.Actor, Reason: e.Reason, At: ms(e.At), Seq: e.Seq, PrevHash: e.PrevHash, Hash: e.Hash}
 }
 
-func (r *auditRecord) toDomain() *credentials.AuditEvent {
+func (r *auditRecord) toDomain() *audit.Event {
 	id := r.EventID
 	if id == "" {
 		id = r.ID // written before the chain: _id is the event id
 	}
-	return &credentials.AuditEvent{ID: id, CredentialID: r.CredentialID, BureauID: r.BureauID, Action: r.Action, Actor: r.Actor,
+	return &audit.Event{ID: id, CredentialID: r.CredentialID, BureauID: r.BureauID, Action: r.Action, Actor: r.Actor,
 		Reason: r.Reason, At: utc(r.At), Seq: r.Seq, PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
@@ -439,7 +440,7 @@ func (r *auditRecord) toDomain() *credentials.AuditEvent {
 // fault.ErrConflict if the bureau already has an event with that one's
 // Seq. There are no transactions: callers write the events before the
 // changes they record.
-func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEvent) (int, error) {
+func (s *Store) AppendAudit(ctx context.Context, events ...*audit.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}
@@ -459,7 +460,7 @@ func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEve
 
 // AuditHead returns the bureau's event with the highest Seq, or
 // fault.ErrNotFound.
-func (s *Store) AuditHead(ctx context.Context, bureauID string) (*credentials.AuditEvent, error) {
+func (s *Store) AuditHead(ctx context.Context, bureauID string) (*audit.Event, error) {
 	r, err := findOne[auditRecord](ctx, s.audit, "audit head", bson.D{{Key: "bureauId", Value: bureauID}},
 		options.FindOne().SetSort(bson.D{{Key: "bureauId", Value: 1}, {Key: "seq", Value: -1}}))
 	if err != nil {
@@ -470,7 +471,7 @@ func (s *Store) AuditHead(ctx context.Context, bureauID string) (*credentials.Au
 
 // AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
 // Seq, at most limit.
-func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*credentials.AuditEvent, error) {
+func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*audit.Event, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -480,7 +481,7 @@ func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*credentials.AuditEvent, len(rs))
+	out := make([]*audit.Event, len(rs))
 	for i := range rs {
 		out[i] = rs[i].toDomain()
 	}
@@ -496,17 +497,17 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 
 // AuditTrail lists the events of a credential in ID order. A credential has
 // a handful of events, so the trail is not paged.
-func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credentials.AuditEvent, error) {
+func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*audit.Event, error) {
 	rs, err := findAll[auditRecord](ctx, s.audit, "audit trail", bson.D{{Key: "credentialId", Value: credentialID}})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*credentials.AuditEvent, len(rs))
+	out := make([]*audit.Event, len(rs))
 	for i := range rs {
 		out[i] = rs[i].toDomain()
 	}
 	// Sorted here: the event id is not the _id any more, and a credential
 	// has a handful of events.
-	slices.SortFunc(out, func(a, b *credentials.AuditEvent) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *audit.Event) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }

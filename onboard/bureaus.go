@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
@@ -297,12 +298,12 @@ func (s *Bureaus) publishTrust(ctx context.Context, b *credentials.Bureau) error
 // (MongoDB) the event is written first: a crash then leaves at worst an
 // event whose change is missing, never a change without its event.
 func (s *Bureaus) withAudit(ctx context.Context, bureauID, action, reason string, change func(ctx context.Context) error) error {
-	ev, err := credentials.NewAuditEvent(s.now(), bureauID, "", action, "operator", reason)
+	ev, err := audit.New(s.now(), bureauID, "", action, "operator", reason)
 	if err != nil {
 		return err
 	}
 	return s.store.Atomic(ctx, func(ctx context.Context) error {
-		if err := credentials.AppendAudit(ctx, s.store, ev); err != nil {
+		if err := audit.Append(ctx, s.store, ev); err != nil {
 			return err
 		}
 		return change(ctx)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -165,9 +166,9 @@ func (s *Store) SetCredentialState(ctx context.Context, id string, st credential
 
 const auditCols = `id, credential_id, bureau_id, action, actor, reason, at, seq, prev_hash, hash`
 
-func scanAudit(r scanner) (*credentials.AuditEvent, error) {
+func scanAudit(r scanner) (*audit.Event, error) {
 	var (
-		e  credentials.AuditEvent
+		e  audit.Event
 		at int64
 	)
 	if err := r.Scan(&e.ID, &e.CredentialID, &e.BureauID, &e.Action, &e.Actor, &e.Reason, &at, &e.Seq, &e.PrevHash, &e.Hash); err != nil {
@@ -179,7 +180,7 @@ func scanAudit(r scanner) (*credentials.AuditEvent, error) {
 
 // AppendAudit inserts events in order, stopping at the first that fails;
 // fault.ErrConflict if its ID or (BureauID, Seq) is taken.
-func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEvent) (int, error) {
+func (s *Store) AppendAudit(ctx context.Context, events ...*audit.Event) (int, error) {
 	for i, e := range events {
 		_, err := s.q(ctx).ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, e.CredentialID, e.BureauID, e.Action, e.Actor, e.Reason, ms(e.At), e.Seq, e.PrevHash, e.Hash)
@@ -191,21 +192,21 @@ func (s *Store) AppendAudit(ctx context.Context, events ...*credentials.AuditEve
 }
 
 // AuditTrail lists the events of a credential in ID order.
-func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*credentials.AuditEvent, error) {
+func (s *Store) AuditTrail(ctx context.Context, credentialID string) ([]*audit.Event, error) {
 	return list(ctx, s.q(ctx), "audit trail", scanAudit,
 		`SELECT `+auditCols+` FROM audit_events WHERE credential_id = ? ORDER BY id`, credentialID)
 }
 
 // AuditHead returns the bureau's event with the highest Seq, or
 // fault.ErrNotFound.
-func (s *Store) AuditHead(ctx context.Context, bureauID string) (*credentials.AuditEvent, error) {
+func (s *Store) AuditHead(ctx context.Context, bureauID string) (*audit.Event, error) {
 	return get(ctx, s.q(ctx), "audit head", scanAudit,
 		`SELECT `+auditCols+` FROM audit_events WHERE bureau_id = ? ORDER BY seq DESC LIMIT 1`, bureauID)
 }
 
 // AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
 // Seq, at most limit.
-func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*credentials.AuditEvent, error) {
+func (s *Store) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*audit.Event, error) {
 	if limit <= 0 {
 		return nil, nil
 	}

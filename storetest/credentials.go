@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials"
 )
 
@@ -259,9 +260,9 @@ func credentialCases() []testCase {
 		{"audit/append-and-trail", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			seq := int64(0)
-			ev := func(id, cred string, d time.Duration) *credentials.AuditEvent {
+			ev := func(id, cred string, d time.Duration) *audit.Event {
 				seq++
-				return &credentials.AuditEvent{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d),
+				return &audit.Event{ID: id, CredentialID: cred, BureauID: "b1", Action: "issued", Actor: "bureau:b1", Reason: "reason " + id, At: at(d),
 					Seq: seq, PrevHash: fmt.Sprintf("%064x", seq-1), Hash: fmt.Sprintf("%064x", seq)}
 			}
 			trail, err := s.AuditTrail(ctx, "urn:uuid:01")
@@ -269,7 +270,7 @@ func credentialCases() []testCase {
 			if len(trail) != 0 {
 				t.Fatalf("AuditTrail on empty store: got %d events", len(trail))
 			}
-			in := []*credentials.AuditEvent{
+			in := []*audit.Event{
 				ev("e3", "urn:uuid:01", 3*time.Second),
 				ev("e1", "urn:uuid:01", time.Second),
 				ev("e2", "urn:uuid:02", 2*time.Second),
@@ -286,10 +287,10 @@ func credentialCases() []testCase {
 			conflict(t, "AppendAudit taken seq", err)
 			trail, err = s.AuditTrail(ctx, "urn:uuid:01")
 			ok(t, "AuditTrail", err)
-			same(t, "AuditTrail", trail, []*credentials.AuditEvent{in[1], in[0], in[4]})
+			same(t, "AuditTrail", trail, []*audit.Event{in[1], in[0], in[4]})
 			trail, err = s.AuditTrail(ctx, "urn:uuid:02")
 			ok(t, "AuditTrail", err)
-			same(t, "AuditTrail", trail, []*credentials.AuditEvent{in[2]})
+			same(t, "AuditTrail", trail, []*audit.Event{in[2]})
 			trail, err = s.AuditTrail(ctx, "urn:uuid:nope")
 			ok(t, "AuditTrail unknown credential", err)
 			if len(trail) != 0 {
@@ -300,10 +301,10 @@ func credentialCases() []testCase {
 			ctx := t.Context()
 			_, err := s.AuditHead(ctx, "b1")
 			notFound(t, "AuditHead of a bureau without events", err)
-			var in []*credentials.AuditEvent
+			var in []*audit.Event
 			for i := int64(1); i <= 5; i++ {
 				for _, b := range []string{"b1", "b2"} {
-					e := &credentials.AuditEvent{ID: fmt.Sprintf("%s-e%d", b, i), BureauID: b, Action: "issued", Actor: "bureau:" + b,
+					e := &audit.Event{ID: fmt.Sprintf("%s-e%d", b, i), BureauID: b, Action: "issued", Actor: "bureau:" + b,
 						At: at(time.Duration(i) * time.Second), Seq: i, PrevHash: fmt.Sprintf("%s-h%d", b, i-1), Hash: fmt.Sprintf("%s-h%d", b, i)}
 					_, err := s.AppendAudit(ctx, e)
 					ok(t, "AppendAudit", err)
@@ -317,7 +318,7 @@ func credentialCases() []testCase {
 			_, err = s.AppendAudit(ctx, &other)
 			ok(t, "AppendAudit same seq, other bureau", err)
 			// Several at once stop at the first taken seq.
-			batch := []*credentials.AuditEvent{
+			batch := []*audit.Event{
 				{ID: "b3-e4", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(4 * time.Second), Seq: 4, PrevHash: "x", Hash: "b3-h4"},
 				{ID: "b3-e3bis", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(5 * time.Second), Seq: 3, PrevHash: "x", Hash: "b3-h3bis"},
 				{ID: "b3-e5", BureauID: "b3", Action: "issued", Actor: "bureau:b3", At: at(6 * time.Second), Seq: 5, PrevHash: "x", Hash: "b3-h5"},
@@ -329,7 +330,7 @@ func credentialCases() []testCase {
 			}
 			b3, err := s.AuditEvents(ctx, "b3", 0, 10)
 			ok(t, "AuditEvents b3", err)
-			same(t, "AuditEvents b3", b3, []*credentials.AuditEvent{&other, batch[0]})
+			same(t, "AuditEvents b3", b3, []*audit.Event{&other, batch[0]})
 			head, err := s.AuditHead(ctx, "b1")
 			ok(t, "AuditHead", err)
 			same(t, "AuditHead", head, in[4])
@@ -352,7 +353,7 @@ func credentialCases() []testCase {
 				ok(t, "CreateCredential in Atomic", s.CreateCredential(ctx, record("urn:uuid:a1", "b1", "did:key:alice", "VolunteerServiceCredential")))
 				// A nested call joins the outer one.
 				return s.Atomic(ctx, func(ctx context.Context) error {
-					_, err := s.AppendAudit(ctx, &credentials.AuditEvent{ID: "e1", CredentialID: "urn:uuid:a1", BureauID: "b1", Action: "issued", Actor: "bureau:b1", At: at(0), Seq: 1, Hash: "h1"})
+					_, err := s.AppendAudit(ctx, &audit.Event{ID: "e1", CredentialID: "urn:uuid:a1", BureauID: "b1", Action: "issued", Actor: "bureau:b1", At: at(0), Seq: 1, Hash: "h1"})
 					return err
 				})
 			})

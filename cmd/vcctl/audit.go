@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/client"
-	"github.com/citizencloud/citizencredentials/credentials"
 )
 
 // auditVerifyCommand is `vcctl audit verify`.
@@ -34,7 +34,7 @@ func auditVerify(e *env, c *command, _ any, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	var events []*credentials.AuditEvent
+	var events []*audit.Event
 	after, first := 0, auditPage
 	for {
 		r, err := client.AuditEvents(e.ctx, cl, &after, &first)
@@ -49,7 +49,7 @@ func auditVerify(e *env, c *command, _ any, args []string) int {
 		}
 		after = r.AuditEvents[len(r.AuditEvents)-1].Seq
 	}
-	problems := credentials.VerifyAuditChain(events, nil)
+	problems := audit.Verify(events, nil)
 	if e.json {
 		out := struct {
 			Events   int      `json:"events"`
@@ -79,8 +79,8 @@ func auditVerify(e *env, c *command, _ any, args []string) int {
 }
 
 // auditEvent turns the wire form back into the event whose hash is checked.
-func auditEvent(ev client.AuditEventsAuditEventsAuditEvent) *credentials.AuditEvent {
-	out := &credentials.AuditEvent{ID: ev.Id, BureauID: ev.BureauId, Action: ev.Action, Actor: ev.Actor,
+func auditEvent(ev client.AuditEventsAuditEventsAuditEvent) *audit.Event {
+	out := &audit.Event{ID: ev.Id, BureauID: ev.BureauId, Action: ev.Action, Actor: ev.Actor,
 		At: ev.At, Seq: int64(ev.Seq), PrevHash: ev.PrevHash, Hash: ev.Hash}
 	if ev.CredentialId != nil {
 		out.CredentialID = *ev.CredentialId

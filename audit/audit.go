@@ -1,4 +1,8 @@
-package credentials
+// Package audit is the tamper-evident audit trail of bureaus: every event
+// (issuance, status changes, onboarding) extends its bureau's hash chain,
+// written with the change it records, and the chain heads are anchored on
+// chain. Verify finds an edited, deleted or reordered event.
+package audit
 
 import (
 	"context"
@@ -14,19 +18,53 @@ import (
 	"github.com/citizencloud/citizencredentials/fault"
 )
 
+// Event records one action on a credential or bureau.
+type Event struct {
+	ID           string    // uuidv7, time-ordered
+	CredentialID string    // may be empty for bureau-level events
+	BureauID     string    // bureau the event belongs to
+	Action       string    // issued, suspended, reinstated, revoked, ...
+	Actor        string    // who did it: "bureau:<id>", "operator"
+	Reason       string    // free text given by the actor (never claims)
+	At           time.Time // UTC
+	Seq          int64     // position in the bureau's chain: 1, 2, ...; unique per bureau
+	PrevHash     string    // Hash of the bureau's event Seq-1 ("" for the first)
+	Hash         string    // hex SHA-256 of the event with PrevHash (Hash)
+}
+
+// Store keeps the audit trail. Implementations: sqlite.Store and
+// mongodb.Store (the credentials store embeds it).
+type Store interface {
+	// AppendAudit inserts events in order (one round trip where the
+	// backend allows) and stops at the first that fails; it returns how
+	// many were inserted. Returns fault.ErrConflict if the bureau already
+	// has an event with that one's Seq (another writer extended the chain
+	// first: the caller re-reads AuditHead and goes on from there). The
+	// unique (bureau, seq) insert is the only thing that orders writers.
+	AppendAudit(ctx context.Context, events ...*Event) (int, error)
+	// AuditTrail lists the events of a credential in ID order.
+	AuditTrail(ctx context.Context, credentialID string) ([]*Event, error)
+	// AuditHead returns the bureau's event with the highest Seq, or
+	// fault.ErrNotFound if it has none.
+	AuditHead(ctx context.Context, bureauID string) (*Event, error)
+	// AuditEvents lists the bureau's events with Seq > afterSeq, ascending by
+	// Seq, at most limit of them.
+	AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*Event, error)
+}
+
 // The audit trail of a bureau is a hash chain: event n carries the hash of
 // event n-1 of the same bureau (PrevHash) and its own hash over both its
 // content and PrevHash (Hash), and its Seq is claimed by an insert under a
 // unique (bureau, seq) index, so two writers cannot fork the chain. An
 // edited event no longer matches its hash, a deleted one leaves a gap in
 // Seq, and a reordered one breaks the PrevHash links; the head's hash is
-// anchored on chain (AuditAnchorID), so the chain cannot be rewritten
-// wholesale either. VerifyAuditChain checks a trail.
+// anchored on chain (AnchorID), so the chain cannot be rewritten
+// wholesale either. Verify checks a trail.
 
 // auditTries bounds the attempts to extend a chain when writers race.
 const auditTries = 64
 
-// auditHashInput is what AuditHash hashes: every field of the event in a
+// auditHashInput is what Hash hashes: every field of the event in a
 // fixed order and format (JSON of a struct is deterministic).
 type auditHashInput struct {
 	V            int    `json:"v"`
@@ -41,9 +79,9 @@ type auditHashInput struct {
 	PrevHash     string `json:"prevHash"`
 }
 
-// AuditHash returns the hex SHA-256 that e's Hash must hold: over every
+// Hash returns the hex SHA-256 that e's Hash must hold: over every
 // field of e except Hash, with At in UTC to the millisecond.
-func AuditHash(e *AuditEvent) string {
+func Hash(e *Event) string {
 	b, err := json.Marshal(auditHashInput{
 		V: 1, BureauID: e.BureauID, Seq: e.Seq, ID: e.ID, CredentialID: e.CredentialID,
 		Action: e.Action, Actor: e.Actor, Reason: e.Reason,
@@ -57,17 +95,17 @@ func AuditHash(e *AuditEvent) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// AuditAnchorID is the id under which a bureau's audit chain head is
+// AnchorID is the id under which a bureau's audit chain head is
 // anchored (as a list id with version = the head's Seq and digest = its Hash).
-func AuditAnchorID(bureauID string) string { return "audit:" + bureauID }
+func AnchorID(bureauID string) string { return "audit:" + bureauID }
 
-// NewAuditEvent returns an event with a fresh time-ordered id.
-func NewAuditEvent(now time.Time, bureauID, credentialID, action, actor, reason string) (*AuditEvent, error) {
+// New returns an event with a fresh time-ordered id.
+func New(now time.Time, bureauID, credentialID, action, actor, reason string) (*Event, error) {
 	u, err := uuid.NewV7()
 	if err != nil {
 		return nil, fmt.Errorf("audit event id: %w", err)
 	}
-	return &AuditEvent{ID: u.String(), CredentialID: credentialID, BureauID: bureauID, Action: action,
+	return &Event{ID: u.String(), CredentialID: credentialID, BureauID: bureauID, Action: action,
 		Actor: actor, Reason: reason, At: now.UTC().Truncate(time.Millisecond)}, nil
 }
 
@@ -77,9 +115,9 @@ func NewAuditEvent(now time.Time, bureauID, credentialID, action, actor, reason 
 // writer extends a chain first (fault.ErrConflict on a Seq) it re-reads
 // that head and goes on with the events not yet inserted. Errors: store
 // errors as they are; fault.Unavailable when the chain stays contended.
-func AppendAudit(ctx context.Context, st Store, events ...*AuditEvent) error {
+func Append(ctx context.Context, st Store, events ...*Event) error {
 	var order []string
-	byBureau := map[string][]*AuditEvent{}
+	byBureau := map[string][]*Event{}
 	for _, e := range events {
 		if _, ok := byBureau[e.BureauID]; !ok {
 			order = append(order, e.BureauID)
@@ -105,7 +143,7 @@ func AppendAudit(ctx context.Context, st Store, events ...*AuditEvent) error {
 				if prev != nil {
 					e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
 				}
-				e.Hash = AuditHash(e)
+				e.Hash = Hash(e)
 				prev = e
 			}
 			n, err := st.AppendAudit(ctx, rest...)
@@ -118,22 +156,22 @@ func AppendAudit(ctx context.Context, st Store, events ...*AuditEvent) error {
 	return nil
 }
 
-// AuditProblem is one fault VerifyAuditChain found.
-type AuditProblem struct {
+// Problem is one fault Verify found.
+type Problem struct {
 	Seq     int64  // position in the chain where it shows
 	EventID string // the event at Seq, "" if missing
 	Kind    string // edited, deleted, reordered, unchained
 	Detail  string
 }
 
-func (p AuditProblem) String() string {
+func (p Problem) String() string {
 	if p.EventID == "" {
 		return fmt.Sprintf("seq %d: %s: %s", p.Seq, p.Kind, p.Detail)
 	}
 	return fmt.Sprintf("seq %d (event %s): %s: %s", p.Seq, p.EventID, p.Kind, p.Detail)
 }
 
-// VerifyAuditChain checks a bureau's events, as read in Seq order from its
+// Verify checks a bureau's events, as read in Seq order from its
 // first event, and names each fault: an event whose content does not match
 // its hash (edited), a gap in Seq (deleted), an event whose PrevHash is
 // not the hash of the event before it although both are intact
@@ -141,19 +179,19 @@ func (p AuditProblem) String() string {
 // Seq out of order (reordered), and events written before the chain
 // existed (unchained: no hash). head, if given, is the anchored head (Seq
 // and Hash) that the trail must reach and match.
-func VerifyAuditChain(events []*AuditEvent, head *AuditEvent) []AuditProblem {
-	var out []AuditProblem
-	var prev *AuditEvent
+func Verify(events []*Event, head *Event) []Problem {
+	var out []Problem
+	var prev *Event
 	prevBroken := false // the link to a flagged event says nothing new
 	for i, e := range events {
 		switch {
 		case e.Hash == "":
-			out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "unchained", Detail: "written before the audit chain existed; it cannot be checked"})
-		case AuditHash(e) != e.Hash:
+			out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "unchained", Detail: "written before the audit chain existed; it cannot be checked"})
+		case Hash(e) != e.Hash:
 			if at, ok := writtenAt(e, events); ok {
-				out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: fmt.Sprintf("it was written at seq %d", at)})
+				out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: fmt.Sprintf("it was written at seq %d", at)})
 			} else {
-				out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "edited", Detail: "its content does not match its hash"})
+				out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "edited", Detail: "its content does not match its hash"})
 			}
 			prev, prevBroken = e, true
 			continue
@@ -164,11 +202,11 @@ func VerifyAuditChain(events []*AuditEvent, head *AuditEvent) []AuditProblem {
 		}
 		switch {
 		case prev != nil && e.Seq <= prev.Seq:
-			out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: fmt.Sprintf("comes after seq %d", prev.Seq)})
+			out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: fmt.Sprintf("comes after seq %d", prev.Seq)})
 		case e.Seq > want:
-			out = append(out, AuditProblem{Seq: want, Kind: "deleted", Detail: fmt.Sprintf("events %d to %d are missing", want, e.Seq-1)})
+			out = append(out, Problem{Seq: want, Kind: "deleted", Detail: fmt.Sprintf("events %d to %d are missing", want, e.Seq-1)})
 		case !prevBroken && e.Hash != "" && (prev == nil || prev.Hash != "") && e.PrevHash != hashOf(prev):
-			out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: "it does not follow the event before it (its previous hash differs)"})
+			out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "reordered", Detail: "it does not follow the event before it (its previous hash differs)"})
 		}
 		prev, prevBroken = e, false
 	}
@@ -179,11 +217,11 @@ func VerifyAuditChain(events []*AuditEvent, head *AuditEvent) []AuditProblem {
 			if prev != nil {
 				last = prev.Seq
 			}
-			out = append(out, AuditProblem{Seq: last + 1, Kind: "deleted", Detail: fmt.Sprintf("the trail ends before the anchored head (seq %d)", head.Seq)})
+			out = append(out, Problem{Seq: last + 1, Kind: "deleted", Detail: fmt.Sprintf("the trail ends before the anchored head (seq %d)", head.Seq)})
 		default:
 			for _, e := range events {
 				if e.Seq == head.Seq && e.Hash != head.Hash {
-					out = append(out, AuditProblem{Seq: e.Seq, EventID: e.ID, Kind: "edited", Detail: "the anchored head hash differs"})
+					out = append(out, Problem{Seq: e.Seq, EventID: e.ID, Kind: "edited", Detail: "the anchored head hash differs"})
 				}
 			}
 		}
@@ -193,21 +231,21 @@ func VerifyAuditChain(events []*AuditEvent, head *AuditEvent) []AuditProblem {
 
 // writtenAt reports the Seq at which e's hash matches, if that is another
 // Seq of the trail: the event was moved, not edited.
-func writtenAt(e *AuditEvent, events []*AuditEvent) (int64, bool) {
+func writtenAt(e *Event, events []*Event) (int64, bool) {
 	c := *e
 	for _, o := range events {
 		if o.Seq == e.Seq {
 			continue
 		}
 		c.Seq = o.Seq
-		if AuditHash(&c) == e.Hash {
+		if Hash(&c) == e.Hash {
 			return o.Seq, true
 		}
 	}
 	return 0, false
 }
 
-func hashOf(e *AuditEvent) string {
+func hashOf(e *Event) string {
 	if e == nil {
 		return ""
 	}
