@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -106,6 +107,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	ln, err := net.Listen("tcp", c.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use by another process: stop it or choose another address with --addr (%w)", c.Addr, err)
+	}
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}

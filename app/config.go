@@ -114,15 +114,20 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.MaxBacklog, "max-backlog", c.MaxBacklog, "/readyz reports not ready above this many unanchored items")
 	fs.IntVar(&c.StatusListSize, "status-list-size", c.StatusListSize, "entries per status list (131072 = 16 KiB, the spec minimum)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get at shutdown")
+	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		env := "VCSERVE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(env); ok {
-			_ = f.Value.Set(v)
-			f.Usage += " [$" + env + "]"
-		} else {
-			f.Usage += " [$" + env + "]"
+		f.Usage += " [$" + env + "]"
+		if v, ok := os.LookupEnv(env); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				// The value is not repeated: it may be a connection string.
+				envErr = fmt.Errorf("$%s is not a valid value for --%s (%s)", env, f.Name, flagValueKind(f))
+			}
 		}
 	})
+	if envErr != nil {
+		return envErr
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stdout)
@@ -162,4 +167,21 @@ func (m *Main) SetConfig(c Config) error {
 	}
 	m.Config = c
 	return nil
+}
+
+// flagValueKind names what a flag expects, for an error that cannot quote the
+// value it refused.
+func flagValueKind(f *flag.Flag) string {
+	switch f.Value.(flag.Getter).Get().(type) {
+	case bool:
+		return "true or false"
+	case time.Duration:
+		return "a duration such as 5s or 1m"
+	case int, int64, uint64:
+		return "an integer"
+	case float64:
+		return "a number"
+	default:
+		return "a string"
+	}
 }

@@ -328,7 +328,10 @@ value or by reference, as a bureau's QR code holds it) through the issuer's
 standard endpoints, as a phone wallet would: token (pre-authorized code, with
 --tx-code when the offer asks for one), nonce, and one credential request per
 credential offered, each with a key proof by the wallet's key. The
-credentials are bound to the wallet's DID and stored in the wallet.`,
+credentials are bound to the wallet's DID and stored in the wallet.
+Exit status: 0 received, 1 the issuer refused (a wrong transaction code, a
+used or expired offer: ask the bureau for a new one), 2 usage error, a bad
+offer URI or the issuer could not be reached.`,
 		examples: `vcctl wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F...'
 vcctl wallet receive "$OFFER" --tx-code 493817`,
 		auth: authWallet, flags: defineWalletReceive, run: walletReceive,
@@ -342,7 +345,10 @@ object, picks credentials of the wallet that meet its DCQL query (an SD-JWT
 discloses only the claims asked for), signs the presentations with the
 request's nonce and the verifier's client identifier as audience, and posts
 them to the verifier's response URI (direct_post). Only verifiers with a
-redirect_uri: client identifier are supported.`,
+redirect_uri: client identifier are supported.
+Exit status: 0 accepted, 1 the wallet cannot meet the request (nothing is
+sent) or the verifier refused (already answered, expired, not verified),
+2 usage error, a bad request URI or the verifier could not be reached.`,
 		examples: `vcctl wallet respond 'openid4vp://?client_id=redirect_uri%3A...&request_uri=...'`,
 		auth:     authWallet, flags: defineWalletSigning, run: walletRespond,
 	},

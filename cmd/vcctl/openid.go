@@ -22,6 +22,18 @@ func (e *env) httpClient() *http.Client {
 	return &http.Client{Timeout: e.timeout}
 }
 
+// failOpenID reports an error of an OpenID4VC exchange. A refusal by the
+// issuer or the verifier (an OAuth error response: invalid_grant, an
+// answered request, ...) exits 1 like any refusal by the service; a bad URI,
+// a local problem or a service that cannot be reached exits 2.
+func (e *env) failOpenID(err error, format string, args ...any) int {
+	code := e.failf(format, args...)
+	if oe := (*wallet.OAuthError)(nil); errors.As(err, &oe) {
+		return exitFail
+	}
+	return code
+}
+
 // ---- wallet receive -------------------------------------------------------------
 
 type receiveFlags struct {
@@ -48,7 +60,7 @@ func walletReceive(e *env, c *command, opts any, args []string) int {
 	hc := e.httpClient()
 	offer, err := wallet.ResolveOffer(e.ctx, hc, args[0])
 	if err != nil {
-		return e.failf("%v", err)
+		return e.failOpenID(err, "%v", err)
 	}
 	if offer.NeedsTxCode() && f.txCode == "" {
 		return e.failf("this offer needs the transaction code the bureau sent you: pass --tx-code")
@@ -60,7 +72,7 @@ func walletReceive(e *env, c *command, opts any, args []string) int {
 	now := time.Now()
 	got, err := wallet.Receive(e.ctx, hc, offer, key, f.txCode, now)
 	if err != nil {
-		return e.failf("receive from %s: %v", offer.CredentialIssuer, err)
+		return e.failOpenID(err, "receive from %s: %v", offer.CredentialIssuer, err)
 	}
 	var creds []wallet.Credential
 	for _, r := range got {
@@ -99,11 +111,13 @@ func walletRespond(e *env, c *command, opts any, args []string) int {
 	hc := e.httpClient()
 	req, err := wallet.ResolveAuthorizationRequest(e.ctx, hc, args[0])
 	if err != nil {
-		return e.failf("%v", err)
+		return e.failOpenID(err, "%v", err)
 	}
 	chosen, fields, err := req.Match(w.Credentials)
 	if err != nil {
-		return e.failf("%v", err)
+		// The wallet cannot answer: nothing is sent (as 'wallet present').
+		e.failf("%v", err)
+		return exitFail
 	}
 	for id, cr := range chosen {
 		what := "the whole credential"
@@ -122,7 +136,7 @@ func walletRespond(e *env, c *command, opts any, args []string) int {
 	if err := wallet.Respond(e.ctx, hc, req, chosen, fields, key); err != nil {
 		var oe *wallet.OAuthError
 		if errors.As(err, &oe) {
-			return e.failf("the verifier refused the presentation: %v", oe)
+			return e.failOpenID(err, "the verifier refused the presentation: %v", oe)
 		}
 		return e.failf("respond: %v", err)
 	}

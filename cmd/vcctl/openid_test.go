@@ -46,7 +46,12 @@ func TestOpenIDWallet(t *testing.T) {
 	r = run("", append([]string{"wallet", "receive", offer, "--tx-code", "493817"}, wp...)...)
 	expect(t, r, 0, "Received 2 credentials", "SD_JWT", "JWT")
 	r = run("", append([]string{"wallet", "receive", offer, "--tx-code", "493817"}, wp...)...)
-	expect(t, r, 2, "invalid_grant")
+	expect(t, r, 1, "invalid_grant")
+	// A refusal by the issuer exits 1, like any refusal by the service.
+	r = run("", "--token", cityKey, "offer", "--type", "VolunteerServiceCredential", "--claims", claims, "--tx-code", "493817")
+	expect(t, r, 0)
+	r = run("", append([]string{"wallet", "receive", field(t, r.stdout, "offer"), "--tx-code", "111111"}, wp...)...)
+	expect(t, r, 1, "invalid_grant", "wrong transaction code")
 	r = run("", append([]string{"wallet", "list"}, wp[:2]...)...)
 	expect(t, r, 0, "VolunteerServiceCredential")
 
@@ -63,5 +68,5 @@ func TestOpenIDWallet(t *testing.T) {
 	r = run("", "--token", housingKey, "request", "show", id)
 	expect(t, r, 0, "VERIFIED")
 	r = run("", append([]string{"wallet", "respond", authz}, wp...)...)
-	expect(t, r, 2, "already answered")
+	expect(t, r, 1, "already answered")
 }
