@@ -34,7 +34,7 @@ type crashPlan struct {
 
 func planFor(t *testing.T) crashPlan {
 	if testing.Short() {
-		return crashPlan{rounds: 4, batch: 20, sample: 8, minUp: 300 * time.Millisecond, maxUp: 2 * time.Second, verifyN: 150}
+		return crashPlan{rounds: 3, batch: 20, sample: 8, minUp: 300 * time.Millisecond, maxUp: 2 * time.Second, verifyN: 150}
 	}
 	return crashPlan{rounds: 20, batch: 50, sample: 20, minUp: 200 * time.Millisecond, maxUp: 3 * time.Second, verifyN: 600}
 }
