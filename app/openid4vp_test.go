@@ -84,7 +84,7 @@ func TestOpenID4VP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		chosen, fields, err := a.Match(held)
+		chosen, fields, err := a.Match(held, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestOpenID4VP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			chosen, fields, err := a.Match(tc.held)
+			chosen, fields, err := a.Match(tc.held, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +178,7 @@ func TestOpenID4VP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		chosen, fields, err := a.Match(sdHeld)
+		chosen, fields, err := a.Match(sdHeld, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestOpenID4VP(t *testing.T) {
 		if _, r := s.submit(t, rq.ID, vp); len(r.Errors) > 0 {
 			t.Fatal(r.Errors)
 		}
-		chosen, fields, err := a.Match(sdHeld)
+		chosen, fields, err := a.Match(sdHeld, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/credentials/jose"
@@ -134,9 +136,11 @@ func checkRequest(a *AuthorizationRequest, clientID, responseTo string) (*Author
 
 // Match picks, for each required credential set of the query (or each
 // credential query when it has no sets), the first option whose every
-// query a held credential meets. It returns credential query id → the
-// credential chosen, and the claim names each query asks for.
-func (a *AuthorizationRequest) Match(held []Credential) (map[string]*Credential, map[string][]string, error) {
+// query a held credential meets, choosing as Choose does: the newest
+// credential usable at now (active, not expired, already valid). It returns
+// credential query id → the credential chosen, and the claim names each
+// query asks for.
+func (a *AuthorizationRequest) Match(held []Credential, now time.Time) (map[string]*Credential, map[string][]string, error) {
 	byID := map[string]DCQLCredential{}
 	for _, q := range a.DCQL.Credentials {
 		byID[q.ID] = q
@@ -150,7 +154,7 @@ func (a *AuthorizationRequest) Match(held []Credential) (map[string]*Credential,
 			if !ok {
 				return false
 			}
-			c := findFor(q, held)
+			c := findFor(q, held, now)
 			if c == nil {
 				return false
 			}
@@ -191,11 +195,22 @@ func (a *AuthorizationRequest) Match(held []Credential) (map[string]*Credential,
 	return chosen, fields, nil
 }
 
-// findFor returns the first held, active credential that meets q.
-func findFor(q DCQLCredential, held []Credential) *Credential {
+// findFor returns the newest held credential usable at now that meets q.
+func findFor(q DCQLCredential, held []Credential, now time.Time) *Credential {
+	order := make([]*Credential, len(held))
 	for i := range held {
-		c := &held[i]
-		if c.State != "" && c.State != "active" && c.State != "ACTIVE" {
+		order[i] = &held[i]
+	}
+	// Newest first; ids (UUIDv7) order credentials issued in the same second.
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if !a.IssuedAt.Equal(b.IssuedAt) {
+			return a.IssuedAt.After(b.IssuedAt)
+		}
+		return a.ID > b.ID
+	})
+	for _, c := range order {
+		if st := c.StateNow(now); st != "" && !strings.EqualFold(st, "active") || now.Before(c.ValidFrom) {
 			continue
 		}
 		d, err := Decode(c.Credential)

@@ -113,7 +113,7 @@ func walletRespond(e *env, c *command, opts any, args []string) int {
 	if err != nil {
 		return e.failOpenID(err, "%v", err)
 	}
-	chosen, fields, err := req.Match(w.Credentials)
+	chosen, fields, err := req.Match(w.Credentials, time.Now())
 	if err != nil {
 		// The wallet cannot answer: nothing is sent (as 'wallet present').
 		e.failf("%v", err)
