@@ -62,6 +62,8 @@ type Ledger struct {
 
 	anchorCache *bounded[anchorKey, anchor.Anchored] // confirmed anchors as the chain holds them
 	proven      *bounded[string, provenIssuance]     // credential id → its proven issuance anchor
+	// fingerprints: key id → thumbprint of one of our keys (immutable).
+	fingerprints *bounded[string, [32]byte]
 }
 
 type trustEntry struct {
@@ -112,7 +114,8 @@ func New(c Config) (*Ledger, error) {
 	}
 	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
-		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize)}, nil
+		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
+		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize)}, nil
 }
 
 var _ credentials.Extension = (*Ledger)(nil)
@@ -215,13 +218,23 @@ func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) creden
 	return pass(CheckIssuerTrusted, "%s is an active trusted issuer on the consortium registry", p.Issuer)
 }
 
-// fingerprint is the RFC 7638 SHA-256 thumbprint of one of our keys.
+// fingerprint is the RFC 7638 SHA-256 thumbprint of one of our keys. A
+// key's public JWK never changes, so the thumbprint is cached by key id
+// once the store has the key (an invented kid is not found and takes no
+// place).
 func (l *Ledger) fingerprint(ctx context.Context, kid string) ([32]byte, error) {
+	if fp, ok := l.fingerprints.get(kid); ok {
+		return fp, nil
+	}
 	rec, err := l.keys.Key(ctx, kid)
 	if err != nil {
 		return [32]byte{}, err
 	}
-	return Thumbprint(rec.PublicJWK)
+	fp, err := Thumbprint(rec.PublicJWK)
+	if err == nil {
+		l.fingerprints.put(kid, fp)
+	}
+	return fp, err
 }
 
 // Thumbprint returns the RFC 7638 SHA-256 thumbprint of a public JWK.
@@ -456,7 +469,7 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 	}
 	// NewEvidence chose a root the outbox holds as confirmed (at depth).
 	l.anchorCache.put(k, a)
-	pi := provenIssuance{leafIndex: ev.LeafIndex, treeSize: ev.TreeSize, block: a.Block, blockTime: a.BlockTime}
+	pi := provenIssuance{leafIndex: ev.LeafIndex, treeSize: ev.TreeSize, block: a.Block, blockTime: a.BlockTime, ref: *ev.LogAnchor}
 	l.proven.put(rec.ID, pi)
 	return provenCheck(pi)
 }
@@ -557,9 +570,16 @@ func (l *Ledger) Backlog(ctx context.Context) (int, error) { return l.anchors.Co
 
 // IssuanceAnchor returns where the log root covering one of our
 // credentials is anchored, or nil if it is not ours or not anchored yet.
+// Once the credential's issuance_anchor check is proven, it is the anchor
+// that check proved against (the same earliest confirmed root the outbox
+// gives), without reading the outbox again.
 func (l *Ledger) IssuanceAnchor(ctx context.Context, credentialID string) *anchor.TxRef {
 	if credentialID == "" {
 		return nil
+	}
+	if pi, ok := l.proven.get(credentialID); ok {
+		ref := pi.ref
+		return &ref
 	}
 	ref, err := anchor.LogAnchorOf(ctx, l.anchors, credentialID)
 	if err != nil {
