@@ -52,7 +52,10 @@ func WithLogClock(now func() time.Time) LogOption { return func(l *Log) { l.now 
 // rebuilt at start-up. A node found missing (a crash between a leaf's
 // insert and its node's, or leaves written by another path) is computed
 // from the level below and stored by the reader that needs it. Complete
-// tiles are cached in memory, bounded by tileCacheSize.
+// tiles are cached in memory, bounded by tileCacheSize, and so is the
+// committed start of an incomplete tile (the right edge of the tree, which
+// every proof against a recent tree size reads): a committed leaf or node
+// never changes, so a cached run only ever grows.
 type Log struct {
 	store  Store
 	now    func() time.Time
@@ -62,7 +65,7 @@ type Log struct {
 	next     int64      // index the next append tries; -1: ask the store
 
 	mu    sync.Mutex
-	tiles map[tileKey][][32]byte // complete tiles only; at most tileCacheSize
+	tiles map[tileKey][][32]byte // complete tiles and committed runs of incomplete ones; at most tileCacheSize
 }
 
 // tileKey names the tile of TileWidth nodes at tree level Level (a multiple
@@ -309,7 +312,7 @@ func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][
 	l.mu.Lock()
 	t, ok := l.tiles[k]
 	l.mu.Unlock()
-	if ok {
+	if ok && len(t) >= need {
 		return t, nil
 	}
 	from := int64(index * TileWidth)
@@ -380,18 +383,24 @@ func (l *Log) leafTile(ctx context.Context, from int64, need int) ([][32]byte, e
 	return out, nil
 }
 
-// keep caches a complete tile, evicting an arbitrary one when full.
+// keep caches a tile, or the committed run from its start, unless a
+// longer run of it is cached; it evicts an arbitrary tile when full.
 func (l *Log) keep(k tileKey, t [][32]byte) {
-	if len(t) < TileWidth {
+	n := min(len(t), TileWidth)
+	if n == 0 {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.tiles) >= tileCacheSize {
+	old, ok := l.tiles[k]
+	if ok && len(old) >= n {
+		return
+	}
+	if !ok && len(l.tiles) >= tileCacheSize {
 		for old := range l.tiles {
 			delete(l.tiles, old)
 			break
 		}
 	}
-	l.tiles[k] = t[:TileWidth:TileWidth]
+	l.tiles[k] = t[:n:n]
 }
