@@ -123,10 +123,11 @@ var _ credentials.Extension = (*Ledger)(nil)
 // Checks implements credentials.Extension.
 func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credentials.Check {
 	out := []credentials.Check{l.checkTrusted(ctx, p)}
-	out = append(out, l.checkStatus(ctx, p)...)
+	ents := &entriesOf{lists: l.lists, credentialID: p.ID}
+	out = append(out, l.checkStatus(ctx, p, ents)...)
 	rec := l.ownRecord(ctx, p)
 	if rec != nil {
-		out = append(out, l.checkStatusAnchor(ctx, rec)...)
+		out = append(out, l.checkStatusAnchor(ctx, rec, ents)...)
 		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
 	}
 	return out
@@ -256,7 +257,26 @@ func Thumbprint(publicJWK []byte) ([32]byte, error) {
 
 // checkStatus gives one status check for all of the credential's entries:
 // it fails if any bit is set (revoked, suspended) or cannot be checked.
-func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed) []credentials.Check {
+// entriesOf reads a credential's status entries once for the status and
+// status_anchor checks of one verification.
+type entriesOf struct {
+	lists        status.Store
+	credentialID string
+
+	read    bool
+	entries []*status.Entry
+	err     error
+}
+
+func (e *entriesOf) get(ctx context.Context) ([]*status.Entry, error) {
+	if !e.read {
+		e.entries, e.err = e.lists.EntriesOf(ctx, e.credentialID)
+		e.read = true
+	}
+	return e.entries, e.err
+}
+
+func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *entriesOf) []credentials.Check {
 	if len(p.Status) == 0 {
 		return []credentials.Check{pass(CheckStatus, "the credential has no status entry, so it cannot be revoked or suspended")}
 	}
@@ -277,7 +297,7 @@ func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed) []crede
 			continue
 		}
 		if !loaded {
-			entries, err = l.lists.EntriesOf(ctx, p.ID)
+			entries, err = ents.get(ctx)
 			if err != nil {
 				bad = append(bad, "the status could not be read: "+fault.Message(err))
 				continue
@@ -360,8 +380,8 @@ func hostOf(u string) string {
 // while it is queued, mined but not deep enough, or recorded as confirmed
 // but missing from the chain (lost blocks: the worker re-sends it); failed
 // when the chain or the recorded digest disagrees with the stored list.
-func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record) []credentials.Check {
-	versions, err := l.status.Versions(ctx, rec.ID)
+func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record, ents *entriesOf) []credentials.Check {
+	versions, err := l.latestVersions(ctx, ents)
 	if err != nil {
 		return []credentials.Check{fail(CheckStatusAnchor, "status list versions could not be read: %s", fault.Message(err))}
 	}
@@ -396,6 +416,32 @@ func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record)
 		}
 	}
 	return out
+}
+
+// latestVersions is status.Service.Versions on entries already read: the
+// latest published version of each of the credential's lists.
+func (l *Ledger) latestVersions(ctx context.Context, ents *entriesOf) ([]*status.Version, error) {
+	entries, err := ents.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*status.Version
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if seen[e.ListID] {
+			continue
+		}
+		seen[e.ListID] = true
+		v, err := l.lists.LatestVersion(ctx, e.ListID)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.Anchored, deep bool) credentials.Check {
