@@ -20,9 +20,13 @@ const (
 	// and TileWidth consecutive hashes of one level are read at once.
 	TileHeight = 8
 	TileWidth  = 1 << TileHeight
-	// tileCacheSize bounds the complete tiles kept in memory (8 KiB each:
-	// 32 MiB at most). Complete tiles never change.
+	// tileCacheSize bounds the tiles kept in memory (9 KiB each with
+	// their upper levels: 36 MiB at most). Complete tiles never change.
 	tileCacheSize = 4096
+	// lowLevels: the roots of a tile's subtrees of 2^lowLevels hashes and
+	// more are kept with it (30 hashes); smaller ones (at most 8 hashes)
+	// are hashed when asked for.
+	lowLevels = 4
 	// appendTries bounds the retries of Append when replicas race for the
 	// next index.
 	appendTries = 1024
@@ -52,7 +56,10 @@ func WithLogClock(now func() time.Time) LogOption { return func(l *Log) { l.now 
 // rebuilt at start-up. A node found missing (a crash between a leaf's
 // insert and its node's, or leaves written by another path) is computed
 // from the level below and stored by the reader that needs it. Complete
-// tiles are cached in memory, bounded by tileCacheSize.
+// tiles are cached in memory, bounded by tileCacheSize, and so is the
+// committed start of an incomplete tile (the right edge of the tree, which
+// every proof against a recent tree size reads): a committed leaf or node
+// never changes, so a cached run only ever grows.
 type Log struct {
 	store  Store
 	now    func() time.Time
@@ -62,7 +69,7 @@ type Log struct {
 	next     int64      // index the next append tries; -1: ask the store
 
 	mu    sync.Mutex
-	tiles map[tileKey][][32]byte // complete tiles only; at most tileCacheSize
+	tiles map[tileKey]*tileEntry // complete tiles and committed runs of incomplete ones; at most tileCacheSize
 }
 
 // tileKey names the tile of TileWidth nodes at tree level Level (a multiple
@@ -74,7 +81,7 @@ type tileKey struct {
 
 // NewLog returns the issuance log over store.
 func NewLog(store Store, opts ...LogOption) *Log {
-	l := &Log{store: store, now: time.Now, logger: slog.Default(), tiles: map[tileKey][][32]byte{}, next: -1}
+	l := &Log{store: store, now: time.Now, logger: slog.Default(), tiles: map[tileKey]*tileEntry{}, next: -1}
 	for _, o := range opts {
 		o(l)
 	}
@@ -282,7 +289,7 @@ func (l *Log) Nodes(ctx context.Context, ids []NodeID) ([][32]byte, error) {
 		k := tileKey{base, first / TileWidth}
 		need[k] = max(need[k], int(first%TileWidth)+1<<r)
 	}
-	tiles := make(map[tileKey][][32]byte, len(need))
+	tiles := make(map[tileKey]*tileEntry, len(need))
 	for k, n := range need {
 		t, err := l.tile(ctx, k.level, k.index, n)
 		if err != nil {
@@ -295,22 +302,66 @@ func (l *Log) Nodes(ctx context.Context, ids []NodeID) ([][32]byte, error) {
 		base, r := id.Level-id.Level%TileHeight, id.Level%TileHeight
 		first := id.Index << r
 		t := tiles[tileKey{base, first / TileWidth}]
-		off := first % TileWidth
-		out[i] = perfectRoot(t[off : off+1<<r])
+		out[i] = t.node(r, first%TileWidth)
 	}
 	return out, nil
+}
+
+// tileEntry is a tile's run of hashes (all TileWidth when complete) and,
+// for each level r from lowLevels to TileHeight-1, the roots of its
+// complete subtrees of 2^r hashes: upper[r-lowLevels][i] is the root of
+// hashes[i<<r : (i+1)<<r].
+type tileEntry struct {
+	hashes [][32]byte
+	upper  [TileHeight - lowLevels][][32]byte
+}
+
+func newTileEntry(hashes [][32]byte) *tileEntry {
+	t := &tileEntry{hashes: hashes}
+	n := len(hashes) >> lowLevels
+	if n == 0 {
+		return t
+	}
+	low := make([][32]byte, n)
+	for i := range low {
+		low[i] = perfectRoot(hashes[i<<lowLevels : (i+1)<<lowLevels])
+	}
+	t.upper[0] = low
+	for r := 1; r < len(t.upper); r++ {
+		below := t.upper[r-1]
+		lvl := make([][32]byte, len(below)/2)
+		for i := range lvl {
+			lvl[i] = NodeHash(below[2*i], below[2*i+1])
+		}
+		t.upper[r] = lvl
+	}
+	return t
+}
+
+// node returns the root of the subtree of 2^r hashes at offset off (a
+// multiple of 2^r) of the tile; r = TileHeight is the whole tile. The
+// subtree must be within the run.
+func (t *tileEntry) node(r uint, off uint64) [32]byte {
+	switch {
+	case r == TileHeight:
+		top := t.upper[len(t.upper)-1]
+		return NodeHash(top[0], top[1])
+	case r >= lowLevels:
+		return t.upper[r-lowLevels][off>>r]
+	}
+	return perfectRoot(t.hashes[off : off+1<<r])
 }
 
 // tile returns at least the first need hashes of the tile (level, index):
 // leaf hashes at level 0, stored nodes above, computing and storing the
 // nodes that are missing from the level below.
-func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][32]byte, error) {
+func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) (*tileEntry, error) {
 	k := tileKey{level, index}
 	l.mu.Lock()
-	t, ok := l.tiles[k]
+	e, ok := l.tiles[k]
 	l.mu.Unlock()
-	if ok {
-		return t, nil
+	if ok && len(e.hashes) >= need {
+		return e, nil
 	}
 	from := int64(index * TileWidth)
 	if level == 0 {
@@ -318,14 +369,13 @@ func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][
 		if err != nil {
 			return nil, err
 		}
-		l.keep(k, t)
-		return t, nil
+		return l.keep(k, t), nil
 	}
 	stored, err := l.store.TileNodes(ctx, int(level), from, from+TileWidth)
 	if err != nil {
 		return nil, err
 	}
-	t = make([][32]byte, 0, TileWidth)
+	t := make([][32]byte, 0, TileWidth)
 	for i, n := range stored {
 		h, err := ParseDigest(n.Hash)
 		if n.Index != from+int64(i) || err != nil {
@@ -339,7 +389,7 @@ func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][
 		if err != nil {
 			return nil, err
 		}
-		h := perfectRoot(child[:TileWidth])
+		h := child.node(TileHeight, 0)
 		t = append(t, h)
 		missing = append(missing, &TileNode{Level: int(level), Index: from + int64(j), Hash: hex.EncodeToString(h[:])})
 	}
@@ -351,8 +401,7 @@ func (l *Log) tile(ctx context.Context, level uint, index uint64, need int) ([][
 			return nil, fmt.Errorf("store issuance log nodes: %w", err)
 		}
 	}
-	l.keep(k, t)
-	return t, nil
+	return l.keep(k, t), nil
 }
 
 // leafTile reads the leaves of one tile from from and returns the hashes of
@@ -380,18 +429,27 @@ func (l *Log) leafTile(ctx context.Context, from int64, need int) ([][32]byte, e
 	return out, nil
 }
 
-// keep caches a complete tile, evicting an arbitrary one when full.
-func (l *Log) keep(k tileKey, t [][32]byte) {
-	if len(t) < TileWidth {
-		return
+// keep returns the entry of a tile's run t and caches it (the tile, or
+// the committed run from its start) unless a longer run of it is cached;
+// it evicts an arbitrary tile when full.
+func (l *Log) keep(k tileKey, t [][32]byte) *tileEntry {
+	n := min(len(t), TileWidth)
+	e := newTileEntry(t[:n:n])
+	if n == 0 {
+		return e
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.tiles) >= tileCacheSize {
+	old, ok := l.tiles[k]
+	if ok && len(old.hashes) >= n {
+		return e
+	}
+	if !ok && len(l.tiles) >= tileCacheSize {
 		for old := range l.tiles {
 			delete(l.tiles, old)
 			break
 		}
 	}
-	l.tiles[k] = t[:TileWidth:TileWidth]
+	l.tiles[k] = e
+	return e
 }

@@ -14,6 +14,9 @@ import (
 const (
 	anchorCacheSize = 65_536 // ~100 B each
 	provenCacheSize = 65_536 // ~1 KiB each (the proof's hashes)
+	// fingerprintCacheSize bounds the thumbprints of our keys (one per
+	// bureau key; ~100 B each).
+	fingerprintCacheSize = 4096
 )
 
 // bounded is a map with at most max entries; when full, an arbitrary
@@ -57,11 +60,13 @@ type anchorKey struct {
 }
 
 // provenIssuance is the outcome of a credential's issuance_anchor check
-// once proven: its leaf, the anchored tree it was proven against, where.
+// once proven: its leaf, the anchored tree it was proven against, where,
+// and the outbox's record of that anchor (what IssuanceAnchor returns).
 type provenIssuance struct {
 	leafIndex, treeSize int64
 	block               uint64
 	blockTime           time.Time
+	ref                 anchor.TxRef
 }
 
 // confirmed returns the chain's record of an anchor if the cache has it.

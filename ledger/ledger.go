@@ -62,6 +62,8 @@ type Ledger struct {
 
 	anchorCache *bounded[anchorKey, anchor.Anchored] // confirmed anchors as the chain holds them
 	proven      *bounded[string, provenIssuance]     // credential id → its proven issuance anchor
+	// fingerprints: key id → thumbprint of one of our keys (immutable).
+	fingerprints *bounded[string, [32]byte]
 }
 
 type trustEntry struct {
@@ -112,7 +114,8 @@ func New(c Config) (*Ledger, error) {
 	}
 	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
-		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize)}, nil
+		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
+		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize)}, nil
 }
 
 var _ credentials.Extension = (*Ledger)(nil)
@@ -120,10 +123,11 @@ var _ credentials.Extension = (*Ledger)(nil)
 // Checks implements credentials.Extension.
 func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credentials.Check {
 	out := []credentials.Check{l.checkTrusted(ctx, p)}
-	out = append(out, l.checkStatus(ctx, p)...)
+	ents := &entriesOf{lists: l.lists, credentialID: p.ID}
+	out = append(out, l.checkStatus(ctx, p, ents)...)
 	rec := l.ownRecord(ctx, p)
 	if rec != nil {
-		out = append(out, l.checkStatusAnchor(ctx, rec)...)
+		out = append(out, l.checkStatusAnchor(ctx, rec, ents)...)
 		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
 	}
 	return out
@@ -215,13 +219,23 @@ func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) creden
 	return pass(CheckIssuerTrusted, "%s is an active trusted issuer on the consortium registry", p.Issuer)
 }
 
-// fingerprint is the RFC 7638 SHA-256 thumbprint of one of our keys.
+// fingerprint is the RFC 7638 SHA-256 thumbprint of one of our keys. A
+// key's public JWK never changes, so the thumbprint is cached by key id
+// once the store has the key (an invented kid is not found and takes no
+// place).
 func (l *Ledger) fingerprint(ctx context.Context, kid string) ([32]byte, error) {
+	if fp, ok := l.fingerprints.get(kid); ok {
+		return fp, nil
+	}
 	rec, err := l.keys.Key(ctx, kid)
 	if err != nil {
 		return [32]byte{}, err
 	}
-	return Thumbprint(rec.PublicJWK)
+	fp, err := Thumbprint(rec.PublicJWK)
+	if err == nil {
+		l.fingerprints.put(kid, fp)
+	}
+	return fp, err
 }
 
 // Thumbprint returns the RFC 7638 SHA-256 thumbprint of a public JWK.
@@ -243,7 +257,26 @@ func Thumbprint(publicJWK []byte) ([32]byte, error) {
 
 // checkStatus gives one status check for all of the credential's entries:
 // it fails if any bit is set (revoked, suspended) or cannot be checked.
-func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed) []credentials.Check {
+// entriesOf reads a credential's status entries once for the status and
+// status_anchor checks of one verification.
+type entriesOf struct {
+	lists        status.Store
+	credentialID string
+
+	read    bool
+	entries []*status.Entry
+	err     error
+}
+
+func (e *entriesOf) get(ctx context.Context) ([]*status.Entry, error) {
+	if !e.read {
+		e.entries, e.err = e.lists.EntriesOf(ctx, e.credentialID)
+		e.read = true
+	}
+	return e.entries, e.err
+}
+
+func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *entriesOf) []credentials.Check {
 	if len(p.Status) == 0 {
 		return []credentials.Check{pass(CheckStatus, "the credential has no status entry, so it cannot be revoked or suspended")}
 	}
@@ -264,7 +297,7 @@ func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed) []crede
 			continue
 		}
 		if !loaded {
-			entries, err = l.lists.EntriesOf(ctx, p.ID)
+			entries, err = ents.get(ctx)
 			if err != nil {
 				bad = append(bad, "the status could not be read: "+fault.Message(err))
 				continue
@@ -347,8 +380,8 @@ func hostOf(u string) string {
 // while it is queued, mined but not deep enough, or recorded as confirmed
 // but missing from the chain (lost blocks: the worker re-sends it); failed
 // when the chain or the recorded digest disagrees with the stored list.
-func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record) []credentials.Check {
-	versions, err := l.status.Versions(ctx, rec.ID)
+func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record, ents *entriesOf) []credentials.Check {
+	versions, err := l.latestVersions(ctx, ents)
 	if err != nil {
 		return []credentials.Check{fail(CheckStatusAnchor, "status list versions could not be read: %s", fault.Message(err))}
 	}
@@ -383,6 +416,32 @@ func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record)
 		}
 	}
 	return out
+}
+
+// latestVersions is status.Service.Versions on entries already read: the
+// latest published version of each of the credential's lists.
+func (l *Ledger) latestVersions(ctx context.Context, ents *entriesOf) ([]*status.Version, error) {
+	entries, err := ents.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*status.Version
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if seen[e.ListID] {
+			continue
+		}
+		seen[e.ListID] = true
+		v, err := l.lists.LatestVersion(ctx, e.ListID)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.Anchored, deep bool) credentials.Check {
@@ -456,7 +515,7 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 	}
 	// NewEvidence chose a root the outbox holds as confirmed (at depth).
 	l.anchorCache.put(k, a)
-	pi := provenIssuance{leafIndex: ev.LeafIndex, treeSize: ev.TreeSize, block: a.Block, blockTime: a.BlockTime}
+	pi := provenIssuance{leafIndex: ev.LeafIndex, treeSize: ev.TreeSize, block: a.Block, blockTime: a.BlockTime, ref: *ev.LogAnchor}
 	l.proven.put(rec.ID, pi)
 	return provenCheck(pi)
 }
@@ -557,9 +616,16 @@ func (l *Ledger) Backlog(ctx context.Context) (int, error) { return l.anchors.Co
 
 // IssuanceAnchor returns where the log root covering one of our
 // credentials is anchored, or nil if it is not ours or not anchored yet.
+// Once the credential's issuance_anchor check is proven, it is the anchor
+// that check proved against (the same earliest confirmed root the outbox
+// gives), without reading the outbox again.
 func (l *Ledger) IssuanceAnchor(ctx context.Context, credentialID string) *anchor.TxRef {
 	if credentialID == "" {
 		return nil
+	}
+	if pi, ok := l.proven.get(credentialID); ok {
+		ref := pi.ref
+		return &ref
 	}
 	ref, err := anchor.LogAnchorOf(ctx, l.anchors, credentialID)
 	if err != nil {

@@ -113,7 +113,7 @@ func scanLeaf(r scanner) (*anchor.Leaf, error) {
 // find the real end of the log again instead of leaving a gap.
 func (s *Store) AppendLeaf(ctx context.Context, l *anchor.Leaf) error {
 	if _, inTx := ctx.Value(txKey{s}).(*sql.Tx); !inTx {
-		_, err := s.db.ExecContext(ctx, `INSERT INTO log_leaves (`+leafCols+`) VALUES (?, ?, ?, ?)`,
+		_, err := s.dbq().ExecContext(ctx, `INSERT INTO log_leaves (`+leafCols+`) VALUES (?, ?, ?, ?)`,
 			l.Index, l.Hash, l.CredentialID, ms(l.CreatedAt))
 		return dbErr("append log leaf", err)
 	}

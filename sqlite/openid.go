@@ -20,7 +20,7 @@ func (s *Store) PutOffer(ctx context.Context, o *openid.Offer) error {
 	if o.TxCodeNumeric {
 		numeric = 1
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO openid_offers (id, bureau_id, type, subject_did, claims, tx_code_hash,
+	_, err = s.dbq().ExecContext(ctx, `INSERT INTO openid_offers (id, bureau_id, type, subject_did, claims, tx_code_hash,
 		tx_code_length, tx_code_numeric, configurations, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.BureauID, o.Type, o.SubjectDID, nonNil(o.Claims), o.TxCodeHash, o.TxCodeLength, numeric, string(configs),
 		ms(o.ExpiresAt), ms(o.CreatedAt))
@@ -29,7 +29,7 @@ func (s *Store) PutOffer(ctx context.Context, o *openid.Offer) error {
 
 // Offer returns the offer with id, or fault.ErrNotFound.
 func (s *Store) Offer(ctx context.Context, id string) (*openid.Offer, error) {
-	return get(ctx, s.db, "get offer", func(r scanner) (*openid.Offer, error) {
+	return get(ctx, s.dbq(), "get offer", func(r scanner) (*openid.Offer, error) {
 		var (
 			o                openid.Offer
 			numeric          int

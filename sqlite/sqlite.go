@@ -53,6 +53,7 @@ const busyTimeout = 10 * time.Second
 // Store implements every store interface of the service on SQLite.
 type Store struct {
 	db        *sql.DB
+	stmts     *stmtCache
 	lock      *os.File // nil for New
 	closeOnce sync.Once
 	closeErr  error
@@ -143,7 +144,7 @@ func New(ctx context.Context, db *sql.DB) (*Store, error) {
 	if err := migrate(ctx, db); err != nil {
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, stmts: &stmtCache{db: db, m: map[string]*sql.Stmt{}}}, nil
 }
 
 // DB returns the underlying database, for tests and diagnostics.
@@ -159,6 +160,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // again returns the first result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stmts.close()
 		s.closeErr = s.db.Close()
 		if s.lock != nil {
 			if err := unlockDir(s.lock); err != nil && s.closeErr == nil {
@@ -358,7 +360,7 @@ func fromMSPtr(v sql.NullInt64) *time.Time {
 	return &t
 }
 
-// querier is a *sql.DB or the *sql.Tx of an Atomic call.
+// querier is the database or the transaction of an Atomic call.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -369,13 +371,18 @@ type querier interface {
 // the store s.
 type txKey struct{ s *Store }
 
-// q returns the transaction ctx carries for this store, or the database.
+// q returns the transaction ctx carries for this store, or the database;
+// either runs its queries as prepared statements.
 func (s *Store) q(ctx context.Context) querier {
 	if tx, ok := ctx.Value(txKey{s}).(*sql.Tx); ok {
-		return tx
+		return txQuerier{c: s.stmts, tx: tx}
 	}
-	return s.db
+	return s.dbq()
 }
+
+// dbq returns the database outside any transaction, with prepared
+// statements.
+func (s *Store) dbq() querier { return dbQuerier{c: s.stmts} }
 
 // Atomic runs fn in one IMMEDIATE transaction: every write made through
 // this store with the context fn gets (credentials, audit events, status

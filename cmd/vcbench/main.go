@@ -183,6 +183,9 @@ func (t *target) start(ctx context.Context, mongoURI string) error {
 	c.Addr, c.DataDir, c.Quiet = "127.0.0.1:0", t.dir, true
 	// vcbench publishes and anchors itself, so the rows time them alone.
 	c.PublishInterval, c.AnchorInterval = time.Hour, time.Hour
+	// All clients come from one address: the per-client rate limits would
+	// measure the limiter, not the service.
+	c.RateAnonymous, c.RateKey = 0, 0
 	c.MongoURI = mongoURI
 	if mongoURI != "" {
 		c.MongoDatabase = "vcbench"
