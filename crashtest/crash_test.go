@@ -39,8 +39,12 @@ func planFor(t *testing.T) crashPlan {
 	return crashPlan{rounds: 20, batch: 50, sample: 20, minUp: 200 * time.Millisecond, maxUp: 3 * time.Second, verifyN: 600}
 }
 
+// intervals are the flags every vcserve of these tests runs with: short
+// publishing and anchoring rounds, and no per-client rate limits (the
+// harness is one client sending thousands of requests from 127.0.0.1).
 func intervals() []string {
-	return []string{"--publish-interval", publishInterval.String(), "--anchor-interval", anchorInterval.String()}
+	return []string{"--publish-interval", publishInterval.String(), "--anchor-interval", anchorInterval.String(),
+		"--rate-anonymous", "0", "--rate-key", "0"}
 }
 
 // TestKillNineEmbedded runs vcserve on its embedded SQLite store and dev
