@@ -425,23 +425,7 @@ func (l *Ledger) latestVersions(ctx context.Context, ents *entriesOf) ([]*status
 	if err != nil {
 		return nil, err
 	}
-	var out []*status.Version
-	seen := map[string]bool{}
-	for _, e := range entries {
-		if seen[e.ListID] {
-			continue
-		}
-		seen[e.ListID] = true
-		v, err := l.lists.LatestVersion(ctx, e.ListID)
-		if errors.Is(err, fault.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return l.status.VersionsOf(ctx, entries)
 }
 
 func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.Anchored, deep bool) credentials.Check {

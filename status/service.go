@@ -584,6 +584,11 @@ func (s *Service) Versions(ctx context.Context, credentialID string) ([]*Version
 	if err != nil {
 		return nil, err
 	}
+	return s.VersionsOf(ctx, entries)
+}
+
+// VersionsOf is Versions on a credential's entries already read.
+func (s *Service) VersionsOf(ctx context.Context, entries []*Entry) ([]*Version, error) {
 	var out []*Version
 	seen := map[string]bool{}
 	for _, e := range entries {
