@@ -50,6 +50,12 @@ type Check struct {
 	// final yet, e.g. an anchor that is queued or not deep enough on chain.
 	// A check is proven when OK && !Pending, failed when !OK.
 	Pending bool
+	// Member and Block name what a chain-backed check relied on: the
+	// consortium member whose namespace held the anchor or trust entry
+	// (its name, or account if it has none) and the block of that anchor
+	// or entry. Empty and 0 for checks that do not read the chain.
+	Member string
+	Block  uint64
 }
 
 // Summary describes what a credential says. It is only trustworthy when the

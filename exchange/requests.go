@@ -325,6 +325,8 @@ type checkJSON struct {
 	Message    string `json:"message,omitempty"`
 	Credential string `json:"credential,omitempty"`
 	Pending    bool   `json:"pending,omitempty"`
+	Member     string `json:"member,omitempty"`
+	Block      uint64 `json:"block,omitempty"`
 }
 
 type summaryJSON struct {
@@ -338,7 +340,7 @@ type summaryJSON struct {
 }
 
 // EncodeResult encodes r as JSON: {"verified", "checks": [{"name", "ok",
-// "message", "credential"}], "credentials": [{"id", "issuer", "subject",
+// "message", "credential", "pending", "member", "block"}], "credentials": [{"id", "issuer", "subject",
 // "types", "validFrom", "validUntil", "claims"}]}.
 func EncodeResult(r *credentials.Result) ([]byte, error) {
 	if r == nil {

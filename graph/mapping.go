@@ -85,6 +85,13 @@ func resultModel(res *credentials.Result) *model.VerificationResult {
 		if c.Credential != "" {
 			mc.Credential = &c.Credential
 		}
+		if c.Member != "" {
+			mc.Member = &c.Member
+		}
+		if c.Block != 0 {
+			b := int(c.Block)
+			mc.Block = &b
+		}
 		m.Checks = append(m.Checks, mc)
 	}
 	m.Pending = res.Verified && len(pending) > 0

@@ -104,7 +104,9 @@ type ComplexityRoot struct {
 	}
 
 	Check struct {
+		Block      func(childComplexity int) int
 		Credential func(childComplexity int) int
+		Member     func(childComplexity int) int
 		Message    func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Ok         func(childComplexity int) int
@@ -645,12 +647,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Bureau.Slug(childComplexity), true
 
+	case "Check.block":
+		if e.ComplexityRoot.Check.Block == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Check.Block(childComplexity), true
 	case "Check.credential":
 		if e.ComplexityRoot.Check.Credential == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Check.Credential(childComplexity), true
+	case "Check.member":
+		if e.ComplexityRoot.Check.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Check.Member(childComplexity), true
 	case "Check.message":
 		if e.ComplexityRoot.Check.Message == nil {
 			break
@@ -2267,6 +2281,10 @@ type Check {
   message: String
   "Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential."
   credential: String
+  "For a check backed by the consortium chain: the member whose anchor or trust entry it relied on."
+  member: String
+  "For a check backed by the consortium chain: the block of the anchor or trust entry it relied on."
+  block: Int
 }
 
 type CredentialSummary {
@@ -2444,6 +2462,10 @@ func (ec *executionContext) childFields_Check(ctx context.Context, field graphql
 		return ec.fieldContext_Check_message(ctx, field)
 	case "credential":
 		return ec.fieldContext_Check_credential(ctx, field)
+	case "member":
+		return ec.fieldContext_Check_member(ctx, field)
+	case "block":
+		return ec.fieldContext_Check_block(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Check", field.Name)
 }
@@ -4620,6 +4642,52 @@ func (ec *executionContext) _Check_credential(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Check_credential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Check", field, false, false, "String")
+}
+
+func (ec *executionContext) _Check_member(ctx context.Context, field graphql.CollectedField, obj *model.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Check_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Check_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Check", field, false, false, "String")
+}
+
+func (ec *executionContext) _Check_block(ctx context.Context, field graphql.CollectedField, obj *model.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Check_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Block, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Check_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Check", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CreateBureauPayload_bureau(ctx context.Context, field graphql.CollectedField, obj *model.CreateBureauPayload) (ret graphql.Marshaler) {
@@ -10479,6 +10547,16 @@ func (ec *executionContext) _Check(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "credential":
 			out.Values[i] = ec._Check_credential(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "member":
+			out.Values[i] = ec._Check_member(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "block":
+			out.Values[i] = ec._Check_block(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -101,6 +101,10 @@ type Check struct {
 	Message *string     `json:"message,omitempty"`
 	// Inside a presentation: which credential the check is about (its id, or #n); null for the presentation itself or a single credential.
 	Credential *string `json:"credential,omitempty"`
+	// For a check backed by the consortium chain: the member whose anchor or trust entry it relied on.
+	Member *string `json:"member,omitempty"`
+	// For a check backed by the consortium chain: the block of the anchor or trust entry it relied on.
+	Block *int `json:"block,omitempty"`
 }
 
 type CreateBureauInput struct {
