@@ -345,7 +345,7 @@ func (w *Worker) recheck(ctx context.Context, now time.Time, res *TickResult) er
 				return fmt.Errorf("full re-check done: %w", err)
 			}
 		}
-		w.logger.InfoContext(ctx, "anchor: every confirmed item was read back from the registry", "rechecked", res.Rechecked, "requeued", res.Requeued)
+		w.logger.InfoContext(ctx, "anchor: every confirmed item was read back from the registry; those it lacks are sent again", "rechecked", res.Rechecked, "requeued", res.Requeued)
 		return nil
 	}
 	return w.recheckFrom(ctx, now.Add(-w.recheckWindow), recheckMax, now, res)
@@ -389,7 +389,13 @@ func (w *Worker) recheckItem(ctx context.Context, it *Item, now time.Time, res *
 	}
 	switch {
 	case !ok:
-		w.logger.WarnContext(ctx, "anchor: a confirmed anchor is missing from the chain; sending it again", "item", it.ID, "block", it.Block, "tx", it.TxHash)
+		// After a registry switch every item is missing: one summary line
+		// (at the end of the full re-check) instead of one per item.
+		level := slog.LevelWarn
+		if w.fullRecheck {
+			level = slog.LevelDebug
+		}
+		w.logger.Log(ctx, level, "anchor: a confirmed anchor is missing from the chain; sending it again", "item", it.ID, "block", it.Block, "tx", it.TxHash)
 		it.State = Pending
 		it.NextAttempt = now
 		it.LastError = "the chain no longer holds this anchor (blocks lost); resubmitting"
