@@ -616,7 +616,8 @@ func (w *Worker) backoff(attempts int) time.Duration {
 // with backoff until it clears.
 func (w *Worker) Run(ctx context.Context) error {
 	failures := 0
-	refused := ""
+	refused := "" // the refusal last logged
+	down := false // a failure was logged
 	for {
 		res, err := w.TickReport(ctx)
 		wait := w.interval
@@ -636,13 +637,15 @@ func (w *Worker) Run(ctx context.Context) error {
 			wait = max(w.interval, w.backoff(failures))
 			backlog, berr := w.Backlog(ctx)
 			w.logger.WarnContext(ctx, "anchor: tick failed", "err", err, "backlog", backlog, "backlog_err", berr, "retry_in", wait)
+			down = true
 		default:
+			if down {
+				w.logger.InfoContext(ctx, "anchor: chain reachable again")
+				down = false
+			}
 			if refused != "" && res.Submitted > 0 {
 				w.logger.InfoContext(ctx, "anchor: the registry accepts this node's anchors again")
 				refused = ""
-			}
-			if failures > 0 && refused == "" {
-				w.logger.InfoContext(ctx, "anchor: chain reachable again")
 			}
 			failures = 0
 			if res.Submitted > 0 || res.Confirmed > 0 || res.Requeued > 0 {

@@ -2,14 +2,17 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/citizencloud/citizencredentials/app"
 	"github.com/citizencloud/citizencredentials/chain"
@@ -44,11 +47,7 @@ func TestPreviousReleaseRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join("..", "chain", "testdata", "registry-v1.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, v1, err := chain.DeployCode(ctx, dev.Client(), dev.Key(), hexutil.MustDecode("0x"+strings.TrimSpace(string(raw))),
+	_, v1, err := chain.DeployCode(ctx, dev.Client(), dev.Key(), v1Code(t),
 		chain.WithMaxPollInterval(chaintest.PollInterval), chain.WithDurable(dev.Sync))
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +77,8 @@ func TestPreviousReleaseRegistry(t *testing.T) {
 		v := s2.verify(t, cred.Credential)
 		failed := ""
 		for _, name := range []string{"issuer_trusted", "status_anchor", "issuance_anchor"} {
-			if ok, _, msg := v.check(name); !ok {
+			// Proven, not pending: the message names the block.
+			if ok, _, msg := v.check(name); !ok || (name != "issuer_trusted" && !strings.Contains(msg, "block")) {
 				failed = name + ": " + msg
 			}
 		}
@@ -126,4 +126,157 @@ func readTrim(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// TestJoinConsortium: node A founds the consortium on a shared chain; node B
+// joins A's registry with --registry-address. Until a member admits B's
+// account, B runs, says once that it is not a member (naming its account),
+// and neither anchors nor registers its bureau; after A admits it, B's
+// bureau is registered and its anchors land in B's own namespace, so B's
+// credential verifies with every check proven. --registry-address refuses
+// a previous-release registry and an address without a contract.
+func TestJoinConsortium(t *testing.T) {
+	node := chaintest.StartNode(t)
+	ext := func(keyFile string) func(*app.Config) {
+		return func(c *app.Config) { c.ChainRPC, c.ChainKeyFile, c.ChainPoll = node.URL(), keyFile, 20*time.Millisecond }
+	}
+	dirA := t.TempDir()
+	startServer(t, dirA, manual, ext(node.KeyFile()))
+	files, _ := filepath.Glob(filepath.Join(dirA, "registry-*.address"))
+	if len(files) != 1 {
+		t.Fatalf("address files of A: %v", files)
+	}
+	registry := common.HexToAddress(readTrim(t, files[0]))
+
+	keyB := chaintest.FundedKey(t, node.Dev())
+	keyFileB := filepath.Join(t.TempDir(), "b.key")
+	if err := chain.SaveKey(keyFileB, keyB); err != nil {
+		t.Fatal(err)
+	}
+	accountB := crypto.PubkeyToAddress(keyB.PublicKey)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, v1, err := chain.DeployCode(ctx, node.Dev().Client(), keyB, v1Code(t), chain.WithMaxPollInterval(chaintest.PollInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	startB := func(t *testing.T, address common.Address, logs *syncBuffer) (*testServer, error) {
+		m := app.NewMain()
+		m.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		c := app.DefaultConfig()
+		c.Addr, c.DataDir, c.Quiet = "127.0.0.1:0", t.TempDir(), true
+		ext(keyFileB)(&c)
+		c.PublicURL, c.RegistryAddress, c.MemberName = "https://b.example", address.Hex(), "b"
+		c.PublishInterval, c.AnchorInterval = 50*time.Millisecond, 50*time.Millisecond
+		if err := m.SetConfig(c); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Run(context.Background()); err != nil {
+			return nil, err
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		return &testServer{Main: m, admin: readTrim(t, filepath.Join(c.DataDir, "admin.token"))}, nil
+	}
+	for _, tc := range []struct {
+		name    string
+		address common.Address
+		want    string
+	}{
+		{"fail/previous release", v1, "previous release"},
+		{"fail/no contract", common.Address{7}, "no contract"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := startB(t, tc.address, &syncBuffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--registry-address") {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+
+	var logs syncBuffer
+	b, err := startB(t, registry, &logs)
+	if err != nil {
+		t.Fatalf("start B: %v", err)
+	}
+	bureau := b.createBureau(t, "parks", "VolunteerServiceCredential")
+	holder, _ := newHolderDID(t)
+	cred := b.issueVolunteer(t, bureau.APIKey, holder)
+	time.Sleep(500 * time.Millisecond) // about ten rounds of the worker and the reconciler
+	out := logs.String()
+	if n := strings.Count(out, "this node is not a member"); n != 1 || !strings.Contains(out, accountB.Hex()) || !strings.Contains(out, "vcctl consortium propose") {
+		t.Fatalf("B logged 'not a member' %d times (want once, with its account and the command):\n%s", n, out)
+	}
+	if n := strings.Count(out, "refuses this node's anchors"); n > 1 {
+		t.Fatalf("the anchor worker logged the refusal %d times:\n%s", n, out)
+	}
+	if ok, _, _ := b.verify(t, cred.Credential).check("issuer_trusted"); ok {
+		t.Fatal("B's bureau is trusted before B is a member")
+	}
+
+	founderKey, err := chain.LoadKey(node.KeyFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	founder, err := chain.Join(ctx, node.Dev().Client(), founderKey, registry, chain.WithMaxPollInterval(chaintest.PollInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := founder.ProposeAdmission(ctx, accountB, "b", "https://b.example"); err != nil || !p.Executed {
+		t.Fatalf("admit B: %+v, %v", p, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		v := b.verify(t, cred.Credential)
+		failed := ""
+		for _, name := range []string{"issuer_trusted", "status_anchor", "issuance_anchor"} {
+			// Proven, not pending: the message names the block.
+			if ok, _, msg := v.check(name); !ok || (name != "issuer_trusted" && !strings.Contains(msg, "block")) {
+				failed = name + ": " + msg
+			}
+		}
+		if failed == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B after admission: %s\nlog:\n%s", failed, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "now an active member") {
+		t.Fatalf("B did not log its admission:\n%s", logs.String())
+	}
+	if r, ok, err := founder.LatestLogRoot(ctx, accountB); err != nil || !ok || r.TreeSize == 0 {
+		t.Fatalf("B's log root in its namespace: %+v ok=%v err=%v", r, ok, err)
+	}
+	if e, ok, err := founder.IssuerOf(ctx, bureau.Bureau.DID); err != nil || !ok || e.Member != accountB {
+		t.Fatalf("B's bureau on chain: %+v ok=%v err=%v", e, ok, err)
+	}
+}
+
+func v1Code(t *testing.T) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "chain", "testdata", "registry-v1.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hexutil.MustDecode("0x" + strings.TrimSpace(string(raw)))
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

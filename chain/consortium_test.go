@@ -314,6 +314,12 @@ func TestNamespaces(t *testing.T) {
 	if !strings.Contains(fault.Message(err), a.From().Hex()) {
 		t.Fatalf("message %q does not name the owner", fault.Message(err))
 	}
+	if _, ok, err := b.Issuer(ctx, did); ok || err != nil {
+		t.Fatalf("b reads a's bureau as its own: ok=%v err=%v", ok, err)
+	}
+	if got, ok, err := a.Issuer(ctx, did); !ok || err != nil || !got.Active {
+		t.Fatalf("a's own bureau: %+v ok=%v err=%v", got, ok, err)
+	}
 	mined(t, a, sent(t)(a.SetIssuer(ctx, anchor.IssuerEntry{DID: did, Active: false})))
 	e, ok, err := b.IssuerOf(ctx, did)
 	if err != nil || !ok || e.Member != a.From() || e.Active || e.UpdatedBlock == 0 {

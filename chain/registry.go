@@ -66,6 +66,8 @@ type Registry struct {
 	nonceSync bool // nonce is the next one to use; false: ask the node
 
 	durable func() error // see WithDurable; nil: nothing to do
+
+	ns common.Address // whose namespace StatusAnchor and LogRoot read (default: from)
 }
 
 // Option configures a Registry.
@@ -93,6 +95,12 @@ func WithMaxPollInterval(d time.Duration) Option {
 // a crash of the node that follows.
 func WithDurable(sync func() error) Option { return func(r *Registry) { r.durable = sync } }
 
+// WithNamespace makes the anchor.Registry reads (StatusAnchor, LogRoot) use
+// member's namespace instead of the signing account's. It is for readers
+// that verify one member's anchors with a key of their own (vcctl evidence
+// verify); writes always go to the signing account's namespace.
+func WithNamespace(member common.Address) Option { return func(r *Registry) { r.ns = member } }
+
 // NewRegistry binds the registry deployed at address; key signs its
 // transactions. It does not contact the node.
 func NewRegistry(client *ethclient.Client, key *ecdsa.PrivateKey, address common.Address, opts ...Option) (*Registry, error) {
@@ -115,6 +123,9 @@ func NewRegistry(client *ethclient.Client, key *ecdsa.PrivateKey, address common
 	}
 	for _, o := range opts {
 		o(r)
+	}
+	if r.ns == (common.Address{}) {
+		r.ns = r.from
 	}
 	return r, nil
 }
@@ -330,14 +341,15 @@ func (r *Registry) SetIssuer(ctx context.Context, e anchor.IssuerEntry) (string,
 	return tx.Hash().Hex(), nil
 }
 
-// Issuer implements anchor.Registry. The entry may belong to any member;
-// IssuerOf says which.
+// Issuer implements anchor.Registry: the entry of one of this node's
+// bureaus. An entry another member registered for did is not this node's
+// and reads as absent (ok false); IssuerOf returns any member's.
 func (r *Registry) Issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
 	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackIssuer(HashString(did)), r.abi.UnpackIssuer)
 	if err != nil {
 		return anchor.IssuerEntry{}, false, mapErr(err, "issuer")
 	}
-	if out.UpdatedBlock == 0 {
+	if out.UpdatedBlock == 0 || out.Member != r.ns {
 		return anchor.IssuerEntry{}, false, nil
 	}
 	return anchor.IssuerEntry{
@@ -439,9 +451,9 @@ func (r *Registry) Wait(ctx context.Context, txHash string) (*anchor.Receipt, er
 }
 
 // StatusAnchor implements anchor.Registry: what this node anchored, in its
-// own namespace.
+// own namespace (or the one set by WithNamespace).
 func (r *Registry) StatusAnchor(ctx context.Context, listID string, version uint64) (anchor.Anchored, bool, error) {
-	return r.StatusAnchorOf(ctx, r.from, listID, version)
+	return r.StatusAnchorOf(ctx, r.ns, listID, version)
 }
 
 // StatusAnchorOf implements consortium.Chain.
@@ -460,9 +472,9 @@ func (r *Registry) StatusAnchorOf(ctx context.Context, member common.Address, li
 }
 
 // LogRoot implements anchor.Registry: the root this node anchored, in its
-// own namespace.
+// own namespace (or the one set by WithNamespace).
 func (r *Registry) LogRoot(ctx context.Context, treeSize uint64) (anchor.Anchored, bool, error) {
-	return r.LogRootOf(ctx, r.from, treeSize)
+	return r.LogRootOf(ctx, r.ns, treeSize)
 }
 
 // LogRootOf implements consortium.Chain.
