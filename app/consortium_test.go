@@ -138,7 +138,9 @@ func readTrim(t *testing.T, path string) string {
 func TestJoinConsortium(t *testing.T) {
 	node := chaintest.StartNode(t)
 	ext := func(keyFile string) func(*app.Config) {
-		return func(c *app.Config) { c.ChainRPC, c.ChainKeyFile, c.ChainPoll = node.URL(), keyFile, 20*time.Millisecond }
+		return func(c *app.Config) {
+			c.ChainRPC, c.ChainKeyFile, c.ChainPoll = node.URL(), keyFile, 20*time.Millisecond
+		}
 	}
 	dirA := t.TempDir()
 	startServer(t, dirA, manual, ext(node.KeyFile()))
