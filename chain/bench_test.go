@@ -130,6 +130,18 @@ func TestGasPerCall(t *testing.T) {
 	}
 	add("approve (3 members: admission executes)", gasOfLast(t, dev, b.From()), 250_000)
 
+	// An admission approved by 2 of 4: pending until d's removal below
+	// makes it a majority of the 3 left; then execute.
+	e := chaintest.Member(t, dev, a)
+	pending, err := a.ProposeAdmission(ctx, e.From(), "e", "https://e.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Approve(ctx, pending.ID); err != nil {
+		t.Fatal(err)
+	}
+	add("approve (4 members: admission pending)", gasOfLast(t, dev, b.From()), 120_000)
+
 	p, err = a.ProposeRemoval(ctx, d.From())
 	if err != nil {
 		t.Fatal(err)
@@ -138,11 +150,15 @@ func TestGasPerCall(t *testing.T) {
 	if _, err := b.Approve(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	add("approve (4 members: pending)", gasOfLast(t, dev, b.From()), 100_000)
+	add("approve (4 members: removal pending)", gasOfLast(t, dev, b.From()), 100_000)
 	if _, err := c.Approve(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	add("approve (removal executes)", gasOfLast(t, dev, c.From()), 130_000)
+	if _, err := a.Execute(ctx, pending.ID); err != nil {
+		t.Fatal(err)
+	}
+	add("execute (admission gained a majority by a removal)", gasOfLast(t, dev, a.From()), 250_000)
 
 	fp := func(n int) [][32]byte {
 		fps := make([][32]byte, n)

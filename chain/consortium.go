@@ -271,6 +271,18 @@ func (r *Registry) Approve(ctx context.Context, id uint64) (consortium.Proposal,
 	return r.Proposal(ctx, id)
 }
 
+// Execute executes proposal id once it has a majority of the members active
+// now: a proposal executes by itself at the approval that makes the
+// majority, so this is only for one that gained it later, when removals
+// shrank the set of active members. Errors: those of Approve, and
+// fault.Conflict when the approvals are not a majority.
+func (r *Registry) Execute(ctx context.Context, id uint64) (consortium.Proposal, error) {
+	if _, err := r.transact(ctx, "execute", r.abi.PackExecute(new(big.Int).SetUint64(id))); err != nil {
+		return consortium.Proposal{}, err
+	}
+	return r.Proposal(ctx, id)
+}
+
 // UpdateMember implements consortium.Governance: it changes this node's own
 // name and base URL.
 func (r *Registry) UpdateMember(ctx context.Context, name, baseURL string) error {

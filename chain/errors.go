@@ -115,6 +115,8 @@ func revertErr(err error) error {
 		return fault.E(fault.Conflict, "%s is already an active member", e.Account.Hex())
 	case *contracts.CitizenCredentialRegistryNoSuchMember:
 		return fault.E(fault.NotFound, "%s is not an active member", e.Account.Hex())
+	case *contracts.CitizenCredentialRegistryNoMajority:
+		return fault.E(fault.Conflict, "proposal %s has %s approvals from the %s active members, not a majority", e.Id, e.Approvals, e.ActiveMembers)
 	case *contracts.CitizenCredentialRegistryLastMember:
 		return fault.E(fault.Conflict, "%s is the last active member and cannot be removed", e.Account.Hex())
 	case *contracts.CitizenCredentialRegistryLengthMismatch:

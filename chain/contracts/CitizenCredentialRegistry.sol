@@ -94,6 +94,8 @@ contract CitizenCredentialRegistry {
     error NoSuchMember(address account);
     /// @notice The last active member cannot be removed.
     error LastMember(address account);
+    /// @notice The proposal's approvals from active members are not more than half of them.
+    error NoMajority(uint256 id, uint256 approvals, uint256 activeMembers);
     /// @notice The address is zero.
     error ZeroAddress();
     /// @notice listIds, versions and digests differ in length.
@@ -191,11 +193,20 @@ contract CitizenCredentialRegistry {
     /// @notice Approves proposal id; it executes once more than half of the
     /// active members approved it.
     function approve(uint256 id) external onlyMember {
-        if (id == 0 || id > _proposals.length) revert UnknownProposal(id);
-        Proposal storage p = _proposals[id - 1];
-        if (p.executed) revert AlreadyExecuted(id);
+        Proposal storage p = _open(id);
         if (_approved[id][msg.sender]) revert AlreadyApproved(id, msg.sender);
         _approve(id, p);
+    }
+
+    /// @notice Executes proposal id if its approvals from the members active
+    /// now are more than half of them. A proposal executes by itself at the
+    /// approval that makes the majority; this is for one that gained it
+    /// later, when removals shrank the set of active members.
+    function execute(uint256 id) external onlyMember {
+        Proposal storage p = _open(id);
+        uint256 counted = _countActive(p);
+        if (2 * counted <= activeMemberCount) revert NoMajority(id, counted, activeMemberCount);
+        _execute(id, p);
     }
 
     /// @notice How many proposals were made; ids run from 1 to this.
@@ -219,16 +230,29 @@ contract CitizenCredentialRegistry {
         emit ProposalCreated(id, kind, account, msg.sender);
     }
 
-    function _approve(uint256 id, Proposal storage p) private {
-        _approved[id][msg.sender] = true;
-        p.approvals.push(msg.sender);
+    /// @dev The proposal id, which must exist and not be executed yet.
+    function _open(uint256 id) private view returns (Proposal storage p) {
+        if (id == 0 || id > _proposals.length) revert UnknownProposal(id);
+        p = _proposals[id - 1];
+        if (p.executed) revert AlreadyExecuted(id);
+    }
+
+    function _countActive(Proposal storage p) private view returns (uint256 counted) {
         uint256 n = p.approvals.length;
-        uint256 counted = 0;
         for (uint256 i = 0; i < n; ++i) {
             if (_members[p.approvals[i]].active) ++counted;
         }
+    }
+
+    function _approve(uint256 id, Proposal storage p) private {
+        _approved[id][msg.sender] = true;
+        p.approvals.push(msg.sender);
+        uint256 counted = _countActive(p);
         emit ProposalApproved(id, msg.sender, counted);
-        if (2 * counted <= activeMemberCount) return;
+        if (2 * counted > activeMemberCount) _execute(id, p);
+    }
+
+    function _execute(uint256 id, Proposal storage p) private {
         p.executed = true;
         if (p.kind == ADMIT) {
             if (_members[p.account].active) revert AlreadyMember(p.account);
