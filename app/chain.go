@@ -114,7 +114,14 @@ func (m *Main) openChain(ctx context.Context) (*chain.Registry, []anchor.WorkerO
 		}))
 	}
 	m.membership = newMembership(reg, m.Logger)
-	m.membership.check(ctx)
+	if m.membership.check(ctx) {
+		// Verifiers fetch this node's DID documents, status lists and log
+		// proofs under the base URL the registry holds for it.
+		if me, ok, err := reg.Member(ctx, reg.From()); err == nil && ok && me.BaseURL != m.publicURL {
+			m.Logger.Warn("consortium: the registry holds another base URL for this member than --public-url; other members fetch this node's lists and proofs there",
+				"registry_base_url", me.BaseURL, "public_url", m.publicURL, "account", reg.From().Hex())
+		}
+	}
 	return reg, workerOpts, nil
 }
 
