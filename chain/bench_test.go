@@ -118,7 +118,7 @@ func TestGasPerCall(t *testing.T) {
 	if _, err := b.Approve(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	add("approve (admission executes)", gasOfLast(t, dev, b.From()), 250_000)
+	add("approve (2 members: admission executes)", gasOfLast(t, dev, b.From()), 250_000)
 
 	d := chaintest.Member(t, dev, a)
 	p, err = a.ProposeAdmission(ctx, d.From(), "d", "https://d.example")
