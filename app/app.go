@@ -202,7 +202,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Rate:     graph.RateLimits{AnonymousPerSecond: c.RateAnonymous, AnonymousBurst: c.RateAnonymousBurst, KeyPerSecond: c.RateKey, KeyBurst: c.RateKeyBurst}}
 	handler := server.New(server.Config{
 		Resolver: &graph.Resolver{Onboarding: bureaus, Issuer: issuer, Verifier: verifier, Verifiers: m.store, DIDAuth: didAuth, Ledger: m.ledger,
-			Requests: requests, Notifier: notifier, OpenID: openID, OpenIDVP: openIDVP, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id }},
+			Requests: requests, Notifier: notifier, OpenID: openID, OpenIDVP: openIDVP, RequestURI: func(id string) string { return m.publicURL + "/requests/" + id },
+			Governance: registry},
 		Auth:       authn,
 		Limits:     limits,
 		Playground: c.Playground,

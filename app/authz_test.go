@@ -7,14 +7,18 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/citizencloud/citizencredentials/chain"
 )
 
 // role is a kind of caller of the API.
@@ -42,6 +46,39 @@ type authzFixture struct {
 	listID  string // status list of cred
 	request request
 	seq     int
+	// peer is a second consortium member the test signs for; peerProposal
+	// one of its proposals the operator has not approved yet.
+	peer        *chain.Registry
+	peerPending string
+}
+
+// peerProposal returns an open proposal of the peer (an admission of a new
+// account), made once: only the operator's call reaches the chain.
+func (f *authzFixture) peerProposal(t *testing.T) string {
+	t.Helper()
+	if f.peerPending == "" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.peer.ProposeAdmission(ctx, crypto.PubkeyToAddress(k.PublicKey), "Matrix peer proposal", "https://peer-proposal.example")
+		if err != nil {
+			t.Fatalf("peer proposes: %v", err)
+		}
+		f.peerPending = strconv.FormatUint(p.ID, 10)
+	}
+	return f.peerPending
+}
+
+func newAccount(t *testing.T) string {
+	t.Helper()
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return crypto.PubkeyToAddress(k.PublicKey).Hex()
 }
 
 func (f *authzFixture) next() int { f.seq++; return f.seq }
@@ -214,6 +251,22 @@ func authzRows() []authzRow {
 			// the holder's signature inside the presentation.
 			allow: everyone},
 
+		// Consortium: public on chain, read by any authenticated caller;
+		// votes are signed with the node's account, so operator only.
+		{field: "Query.consortium", query: `{ consortium { registry self { account active } members { account } proposals { id } } }`, vars: noVars,
+			allow: []role{holder, otherHolder, bureau, otherBureau, verifier, operator}},
+		{field: "Mutation.proposeMember", query: proposeMemberQ,
+			vars: func(t *testing.T, f *authzFixture) map[string]any {
+				return map[string]any{"a": newAccount(t), "n": fmt.Sprintf("Matrix %d", f.next()), "u": "https://matrix.example"}
+			},
+			allow: ops},
+		{field: "Mutation.proposeMemberRemoval", query: proposeRemovalQ,
+			vars:  func(_ *testing.T, f *authzFixture) map[string]any { return map[string]any{"a": f.peer.Self().Hex()} },
+			allow: ops},
+		{field: "Mutation.approveProposal", query: approveQ,
+			vars:  func(t *testing.T, f *authzFixture) map[string]any { return map[string]any{"id": f.peerProposal(t)} },
+			allow: ops},
+
 		// Subscriptions (over the websocket transport).
 		{field: "Subscription.presentationSubmitted", allow: []role{verifier}},
 	}
@@ -279,8 +332,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 }
 
 func newAuthzFixture(t *testing.T) *authzFixture {
-	s := startServer(t, t.TempDir())
+	// The node runs on a chain the test shares, so that a second member
+	// (the peer) can vote.
+	g := newGovChain(t)
+	s, _ := g.node(t, "")
 	f := &authzFixture{s: s, tokens: map[role]string{anonymous: "", operator: s.admin}}
+	f.peer = g.admit(t, s)
 	f.bureauA = s.createBureau(t, "authz-a", "VolunteerServiceCredential")
 	f.tokens[bureau] = f.bureauA.APIKey
 	f.tokens[otherBureau] = s.createBureau(t, "authz-b", "VolunteerServiceCredential").APIKey

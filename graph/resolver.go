@@ -8,6 +8,7 @@ package graph
 
 import (
 	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/consortium"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/graph/generated"
@@ -33,10 +34,15 @@ type Resolver struct {
 	OpenIDVP *openid.Presentations
 	// RequestURI is where a holder fetches a presentation request.
 	RequestURI func(id string) string
+	// Governance is the consortium registry as this node's member account
+	// reads and signs it; nil when the node is not connected to one (the
+	// consortium fields answer UNAVAILABLE).
+	Governance consortium.Governance
 }
 
 var (
-	_ generated.QueryResolver    = &queryResolver{}
-	_ generated.MutationResolver = &mutationResolver{}
-	_ generated.BureauResolver   = &bureauResolver{}
+	_ generated.QueryResolver      = &queryResolver{}
+	_ generated.MutationResolver   = &mutationResolver{}
+	_ generated.BureauResolver     = &bureauResolver{}
+	_ generated.ConsortiumResolver = &consortiumResolver{}
 )

@@ -29,6 +29,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Bureau() BureauResolver
+	Consortium() ConsortiumResolver
 	Mutation() MutationResolver
 	PresentationRequest() PresentationRequestResolver
 	Query() QueryResolver
@@ -111,6 +112,34 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Ok         func(childComplexity int) int
 		Status     func(childComplexity int) int
+	}
+
+	Consortium struct {
+		Members   func(childComplexity int) int
+		Proposals func(childComplexity int) int
+		Registry  func(childComplexity int) int
+		Self      func(childComplexity int) int
+	}
+
+	ConsortiumMember struct {
+		Account       func(childComplexity int) int
+		Active        func(childComplexity int) int
+		AdmittedBlock func(childComplexity int) int
+		BaseURL       func(childComplexity int) int
+		Name          func(childComplexity int) int
+		RemovedBlock  func(childComplexity int) int
+	}
+
+	ConsortiumProposal struct {
+		Account      func(childComplexity int) int
+		Approvals    func(childComplexity int) int
+		BaseURL      func(childComplexity int) int
+		CreatedBlock func(childComplexity int) int
+		Executed     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Proposer     func(childComplexity int) int
 	}
 
 	CreateBureauPayload struct {
@@ -210,6 +239,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ApproveProposal           func(childComplexity int, id string) int
 		AuthChallenge             func(childComplexity int, did string) int
 		Authenticate              func(childComplexity int, did string, challenge string, proof string) int
 		CreateBureau              func(childComplexity int, input model.CreateBureauInput) int
@@ -219,6 +249,8 @@ type ComplexityRoot struct {
 		DeactivateBureau          func(childComplexity int, bureauID string, reason string) int
 		IssueCredential           func(childComplexity int, input model.IssueCredentialInput) int
 		IssueCredentials          func(childComplexity int, inputs []*model.IssueCredentialInput) int
+		ProposeMember             func(childComplexity int, account string, name string, baseURL string) int
+		ProposeMemberRemoval      func(childComplexity int, account string) int
 		ReinstateCredential       func(childComplexity int, id string, reason string) int
 		RevokeCredential          func(childComplexity int, id string, reason string) int
 		RotateBureauKey           func(childComplexity int, bureauID string) int
@@ -261,6 +293,7 @@ type ComplexityRoot struct {
 		AuditTrail          func(childComplexity int, credentialID string) int
 		Bureau              func(childComplexity int, id string) int
 		Bureaus             func(childComplexity int) int
+		Consortium          func(childComplexity int) int
 		Credential          func(childComplexity int, id string) int
 		CredentialTypes     func(childComplexity int) int
 		Credentials         func(childComplexity int, filter *model.CredentialFilter, after *string, first *int) int
@@ -325,11 +358,19 @@ type ComplexityRoot struct {
 type BureauResolver interface {
 	Keys(ctx context.Context, obj *model.Bureau) ([]*model.VerificationKey, error)
 }
+type ConsortiumResolver interface {
+	Self(ctx context.Context, obj *model.Consortium) (*model.ConsortiumMember, error)
+	Members(ctx context.Context, obj *model.Consortium) ([]*model.ConsortiumMember, error)
+	Proposals(ctx context.Context, obj *model.Consortium) ([]*model.ConsortiumProposal, error)
+}
 type MutationResolver interface {
 	CreateBureau(ctx context.Context, input model.CreateBureauInput) (*model.CreateBureauPayload, error)
 	RotateBureauKey(ctx context.Context, bureauID string) (*model.Bureau, error)
 	DeactivateBureau(ctx context.Context, bureauID string, reason string) (*model.Bureau, error)
 	CreateVerifier(ctx context.Context, input model.CreateVerifierInput) (*model.CreateVerifierPayload, error)
+	ProposeMember(ctx context.Context, account string, name string, baseURL string) (*model.ConsortiumProposal, error)
+	ProposeMemberRemoval(ctx context.Context, account string) (*model.ConsortiumProposal, error)
+	ApproveProposal(ctx context.Context, id string) (*model.ConsortiumProposal, error)
 	IssueCredential(ctx context.Context, input model.IssueCredentialInput) (*model.IssuedCredential, error)
 	IssueCredentials(ctx context.Context, inputs []*model.IssueCredentialInput) (*model.IssueBatchPayload, error)
 	AuthChallenge(ctx context.Context, did string) (*model.AuthChallenge, error)
@@ -348,6 +389,7 @@ type QueryResolver interface {
 	VerifyCredential(ctx context.Context, credential string) (*model.VerificationResult, error)
 	Bureau(ctx context.Context, id string) (*model.Bureau, error)
 	Bureaus(ctx context.Context) ([]*model.Bureau, error)
+	Consortium(ctx context.Context) (*model.Consortium, error)
 	CredentialTypes(ctx context.Context) ([]*model.CredentialType, error)
 	Credential(ctx context.Context, id string) (*model.IssuedCredential, error)
 	Credentials(ctx context.Context, filter *model.CredentialFilter, after *string, first *int) (*model.CredentialConnection, error)
@@ -689,6 +731,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Check.Status(childComplexity), true
+
+	case "Consortium.members":
+		if e.ComplexityRoot.Consortium.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consortium.Members(childComplexity), true
+	case "Consortium.proposals":
+		if e.ComplexityRoot.Consortium.Proposals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consortium.Proposals(childComplexity), true
+	case "Consortium.registry":
+		if e.ComplexityRoot.Consortium.Registry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consortium.Registry(childComplexity), true
+	case "Consortium.self":
+		if e.ComplexityRoot.Consortium.Self == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consortium.Self(childComplexity), true
+
+	case "ConsortiumMember.account":
+		if e.ComplexityRoot.ConsortiumMember.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.Account(childComplexity), true
+	case "ConsortiumMember.active":
+		if e.ComplexityRoot.ConsortiumMember.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.Active(childComplexity), true
+	case "ConsortiumMember.admittedBlock":
+		if e.ComplexityRoot.ConsortiumMember.AdmittedBlock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.AdmittedBlock(childComplexity), true
+	case "ConsortiumMember.baseURL":
+		if e.ComplexityRoot.ConsortiumMember.BaseURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.BaseURL(childComplexity), true
+	case "ConsortiumMember.name":
+		if e.ComplexityRoot.ConsortiumMember.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.Name(childComplexity), true
+	case "ConsortiumMember.removedBlock":
+		if e.ComplexityRoot.ConsortiumMember.RemovedBlock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumMember.RemovedBlock(childComplexity), true
+
+	case "ConsortiumProposal.account":
+		if e.ComplexityRoot.ConsortiumProposal.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Account(childComplexity), true
+	case "ConsortiumProposal.approvals":
+		if e.ComplexityRoot.ConsortiumProposal.Approvals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Approvals(childComplexity), true
+	case "ConsortiumProposal.baseURL":
+		if e.ComplexityRoot.ConsortiumProposal.BaseURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.BaseURL(childComplexity), true
+	case "ConsortiumProposal.createdBlock":
+		if e.ComplexityRoot.ConsortiumProposal.CreatedBlock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.CreatedBlock(childComplexity), true
+	case "ConsortiumProposal.executed":
+		if e.ComplexityRoot.ConsortiumProposal.Executed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Executed(childComplexity), true
+	case "ConsortiumProposal.id":
+		if e.ComplexityRoot.ConsortiumProposal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.ID(childComplexity), true
+	case "ConsortiumProposal.kind":
+		if e.ComplexityRoot.ConsortiumProposal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Kind(childComplexity), true
+	case "ConsortiumProposal.name":
+		if e.ComplexityRoot.ConsortiumProposal.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Name(childComplexity), true
+	case "ConsortiumProposal.proposer":
+		if e.ComplexityRoot.ConsortiumProposal.Proposer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsortiumProposal.Proposer(childComplexity), true
 
 	case "CreateBureauPayload.apiKey":
 		if e.ComplexityRoot.CreateBureauPayload.APIKey == nil {
@@ -1062,6 +1221,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IssuedCredential.ValidUntil(childComplexity), true
 
+	case "Mutation.approveProposal":
+		if e.ComplexityRoot.Mutation.ApproveProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveProposal(childComplexity, args["id"].(string)), true
 	case "Mutation.authChallenge":
 		if e.ComplexityRoot.Mutation.AuthChallenge == nil {
 			break
@@ -1161,6 +1331,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueCredentials(childComplexity, args["inputs"].([]*model.IssueCredentialInput)), true
+	case "Mutation.proposeMember":
+		if e.ComplexityRoot.Mutation.ProposeMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeMember(childComplexity, args["account"].(string), args["name"].(string), args["baseURL"].(string)), true
+	case "Mutation.proposeMemberRemoval":
+		if e.ComplexityRoot.Mutation.ProposeMemberRemoval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeMemberRemoval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeMemberRemoval(childComplexity, args["account"].(string)), true
 	case "Mutation.reinstateCredential":
 		if e.ComplexityRoot.Mutation.ReinstateCredential == nil {
 			break
@@ -1390,6 +1582,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Bureaus(childComplexity), true
+	case "Query.consortium":
+		if e.ComplexityRoot.Query.Consortium == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Consortium(childComplexity), true
 	case "Query.credential":
 		if e.ComplexityRoot.Query.Credential == nil {
 			break
@@ -1857,6 +2055,68 @@ type PageInfo {
   "Pass as ` + "`" + `after` + "`" + ` to get the next page."
   endCursor: String
   hasNextPage: Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../schema/consortium.graphqls", Input: `"A member of the consortium: a node that anchors on the shared registry."
+type ConsortiumMember {
+  "Its chain account (0x..., checksummed)."
+  account: String!
+  name: String!
+  "Public base URL of its node; DID documents, status lists and log proofs of its bureaus are fetched only under it."
+  baseURL: String!
+  "False once removed by a vote, and for this node while it is not admitted."
+  active: Boolean!
+  "Block of its admission (0 if never admitted)."
+  admittedBlock: Int!
+  "Block of its removal, if removed."
+  removedBlock: Int
+}
+
+enum ConsortiumProposalKind {
+  ADMIT
+  REMOVE
+}
+
+"A vote to admit or remove a member. It executes once approvals of active members exceed half of them."
+type ConsortiumProposal {
+  id: ID!
+  kind: ConsortiumProposalKind!
+  "The account to admit or remove."
+  account: String!
+  "For an admission: the new member's name and base URL."
+  name: String
+  baseURL: String
+  proposer: String!
+  "Accounts of the members who approved, the proposer first."
+  approvals: [String!]!
+  executed: Boolean!
+  createdBlock: Int!
+}
+
+"The consortium this node belongs to, as the registry contract holds it."
+type Consortium {
+  "This node's own member entry (active false while it is not admitted)."
+  self: ConsortiumMember!
+  "Every member ever admitted, in admission order, removed ones included."
+  members: [ConsortiumMember!]!
+  "Every proposal, oldest first."
+  proposals: [ConsortiumProposal!]!
+  "Address of the registry contract."
+  registry: String
+}
+
+extend type Query {
+  "Any authenticated caller: the consortium's members and proposals (public on chain)."
+  consortium: Consortium!
+}
+
+extend type Mutation {
+  "Operator only: propose to admit account as a member (this node's approval counts at once). Waits until mined."
+  proposeMember(account: String!, name: String!, baseURL: String!): ConsortiumProposal!
+  "Operator only: propose to remove a member. Waits until mined."
+  proposeMemberRemoval(account: String!): ConsortiumProposal!
+  "Operator only: approve a proposal with this node's account. Waits until mined."
+  approveProposal(id: ID!): ConsortiumProposal!
 }
 `, BuiltIn: false},
 	{Name: "../schema/credential.graphqls", Input: `"A credential type of the catalogue."
@@ -2470,6 +2730,62 @@ func (ec *executionContext) childFields_Check(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Check", field.Name)
 }
 
+func (ec *executionContext) childFields_Consortium(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "self":
+		return ec.fieldContext_Consortium_self(ctx, field)
+	case "members":
+		return ec.fieldContext_Consortium_members(ctx, field)
+	case "proposals":
+		return ec.fieldContext_Consortium_proposals(ctx, field)
+	case "registry":
+		return ec.fieldContext_Consortium_registry(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consortium", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsortiumMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_ConsortiumMember_account(ctx, field)
+	case "name":
+		return ec.fieldContext_ConsortiumMember_name(ctx, field)
+	case "baseURL":
+		return ec.fieldContext_ConsortiumMember_baseURL(ctx, field)
+	case "active":
+		return ec.fieldContext_ConsortiumMember_active(ctx, field)
+	case "admittedBlock":
+		return ec.fieldContext_ConsortiumMember_admittedBlock(ctx, field)
+	case "removedBlock":
+		return ec.fieldContext_ConsortiumMember_removedBlock(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsortiumMember", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsortiumProposal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConsortiumProposal_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ConsortiumProposal_kind(ctx, field)
+	case "account":
+		return ec.fieldContext_ConsortiumProposal_account(ctx, field)
+	case "name":
+		return ec.fieldContext_ConsortiumProposal_name(ctx, field)
+	case "baseURL":
+		return ec.fieldContext_ConsortiumProposal_baseURL(ctx, field)
+	case "proposer":
+		return ec.fieldContext_ConsortiumProposal_proposer(ctx, field)
+	case "approvals":
+		return ec.fieldContext_ConsortiumProposal_approvals(ctx, field)
+	case "executed":
+		return ec.fieldContext_ConsortiumProposal_executed(ctx, field)
+	case "createdBlock":
+		return ec.fieldContext_ConsortiumProposal_createdBlock(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsortiumProposal", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateBureauPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "bureau":
@@ -2918,6 +3234,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_approveProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_authChallenge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3065,6 +3395,50 @@ func (ec *executionContext) field_Mutation_issueCredentials_args(ctx context.Con
 		return nil, err
 	}
 	args["inputs"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeMemberRemoval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "account",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["account"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "account",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["account"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "baseURL",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["baseURL"] = arg2
 	return args, nil
 }
 
@@ -4688,6 +5062,470 @@ func (ec *executionContext) _Check_block(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Check_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Check", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Consortium_self(ctx context.Context, field graphql.CollectedField, obj *model.Consortium) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consortium_self(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consortium().Self(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsortiumMember) graphql.Marshaler {
+			return ec.marshalNConsortiumMember2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consortium_self(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consortium",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consortium_members(ctx context.Context, field graphql.CollectedField, obj *model.Consortium) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consortium_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consortium().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConsortiumMember) graphql.Marshaler {
+			return ec.marshalNConsortiumMember2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consortium_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consortium",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consortium_proposals(ctx context.Context, field graphql.CollectedField, obj *model.Consortium) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consortium_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consortium().Proposals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConsortiumProposal) graphql.Marshaler {
+			return ec.marshalNConsortiumProposal2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consortium_proposals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consortium",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumProposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consortium_registry(ctx context.Context, field graphql.CollectedField, obj *model.Consortium) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consortium_registry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consortium_registry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consortium", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumMember_account(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumMember_name(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumMember_baseURL(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_baseURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaseURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_baseURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumMember_active(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConsortiumMember_admittedBlock(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_admittedBlock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdmittedBlock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_admittedBlock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConsortiumMember_removedBlock(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumMember_removedBlock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedBlock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumMember_removedBlock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumMember", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConsortiumProposal_id(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ConsortiumProposal_kind(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsortiumProposalKind) graphql.Marshaler {
+			return ec.marshalNConsortiumProposalKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposalKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "ConsortiumProposalKind")
+}
+
+func (ec *executionContext) _ConsortiumProposal_account(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumProposal_name(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumProposal_baseURL(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_baseURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaseURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_baseURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumProposal_proposer(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_proposer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_proposer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumProposal_approvals(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_approvals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approvals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_approvals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsortiumProposal_executed(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_executed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Executed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_executed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConsortiumProposal_createdBlock(ctx context.Context, field graphql.CollectedField, obj *model.ConsortiumProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsortiumProposal_createdBlock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBlock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsortiumProposal_createdBlock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsortiumProposal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CreateBureauPayload_bureau(ctx context.Context, field graphql.CollectedField, obj *model.CreateBureauPayload) (ret graphql.Marshaler) {
@@ -6336,6 +7174,138 @@ func (ec *executionContext) fieldContext_Mutation_createVerifier(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_proposeMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeMember(ctx, fc.Args["account"].(string), fc.Args["name"].(string), fc.Args["baseURL"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsortiumProposal) graphql.Marshaler {
+			return ec.marshalNConsortiumProposal2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeMemberRemoval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeMemberRemoval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeMemberRemoval(ctx, fc.Args["account"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsortiumProposal) graphql.Marshaler {
+			return ec.marshalNConsortiumProposal2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeMemberRemoval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeMemberRemoval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveProposal(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsortiumProposal) graphql.Marshaler {
+			return ec.marshalNConsortiumProposal2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsortiumProposal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_issueCredential(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7369,6 +8339,38 @@ func (ec *executionContext) fieldContext_Query_bureaus(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Bureau(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_consortium(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_consortium(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Consortium(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consortium) graphql.Marshaler {
+			return ec.marshalNConsortium2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortium(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_consortium(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consortium(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10577,6 +11579,188 @@ func (ec *executionContext) _Check(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var consortiumImplementors = []string{"Consortium"}
+
+func (ec *executionContext) _Consortium(ctx context.Context, sel ast.SelectionSet, obj *model.Consortium) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consortiumImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Consortium")
+		case "self":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consortium_self(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consortium_members(ctx, field, obj)
+				})
+		case "proposals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consortium_proposals(ctx, field, obj)
+				})
+		case "registry":
+			out.Values[i] = ec._Consortium_registry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consortiumMemberImplementors = []string{"ConsortiumMember"}
+
+func (ec *executionContext) _ConsortiumMember(ctx context.Context, sel ast.SelectionSet, obj *model.ConsortiumMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consortiumMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsortiumMember")
+		case "account":
+			out.Values[i] = ec._ConsortiumMember_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ConsortiumMember_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baseURL":
+			out.Values[i] = ec._ConsortiumMember_baseURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ConsortiumMember_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "admittedBlock":
+			out.Values[i] = ec._ConsortiumMember_admittedBlock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removedBlock":
+			out.Values[i] = ec._ConsortiumMember_removedBlock(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consortiumProposalImplementors = []string{"ConsortiumProposal"}
+
+func (ec *executionContext) _ConsortiumProposal(ctx context.Context, sel ast.SelectionSet, obj *model.ConsortiumProposal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consortiumProposalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsortiumProposal")
+		case "id":
+			out.Values[i] = ec._ConsortiumProposal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ConsortiumProposal_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "account":
+			out.Values[i] = ec._ConsortiumProposal_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ConsortiumProposal_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "baseURL":
+			out.Values[i] = ec._ConsortiumProposal_baseURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proposer":
+			out.Values[i] = ec._ConsortiumProposal_proposer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvals":
+			out.Values[i] = ec._ConsortiumProposal_approvals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "executed":
+			out.Values[i] = ec._ConsortiumProposal_executed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBlock":
+			out.Values[i] = ec._ConsortiumProposal_createdBlock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createBureauPayloadImplementors = []string{"CreateBureauPayload"}
 
 func (ec *executionContext) _CreateBureauPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBureauPayload) graphql.Marshaler {
@@ -11260,6 +12444,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "proposeMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeMemberRemoval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeMemberRemoval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "issueCredential":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_issueCredential(ctx, field)
@@ -11568,6 +12773,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_bureaus(ctx, field)
+				})
+		case "consortium":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_consortium(ctx, field)
 				})
 		case "credentialTypes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12479,6 +13690,72 @@ func (ec *executionContext) unmarshalNCheckStatus2githubᚗcomᚋcitizencloudᚋ
 }
 
 func (ec *executionContext) marshalNCheckStatus2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐCheckStatus(ctx context.Context, sel ast.SelectionSet, v model.CheckStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNConsortium2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortium(ctx context.Context, sel ast.SelectionSet, v *model.Consortium) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Consortium!")
+		return graphql.Null
+	}
+	return ec._Consortium(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsortiumMember2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConsortiumMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsortiumMember2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsortiumMember2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumMember(ctx context.Context, sel ast.SelectionSet, v *model.ConsortiumMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsortiumMember!")
+		return graphql.Null
+	}
+	return ec._ConsortiumMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsortiumProposal2ᚕᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConsortiumProposal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsortiumProposal2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsortiumProposal2ᚖgithubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposal(ctx context.Context, sel ast.SelectionSet, v *model.ConsortiumProposal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsortiumProposal!")
+		return graphql.Null
+	}
+	return ec._ConsortiumProposal(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsortiumProposalKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposalKind(ctx context.Context, v any) (model.ConsortiumProposalKind, error) {
+	var res model.ConsortiumProposalKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsortiumProposalKind2githubᚗcomᚋcitizencloudᚋcitizencredentialsᚋgraphᚋmodelᚐConsortiumProposalKind(ctx context.Context, sel ast.SelectionSet, v model.ConsortiumProposalKind) graphql.Marshaler {
 	return v
 }
 

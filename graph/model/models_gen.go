@@ -107,6 +107,49 @@ type Check struct {
 	Block *int `json:"block,omitempty"`
 }
 
+// The consortium this node belongs to, as the registry contract holds it.
+type Consortium struct {
+	// This node's own member entry (active false while it is not admitted).
+	Self *ConsortiumMember `json:"self"`
+	// Every member ever admitted, in admission order, removed ones included.
+	Members []*ConsortiumMember `json:"members"`
+	// Every proposal, oldest first.
+	Proposals []*ConsortiumProposal `json:"proposals"`
+	// Address of the registry contract.
+	Registry *string `json:"registry,omitempty"`
+}
+
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumMember struct {
+	// Its chain account (0x..., checksummed).
+	Account string `json:"account"`
+	Name    string `json:"name"`
+	// Public base URL of its node; DID documents, status lists and log proofs of its bureaus are fetched only under it.
+	BaseURL string `json:"baseURL"`
+	// False once removed by a vote, and for this node while it is not admitted.
+	Active bool `json:"active"`
+	// Block of its admission (0 if never admitted).
+	AdmittedBlock int `json:"admittedBlock"`
+	// Block of its removal, if removed.
+	RemovedBlock *int `json:"removedBlock,omitempty"`
+}
+
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ConsortiumProposal struct {
+	ID   string                 `json:"id"`
+	Kind ConsortiumProposalKind `json:"kind"`
+	// The account to admit or remove.
+	Account string `json:"account"`
+	// For an admission: the new member's name and base URL.
+	Name     *string `json:"name,omitempty"`
+	BaseURL  *string `json:"baseURL,omitempty"`
+	Proposer string  `json:"proposer"`
+	// Accounts of the members who approved, the proposer first.
+	Approvals    []string `json:"approvals"`
+	Executed     bool     `json:"executed"`
+	CreatedBlock int      `json:"createdBlock"`
+}
+
 type CreateBureauInput struct {
 	Name string `json:"name"`
 	// Lower-case letters, digits and '-', 2 to 63 characters; becomes part of the DID.
@@ -569,6 +612,61 @@ func (e *CheckStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e CheckStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ConsortiumProposalKind string
+
+const (
+	ConsortiumProposalKindAdmit  ConsortiumProposalKind = "ADMIT"
+	ConsortiumProposalKindRemove ConsortiumProposalKind = "REMOVE"
+)
+
+var AllConsortiumProposalKind = []ConsortiumProposalKind{
+	ConsortiumProposalKindAdmit,
+	ConsortiumProposalKindRemove,
+}
+
+func (e ConsortiumProposalKind) IsValid() bool {
+	switch e {
+	case ConsortiumProposalKindAdmit, ConsortiumProposalKindRemove:
+		return true
+	}
+	return false
+}
+
+func (e ConsortiumProposalKind) String() string {
+	return string(e)
+}
+
+func (e *ConsortiumProposalKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsortiumProposalKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsortiumProposalKind", str)
+	}
+	return nil
+}
+
+func (e ConsortiumProposalKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsortiumProposalKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsortiumProposalKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
