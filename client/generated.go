@@ -29,6 +29,138 @@ func (v *AnchorInfo) GetBlock() *int { return v.Block }
 // GetBlockTime returns AnchorInfo.BlockTime, and is useful for accessing the field via an interface.
 func (v *AnchorInfo) GetBlockTime() *time.Time { return v.BlockTime }
 
+// ApproveProposalApproveProposalConsortiumProposal includes the requested fields of the GraphQL type ConsortiumProposal.
+// The GraphQL type's documentation follows.
+//
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ApproveProposalApproveProposalConsortiumProposal struct {
+	ConsortiumProposalFields `json:"-"`
+}
+
+// GetId returns ApproveProposalApproveProposalConsortiumProposal.Id, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetId() string {
+	return v.ConsortiumProposalFields.Id
+}
+
+// GetKind returns ApproveProposalApproveProposalConsortiumProposal.Kind, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetKind() ConsortiumProposalKind {
+	return v.ConsortiumProposalFields.Kind
+}
+
+// GetAccount returns ApproveProposalApproveProposalConsortiumProposal.Account, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetAccount() string {
+	return v.ConsortiumProposalFields.Account
+}
+
+// GetName returns ApproveProposalApproveProposalConsortiumProposal.Name, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetName() *string {
+	return v.ConsortiumProposalFields.Name
+}
+
+// GetBaseURL returns ApproveProposalApproveProposalConsortiumProposal.BaseURL, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetBaseURL() *string {
+	return v.ConsortiumProposalFields.BaseURL
+}
+
+// GetProposer returns ApproveProposalApproveProposalConsortiumProposal.Proposer, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetProposer() string {
+	return v.ConsortiumProposalFields.Proposer
+}
+
+// GetApprovals returns ApproveProposalApproveProposalConsortiumProposal.Approvals, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetApprovals() []string {
+	return v.ConsortiumProposalFields.Approvals
+}
+
+// GetExecuted returns ApproveProposalApproveProposalConsortiumProposal.Executed, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetExecuted() bool {
+	return v.ConsortiumProposalFields.Executed
+}
+
+// GetCreatedBlock returns ApproveProposalApproveProposalConsortiumProposal.CreatedBlock, and is useful for accessing the field via an interface.
+func (v *ApproveProposalApproveProposalConsortiumProposal) GetCreatedBlock() int {
+	return v.ConsortiumProposalFields.CreatedBlock
+}
+
+func (v *ApproveProposalApproveProposalConsortiumProposal) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ApproveProposalApproveProposalConsortiumProposal
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ApproveProposalApproveProposalConsortiumProposal = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumProposalFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalApproveProposalApproveProposalConsortiumProposal struct {
+	Id string `json:"id"`
+
+	Kind ConsortiumProposalKind `json:"kind"`
+
+	Account string `json:"account"`
+
+	Name *string `json:"name"`
+
+	BaseURL *string `json:"baseURL"`
+
+	Proposer string `json:"proposer"`
+
+	Approvals []string `json:"approvals"`
+
+	Executed bool `json:"executed"`
+
+	CreatedBlock int `json:"createdBlock"`
+}
+
+func (v *ApproveProposalApproveProposalConsortiumProposal) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ApproveProposalApproveProposalConsortiumProposal) __premarshalJSON() (*__premarshalApproveProposalApproveProposalConsortiumProposal, error) {
+	var retval __premarshalApproveProposalApproveProposalConsortiumProposal
+
+	retval.Id = v.ConsortiumProposalFields.Id
+	retval.Kind = v.ConsortiumProposalFields.Kind
+	retval.Account = v.ConsortiumProposalFields.Account
+	retval.Name = v.ConsortiumProposalFields.Name
+	retval.BaseURL = v.ConsortiumProposalFields.BaseURL
+	retval.Proposer = v.ConsortiumProposalFields.Proposer
+	retval.Approvals = v.ConsortiumProposalFields.Approvals
+	retval.Executed = v.ConsortiumProposalFields.Executed
+	retval.CreatedBlock = v.ConsortiumProposalFields.CreatedBlock
+	return &retval, nil
+}
+
+// ApproveProposalResponse is returned by ApproveProposal on success.
+type ApproveProposalResponse struct {
+	// Operator only: approve a proposal with this node's account. Waits until mined.
+	ApproveProposal ApproveProposalApproveProposalConsortiumProposal `json:"approveProposal"`
+}
+
+// GetApproveProposal returns ApproveProposalResponse.ApproveProposal, and is useful for accessing the field via an interface.
+func (v *ApproveProposalResponse) GetApproveProposal() ApproveProposalApproveProposalConsortiumProposal {
+	return v.ApproveProposal
+}
+
 // AuditEvent includes the requested fields of the GraphQL type AuditEvent.
 // The GraphQL type's documentation follows.
 //
@@ -275,6 +407,688 @@ var AllCheckStatus = []CheckStatus{
 	CheckStatusProven,
 	CheckStatusPending,
 	CheckStatusFailed,
+}
+
+// ConsortiumMemberFields includes the GraphQL fields of ConsortiumMember requested by the fragment ConsortiumMemberFields.
+// The GraphQL type's documentation follows.
+//
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumMemberFields struct {
+	// Its chain account (0x..., checksummed).
+	Account string `json:"account"`
+	Name    string `json:"name"`
+	// Public base URL of its node; DID documents, status lists and log proofs of its bureaus are fetched only under it.
+	BaseURL string `json:"baseURL"`
+	// False once removed by a vote, and for this node while it is not admitted.
+	Active bool `json:"active"`
+	// Block of its admission (0 if never admitted).
+	AdmittedBlock int `json:"admittedBlock"`
+	// Block of its removal, if removed.
+	RemovedBlock *int `json:"removedBlock"`
+}
+
+// GetAccount returns ConsortiumMemberFields.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetAccount() string { return v.Account }
+
+// GetName returns ConsortiumMemberFields.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetName() string { return v.Name }
+
+// GetBaseURL returns ConsortiumMemberFields.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetBaseURL() string { return v.BaseURL }
+
+// GetActive returns ConsortiumMemberFields.Active, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetActive() bool { return v.Active }
+
+// GetAdmittedBlock returns ConsortiumMemberFields.AdmittedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetAdmittedBlock() int { return v.AdmittedBlock }
+
+// GetRemovedBlock returns ConsortiumMemberFields.RemovedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMemberFields) GetRemovedBlock() *int { return v.RemovedBlock }
+
+// ConsortiumMembersConsortium includes the requested fields of the GraphQL type Consortium.
+// The GraphQL type's documentation follows.
+//
+// The consortium this node belongs to, as the registry contract holds it.
+type ConsortiumMembersConsortium struct {
+	// Address of the registry contract.
+	Registry *string `json:"registry"`
+	// This node's own member entry (active false while it is not admitted).
+	Self ConsortiumMembersConsortiumSelfConsortiumMember `json:"self"`
+	// Every member ever admitted, in admission order, removed ones included.
+	Members []ConsortiumMembersConsortiumMembersConsortiumMember `json:"members"`
+}
+
+// GetRegistry returns ConsortiumMembersConsortium.Registry, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortium) GetRegistry() *string { return v.Registry }
+
+// GetSelf returns ConsortiumMembersConsortium.Self, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortium) GetSelf() ConsortiumMembersConsortiumSelfConsortiumMember {
+	return v.Self
+}
+
+// GetMembers returns ConsortiumMembersConsortium.Members, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortium) GetMembers() []ConsortiumMembersConsortiumMembersConsortiumMember {
+	return v.Members
+}
+
+// ConsortiumMembersConsortiumMembersConsortiumMember includes the requested fields of the GraphQL type ConsortiumMember.
+// The GraphQL type's documentation follows.
+//
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumMembersConsortiumMembersConsortiumMember struct {
+	ConsortiumMemberFields `json:"-"`
+}
+
+// GetAccount returns ConsortiumMembersConsortiumMembersConsortiumMember.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetAccount() string {
+	return v.ConsortiumMemberFields.Account
+}
+
+// GetName returns ConsortiumMembersConsortiumMembersConsortiumMember.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetName() string {
+	return v.ConsortiumMemberFields.Name
+}
+
+// GetBaseURL returns ConsortiumMembersConsortiumMembersConsortiumMember.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetBaseURL() string {
+	return v.ConsortiumMemberFields.BaseURL
+}
+
+// GetActive returns ConsortiumMembersConsortiumMembersConsortiumMember.Active, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetActive() bool {
+	return v.ConsortiumMemberFields.Active
+}
+
+// GetAdmittedBlock returns ConsortiumMembersConsortiumMembersConsortiumMember.AdmittedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetAdmittedBlock() int {
+	return v.ConsortiumMemberFields.AdmittedBlock
+}
+
+// GetRemovedBlock returns ConsortiumMembersConsortiumMembersConsortiumMember.RemovedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) GetRemovedBlock() *int {
+	return v.ConsortiumMemberFields.RemovedBlock
+}
+
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConsortiumMembersConsortiumMembersConsortiumMember
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConsortiumMembersConsortiumMembersConsortiumMember = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumMemberFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConsortiumMembersConsortiumMembersConsortiumMember struct {
+	Account string `json:"account"`
+
+	Name string `json:"name"`
+
+	BaseURL string `json:"baseURL"`
+
+	Active bool `json:"active"`
+
+	AdmittedBlock int `json:"admittedBlock"`
+
+	RemovedBlock *int `json:"removedBlock"`
+}
+
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConsortiumMembersConsortiumMembersConsortiumMember) __premarshalJSON() (*__premarshalConsortiumMembersConsortiumMembersConsortiumMember, error) {
+	var retval __premarshalConsortiumMembersConsortiumMembersConsortiumMember
+
+	retval.Account = v.ConsortiumMemberFields.Account
+	retval.Name = v.ConsortiumMemberFields.Name
+	retval.BaseURL = v.ConsortiumMemberFields.BaseURL
+	retval.Active = v.ConsortiumMemberFields.Active
+	retval.AdmittedBlock = v.ConsortiumMemberFields.AdmittedBlock
+	retval.RemovedBlock = v.ConsortiumMemberFields.RemovedBlock
+	return &retval, nil
+}
+
+// ConsortiumMembersConsortiumSelfConsortiumMember includes the requested fields of the GraphQL type ConsortiumMember.
+// The GraphQL type's documentation follows.
+//
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumMembersConsortiumSelfConsortiumMember struct {
+	ConsortiumMemberFields `json:"-"`
+}
+
+// GetAccount returns ConsortiumMembersConsortiumSelfConsortiumMember.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetAccount() string {
+	return v.ConsortiumMemberFields.Account
+}
+
+// GetName returns ConsortiumMembersConsortiumSelfConsortiumMember.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetName() string {
+	return v.ConsortiumMemberFields.Name
+}
+
+// GetBaseURL returns ConsortiumMembersConsortiumSelfConsortiumMember.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetBaseURL() string {
+	return v.ConsortiumMemberFields.BaseURL
+}
+
+// GetActive returns ConsortiumMembersConsortiumSelfConsortiumMember.Active, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetActive() bool {
+	return v.ConsortiumMemberFields.Active
+}
+
+// GetAdmittedBlock returns ConsortiumMembersConsortiumSelfConsortiumMember.AdmittedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetAdmittedBlock() int {
+	return v.ConsortiumMemberFields.AdmittedBlock
+}
+
+// GetRemovedBlock returns ConsortiumMembersConsortiumSelfConsortiumMember.RemovedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) GetRemovedBlock() *int {
+	return v.ConsortiumMemberFields.RemovedBlock
+}
+
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConsortiumMembersConsortiumSelfConsortiumMember
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConsortiumMembersConsortiumSelfConsortiumMember = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumMemberFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConsortiumMembersConsortiumSelfConsortiumMember struct {
+	Account string `json:"account"`
+
+	Name string `json:"name"`
+
+	BaseURL string `json:"baseURL"`
+
+	Active bool `json:"active"`
+
+	AdmittedBlock int `json:"admittedBlock"`
+
+	RemovedBlock *int `json:"removedBlock"`
+}
+
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConsortiumMembersConsortiumSelfConsortiumMember) __premarshalJSON() (*__premarshalConsortiumMembersConsortiumSelfConsortiumMember, error) {
+	var retval __premarshalConsortiumMembersConsortiumSelfConsortiumMember
+
+	retval.Account = v.ConsortiumMemberFields.Account
+	retval.Name = v.ConsortiumMemberFields.Name
+	retval.BaseURL = v.ConsortiumMemberFields.BaseURL
+	retval.Active = v.ConsortiumMemberFields.Active
+	retval.AdmittedBlock = v.ConsortiumMemberFields.AdmittedBlock
+	retval.RemovedBlock = v.ConsortiumMemberFields.RemovedBlock
+	return &retval, nil
+}
+
+// ConsortiumMembersResponse is returned by ConsortiumMembers on success.
+type ConsortiumMembersResponse struct {
+	// Any authenticated caller: the consortium's members and proposals (public on chain).
+	Consortium ConsortiumMembersConsortium `json:"consortium"`
+}
+
+// GetConsortium returns ConsortiumMembersResponse.Consortium, and is useful for accessing the field via an interface.
+func (v *ConsortiumMembersResponse) GetConsortium() ConsortiumMembersConsortium { return v.Consortium }
+
+// ConsortiumProposalFields includes the GraphQL fields of ConsortiumProposal requested by the fragment ConsortiumProposalFields.
+// The GraphQL type's documentation follows.
+//
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ConsortiumProposalFields struct {
+	Id   string                 `json:"id"`
+	Kind ConsortiumProposalKind `json:"kind"`
+	// The account to admit or remove.
+	Account string `json:"account"`
+	// For an admission: the new member's name and base URL.
+	Name     *string `json:"name"`
+	BaseURL  *string `json:"baseURL"`
+	Proposer string  `json:"proposer"`
+	// Accounts of the members who approved, the proposer first.
+	Approvals    []string `json:"approvals"`
+	Executed     bool     `json:"executed"`
+	CreatedBlock int      `json:"createdBlock"`
+}
+
+// GetId returns ConsortiumProposalFields.Id, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetId() string { return v.Id }
+
+// GetKind returns ConsortiumProposalFields.Kind, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetKind() ConsortiumProposalKind { return v.Kind }
+
+// GetAccount returns ConsortiumProposalFields.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetAccount() string { return v.Account }
+
+// GetName returns ConsortiumProposalFields.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetName() *string { return v.Name }
+
+// GetBaseURL returns ConsortiumProposalFields.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetBaseURL() *string { return v.BaseURL }
+
+// GetProposer returns ConsortiumProposalFields.Proposer, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetProposer() string { return v.Proposer }
+
+// GetApprovals returns ConsortiumProposalFields.Approvals, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetApprovals() []string { return v.Approvals }
+
+// GetExecuted returns ConsortiumProposalFields.Executed, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetExecuted() bool { return v.Executed }
+
+// GetCreatedBlock returns ConsortiumProposalFields.CreatedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalFields) GetCreatedBlock() int { return v.CreatedBlock }
+
+type ConsortiumProposalKind string
+
+const (
+	ConsortiumProposalKindAdmit  ConsortiumProposalKind = "ADMIT"
+	ConsortiumProposalKindRemove ConsortiumProposalKind = "REMOVE"
+)
+
+var AllConsortiumProposalKind = []ConsortiumProposalKind{
+	ConsortiumProposalKindAdmit,
+	ConsortiumProposalKindRemove,
+}
+
+// ConsortiumProposalsConsortium includes the requested fields of the GraphQL type Consortium.
+// The GraphQL type's documentation follows.
+//
+// The consortium this node belongs to, as the registry contract holds it.
+type ConsortiumProposalsConsortium struct {
+	// Address of the registry contract.
+	Registry *string `json:"registry"`
+	// This node's own member entry (active false while it is not admitted).
+	Self ConsortiumProposalsConsortiumSelfConsortiumMember `json:"self"`
+	// Every member ever admitted, in admission order, removed ones included.
+	Members []ConsortiumProposalsConsortiumMembersConsortiumMember `json:"members"`
+	// Every proposal, oldest first.
+	Proposals []ConsortiumProposalsConsortiumProposalsConsortiumProposal `json:"proposals"`
+}
+
+// GetRegistry returns ConsortiumProposalsConsortium.Registry, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortium) GetRegistry() *string { return v.Registry }
+
+// GetSelf returns ConsortiumProposalsConsortium.Self, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortium) GetSelf() ConsortiumProposalsConsortiumSelfConsortiumMember {
+	return v.Self
+}
+
+// GetMembers returns ConsortiumProposalsConsortium.Members, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortium) GetMembers() []ConsortiumProposalsConsortiumMembersConsortiumMember {
+	return v.Members
+}
+
+// GetProposals returns ConsortiumProposalsConsortium.Proposals, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortium) GetProposals() []ConsortiumProposalsConsortiumProposalsConsortiumProposal {
+	return v.Proposals
+}
+
+// ConsortiumProposalsConsortiumMembersConsortiumMember includes the requested fields of the GraphQL type ConsortiumMember.
+// The GraphQL type's documentation follows.
+//
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumProposalsConsortiumMembersConsortiumMember struct {
+	ConsortiumMemberFields `json:"-"`
+}
+
+// GetAccount returns ConsortiumProposalsConsortiumMembersConsortiumMember.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetAccount() string {
+	return v.ConsortiumMemberFields.Account
+}
+
+// GetName returns ConsortiumProposalsConsortiumMembersConsortiumMember.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetName() string {
+	return v.ConsortiumMemberFields.Name
+}
+
+// GetBaseURL returns ConsortiumProposalsConsortiumMembersConsortiumMember.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetBaseURL() string {
+	return v.ConsortiumMemberFields.BaseURL
+}
+
+// GetActive returns ConsortiumProposalsConsortiumMembersConsortiumMember.Active, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetActive() bool {
+	return v.ConsortiumMemberFields.Active
+}
+
+// GetAdmittedBlock returns ConsortiumProposalsConsortiumMembersConsortiumMember.AdmittedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetAdmittedBlock() int {
+	return v.ConsortiumMemberFields.AdmittedBlock
+}
+
+// GetRemovedBlock returns ConsortiumProposalsConsortiumMembersConsortiumMember.RemovedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) GetRemovedBlock() *int {
+	return v.ConsortiumMemberFields.RemovedBlock
+}
+
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConsortiumProposalsConsortiumMembersConsortiumMember
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConsortiumProposalsConsortiumMembersConsortiumMember = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumMemberFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConsortiumProposalsConsortiumMembersConsortiumMember struct {
+	Account string `json:"account"`
+
+	Name string `json:"name"`
+
+	BaseURL string `json:"baseURL"`
+
+	Active bool `json:"active"`
+
+	AdmittedBlock int `json:"admittedBlock"`
+
+	RemovedBlock *int `json:"removedBlock"`
+}
+
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConsortiumProposalsConsortiumMembersConsortiumMember) __premarshalJSON() (*__premarshalConsortiumProposalsConsortiumMembersConsortiumMember, error) {
+	var retval __premarshalConsortiumProposalsConsortiumMembersConsortiumMember
+
+	retval.Account = v.ConsortiumMemberFields.Account
+	retval.Name = v.ConsortiumMemberFields.Name
+	retval.BaseURL = v.ConsortiumMemberFields.BaseURL
+	retval.Active = v.ConsortiumMemberFields.Active
+	retval.AdmittedBlock = v.ConsortiumMemberFields.AdmittedBlock
+	retval.RemovedBlock = v.ConsortiumMemberFields.RemovedBlock
+	return &retval, nil
+}
+
+// ConsortiumProposalsConsortiumProposalsConsortiumProposal includes the requested fields of the GraphQL type ConsortiumProposal.
+// The GraphQL type's documentation follows.
+//
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ConsortiumProposalsConsortiumProposalsConsortiumProposal struct {
+	ConsortiumProposalFields `json:"-"`
+}
+
+// GetId returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Id, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetId() string {
+	return v.ConsortiumProposalFields.Id
+}
+
+// GetKind returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Kind, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetKind() ConsortiumProposalKind {
+	return v.ConsortiumProposalFields.Kind
+}
+
+// GetAccount returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetAccount() string {
+	return v.ConsortiumProposalFields.Account
+}
+
+// GetName returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetName() *string {
+	return v.ConsortiumProposalFields.Name
+}
+
+// GetBaseURL returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetBaseURL() *string {
+	return v.ConsortiumProposalFields.BaseURL
+}
+
+// GetProposer returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Proposer, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetProposer() string {
+	return v.ConsortiumProposalFields.Proposer
+}
+
+// GetApprovals returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Approvals, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetApprovals() []string {
+	return v.ConsortiumProposalFields.Approvals
+}
+
+// GetExecuted returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.Executed, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetExecuted() bool {
+	return v.ConsortiumProposalFields.Executed
+}
+
+// GetCreatedBlock returns ConsortiumProposalsConsortiumProposalsConsortiumProposal.CreatedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) GetCreatedBlock() int {
+	return v.ConsortiumProposalFields.CreatedBlock
+}
+
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConsortiumProposalsConsortiumProposalsConsortiumProposal
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConsortiumProposalsConsortiumProposalsConsortiumProposal = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumProposalFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConsortiumProposalsConsortiumProposalsConsortiumProposal struct {
+	Id string `json:"id"`
+
+	Kind ConsortiumProposalKind `json:"kind"`
+
+	Account string `json:"account"`
+
+	Name *string `json:"name"`
+
+	BaseURL *string `json:"baseURL"`
+
+	Proposer string `json:"proposer"`
+
+	Approvals []string `json:"approvals"`
+
+	Executed bool `json:"executed"`
+
+	CreatedBlock int `json:"createdBlock"`
+}
+
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConsortiumProposalsConsortiumProposalsConsortiumProposal) __premarshalJSON() (*__premarshalConsortiumProposalsConsortiumProposalsConsortiumProposal, error) {
+	var retval __premarshalConsortiumProposalsConsortiumProposalsConsortiumProposal
+
+	retval.Id = v.ConsortiumProposalFields.Id
+	retval.Kind = v.ConsortiumProposalFields.Kind
+	retval.Account = v.ConsortiumProposalFields.Account
+	retval.Name = v.ConsortiumProposalFields.Name
+	retval.BaseURL = v.ConsortiumProposalFields.BaseURL
+	retval.Proposer = v.ConsortiumProposalFields.Proposer
+	retval.Approvals = v.ConsortiumProposalFields.Approvals
+	retval.Executed = v.ConsortiumProposalFields.Executed
+	retval.CreatedBlock = v.ConsortiumProposalFields.CreatedBlock
+	return &retval, nil
+}
+
+// ConsortiumProposalsConsortiumSelfConsortiumMember includes the requested fields of the GraphQL type ConsortiumMember.
+// The GraphQL type's documentation follows.
+//
+// A member of the consortium: a node that anchors on the shared registry.
+type ConsortiumProposalsConsortiumSelfConsortiumMember struct {
+	ConsortiumMemberFields `json:"-"`
+}
+
+// GetAccount returns ConsortiumProposalsConsortiumSelfConsortiumMember.Account, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetAccount() string {
+	return v.ConsortiumMemberFields.Account
+}
+
+// GetName returns ConsortiumProposalsConsortiumSelfConsortiumMember.Name, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetName() string {
+	return v.ConsortiumMemberFields.Name
+}
+
+// GetBaseURL returns ConsortiumProposalsConsortiumSelfConsortiumMember.BaseURL, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetBaseURL() string {
+	return v.ConsortiumMemberFields.BaseURL
+}
+
+// GetActive returns ConsortiumProposalsConsortiumSelfConsortiumMember.Active, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetActive() bool {
+	return v.ConsortiumMemberFields.Active
+}
+
+// GetAdmittedBlock returns ConsortiumProposalsConsortiumSelfConsortiumMember.AdmittedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetAdmittedBlock() int {
+	return v.ConsortiumMemberFields.AdmittedBlock
+}
+
+// GetRemovedBlock returns ConsortiumProposalsConsortiumSelfConsortiumMember.RemovedBlock, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) GetRemovedBlock() *int {
+	return v.ConsortiumMemberFields.RemovedBlock
+}
+
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ConsortiumProposalsConsortiumSelfConsortiumMember
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ConsortiumProposalsConsortiumSelfConsortiumMember = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumMemberFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalConsortiumProposalsConsortiumSelfConsortiumMember struct {
+	Account string `json:"account"`
+
+	Name string `json:"name"`
+
+	BaseURL string `json:"baseURL"`
+
+	Active bool `json:"active"`
+
+	AdmittedBlock int `json:"admittedBlock"`
+
+	RemovedBlock *int `json:"removedBlock"`
+}
+
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ConsortiumProposalsConsortiumSelfConsortiumMember) __premarshalJSON() (*__premarshalConsortiumProposalsConsortiumSelfConsortiumMember, error) {
+	var retval __premarshalConsortiumProposalsConsortiumSelfConsortiumMember
+
+	retval.Account = v.ConsortiumMemberFields.Account
+	retval.Name = v.ConsortiumMemberFields.Name
+	retval.BaseURL = v.ConsortiumMemberFields.BaseURL
+	retval.Active = v.ConsortiumMemberFields.Active
+	retval.AdmittedBlock = v.ConsortiumMemberFields.AdmittedBlock
+	retval.RemovedBlock = v.ConsortiumMemberFields.RemovedBlock
+	return &retval, nil
+}
+
+// ConsortiumProposalsResponse is returned by ConsortiumProposals on success.
+type ConsortiumProposalsResponse struct {
+	// Any authenticated caller: the consortium's members and proposals (public on chain).
+	Consortium ConsortiumProposalsConsortium `json:"consortium"`
+}
+
+// GetConsortium returns ConsortiumProposalsResponse.Consortium, and is useful for accessing the field via an interface.
+func (v *ConsortiumProposalsResponse) GetConsortium() ConsortiumProposalsConsortium {
+	return v.Consortium
 }
 
 type CreateBureauInput struct {
@@ -1134,6 +1948,270 @@ func (v *PresentationRequestWithResult) __premarshalJSON() (*__premarshalPresent
 	return &retval, nil
 }
 
+// ProposeMemberProposeMemberConsortiumProposal includes the requested fields of the GraphQL type ConsortiumProposal.
+// The GraphQL type's documentation follows.
+//
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ProposeMemberProposeMemberConsortiumProposal struct {
+	ConsortiumProposalFields `json:"-"`
+}
+
+// GetId returns ProposeMemberProposeMemberConsortiumProposal.Id, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetId() string {
+	return v.ConsortiumProposalFields.Id
+}
+
+// GetKind returns ProposeMemberProposeMemberConsortiumProposal.Kind, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetKind() ConsortiumProposalKind {
+	return v.ConsortiumProposalFields.Kind
+}
+
+// GetAccount returns ProposeMemberProposeMemberConsortiumProposal.Account, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetAccount() string {
+	return v.ConsortiumProposalFields.Account
+}
+
+// GetName returns ProposeMemberProposeMemberConsortiumProposal.Name, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetName() *string {
+	return v.ConsortiumProposalFields.Name
+}
+
+// GetBaseURL returns ProposeMemberProposeMemberConsortiumProposal.BaseURL, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetBaseURL() *string {
+	return v.ConsortiumProposalFields.BaseURL
+}
+
+// GetProposer returns ProposeMemberProposeMemberConsortiumProposal.Proposer, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetProposer() string {
+	return v.ConsortiumProposalFields.Proposer
+}
+
+// GetApprovals returns ProposeMemberProposeMemberConsortiumProposal.Approvals, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetApprovals() []string {
+	return v.ConsortiumProposalFields.Approvals
+}
+
+// GetExecuted returns ProposeMemberProposeMemberConsortiumProposal.Executed, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetExecuted() bool {
+	return v.ConsortiumProposalFields.Executed
+}
+
+// GetCreatedBlock returns ProposeMemberProposeMemberConsortiumProposal.CreatedBlock, and is useful for accessing the field via an interface.
+func (v *ProposeMemberProposeMemberConsortiumProposal) GetCreatedBlock() int {
+	return v.ConsortiumProposalFields.CreatedBlock
+}
+
+func (v *ProposeMemberProposeMemberConsortiumProposal) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ProposeMemberProposeMemberConsortiumProposal
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ProposeMemberProposeMemberConsortiumProposal = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumProposalFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalProposeMemberProposeMemberConsortiumProposal struct {
+	Id string `json:"id"`
+
+	Kind ConsortiumProposalKind `json:"kind"`
+
+	Account string `json:"account"`
+
+	Name *string `json:"name"`
+
+	BaseURL *string `json:"baseURL"`
+
+	Proposer string `json:"proposer"`
+
+	Approvals []string `json:"approvals"`
+
+	Executed bool `json:"executed"`
+
+	CreatedBlock int `json:"createdBlock"`
+}
+
+func (v *ProposeMemberProposeMemberConsortiumProposal) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ProposeMemberProposeMemberConsortiumProposal) __premarshalJSON() (*__premarshalProposeMemberProposeMemberConsortiumProposal, error) {
+	var retval __premarshalProposeMemberProposeMemberConsortiumProposal
+
+	retval.Id = v.ConsortiumProposalFields.Id
+	retval.Kind = v.ConsortiumProposalFields.Kind
+	retval.Account = v.ConsortiumProposalFields.Account
+	retval.Name = v.ConsortiumProposalFields.Name
+	retval.BaseURL = v.ConsortiumProposalFields.BaseURL
+	retval.Proposer = v.ConsortiumProposalFields.Proposer
+	retval.Approvals = v.ConsortiumProposalFields.Approvals
+	retval.Executed = v.ConsortiumProposalFields.Executed
+	retval.CreatedBlock = v.ConsortiumProposalFields.CreatedBlock
+	return &retval, nil
+}
+
+// ProposeMemberRemovalProposeMemberRemovalConsortiumProposal includes the requested fields of the GraphQL type ConsortiumProposal.
+// The GraphQL type's documentation follows.
+//
+// A vote to admit or remove a member. It executes once approvals of active members exceed half of them.
+type ProposeMemberRemovalProposeMemberRemovalConsortiumProposal struct {
+	ConsortiumProposalFields `json:"-"`
+}
+
+// GetId returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Id, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetId() string {
+	return v.ConsortiumProposalFields.Id
+}
+
+// GetKind returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Kind, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetKind() ConsortiumProposalKind {
+	return v.ConsortiumProposalFields.Kind
+}
+
+// GetAccount returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Account, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetAccount() string {
+	return v.ConsortiumProposalFields.Account
+}
+
+// GetName returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Name, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetName() *string {
+	return v.ConsortiumProposalFields.Name
+}
+
+// GetBaseURL returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.BaseURL, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetBaseURL() *string {
+	return v.ConsortiumProposalFields.BaseURL
+}
+
+// GetProposer returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Proposer, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetProposer() string {
+	return v.ConsortiumProposalFields.Proposer
+}
+
+// GetApprovals returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Approvals, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetApprovals() []string {
+	return v.ConsortiumProposalFields.Approvals
+}
+
+// GetExecuted returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.Executed, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetExecuted() bool {
+	return v.ConsortiumProposalFields.Executed
+}
+
+// GetCreatedBlock returns ProposeMemberRemovalProposeMemberRemovalConsortiumProposal.CreatedBlock, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) GetCreatedBlock() int {
+	return v.ConsortiumProposalFields.CreatedBlock
+}
+
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*ProposeMemberRemovalProposeMemberRemovalConsortiumProposal
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.ProposeMemberRemovalProposeMemberRemovalConsortiumProposal = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.ConsortiumProposalFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalProposeMemberRemovalProposeMemberRemovalConsortiumProposal struct {
+	Id string `json:"id"`
+
+	Kind ConsortiumProposalKind `json:"kind"`
+
+	Account string `json:"account"`
+
+	Name *string `json:"name"`
+
+	BaseURL *string `json:"baseURL"`
+
+	Proposer string `json:"proposer"`
+
+	Approvals []string `json:"approvals"`
+
+	Executed bool `json:"executed"`
+
+	CreatedBlock int `json:"createdBlock"`
+}
+
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *ProposeMemberRemovalProposeMemberRemovalConsortiumProposal) __premarshalJSON() (*__premarshalProposeMemberRemovalProposeMemberRemovalConsortiumProposal, error) {
+	var retval __premarshalProposeMemberRemovalProposeMemberRemovalConsortiumProposal
+
+	retval.Id = v.ConsortiumProposalFields.Id
+	retval.Kind = v.ConsortiumProposalFields.Kind
+	retval.Account = v.ConsortiumProposalFields.Account
+	retval.Name = v.ConsortiumProposalFields.Name
+	retval.BaseURL = v.ConsortiumProposalFields.BaseURL
+	retval.Proposer = v.ConsortiumProposalFields.Proposer
+	retval.Approvals = v.ConsortiumProposalFields.Approvals
+	retval.Executed = v.ConsortiumProposalFields.Executed
+	retval.CreatedBlock = v.ConsortiumProposalFields.CreatedBlock
+	return &retval, nil
+}
+
+// ProposeMemberRemovalResponse is returned by ProposeMemberRemoval on success.
+type ProposeMemberRemovalResponse struct {
+	// Operator only: propose to remove a member. Waits until mined.
+	ProposeMemberRemoval ProposeMemberRemovalProposeMemberRemovalConsortiumProposal `json:"proposeMemberRemoval"`
+}
+
+// GetProposeMemberRemoval returns ProposeMemberRemovalResponse.ProposeMemberRemoval, and is useful for accessing the field via an interface.
+func (v *ProposeMemberRemovalResponse) GetProposeMemberRemoval() ProposeMemberRemovalProposeMemberRemovalConsortiumProposal {
+	return v.ProposeMemberRemoval
+}
+
+// ProposeMemberResponse is returned by ProposeMember on success.
+type ProposeMemberResponse struct {
+	// Operator only: propose to admit account as a member (this node's approval counts at once). Waits until mined.
+	ProposeMember ProposeMemberProposeMemberConsortiumProposal `json:"proposeMember"`
+}
+
+// GetProposeMember returns ProposeMemberResponse.ProposeMember, and is useful for accessing the field via an interface.
+func (v *ProposeMemberResponse) GetProposeMember() ProposeMemberProposeMemberConsortiumProposal {
+	return v.ProposeMember
+}
+
 // ReinstateCredentialResponse is returned by ReinstateCredential on success.
 type ReinstateCredentialResponse struct {
 	// Bureau only: lift a suspension.
@@ -1306,6 +2384,14 @@ func (v *VerifyPresentationResponse) GetVerifyPresentation() VerificationResult 
 	return v.VerifyPresentation
 }
 
+// __ApproveProposalInput is used internally by genqlient
+type __ApproveProposalInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __ApproveProposalInput.Id, and is useful for accessing the field via an interface.
+func (v *__ApproveProposalInput) GetId() string { return v.Id }
+
 // __AuditEventsInput is used internally by genqlient
 type __AuditEventsInput struct {
 	After *int `json:"after"`
@@ -1462,6 +2548,30 @@ type __PresentationRequestInput struct {
 // GetId returns __PresentationRequestInput.Id, and is useful for accessing the field via an interface.
 func (v *__PresentationRequestInput) GetId() string { return v.Id }
 
+// __ProposeMemberInput is used internally by genqlient
+type __ProposeMemberInput struct {
+	Account string `json:"account"`
+	Name    string `json:"name"`
+	BaseURL string `json:"baseURL"`
+}
+
+// GetAccount returns __ProposeMemberInput.Account, and is useful for accessing the field via an interface.
+func (v *__ProposeMemberInput) GetAccount() string { return v.Account }
+
+// GetName returns __ProposeMemberInput.Name, and is useful for accessing the field via an interface.
+func (v *__ProposeMemberInput) GetName() string { return v.Name }
+
+// GetBaseURL returns __ProposeMemberInput.BaseURL, and is useful for accessing the field via an interface.
+func (v *__ProposeMemberInput) GetBaseURL() string { return v.BaseURL }
+
+// __ProposeMemberRemovalInput is used internally by genqlient
+type __ProposeMemberRemovalInput struct {
+	Account string `json:"account"`
+}
+
+// GetAccount returns __ProposeMemberRemovalInput.Account, and is useful for accessing the field via an interface.
+func (v *__ProposeMemberRemovalInput) GetAccount() string { return v.Account }
+
 // __ReinstateCredentialInput is used internally by genqlient
 type __ReinstateCredentialInput struct {
 	Id     string `json:"id"`
@@ -1549,6 +2659,51 @@ func (v *__VerifyPresentationInput) GetChallenge() *string { return v.Challenge 
 
 // GetDomain returns __VerifyPresentationInput.Domain, and is useful for accessing the field via an interface.
 func (v *__VerifyPresentationInput) GetDomain() *string { return v.Domain }
+
+// The mutation executed by ApproveProposal.
+const ApproveProposal_Operation = `
+mutation ApproveProposal ($id: ID!) {
+	approveProposal(id: $id) {
+		... ConsortiumProposalFields
+	}
+}
+fragment ConsortiumProposalFields on ConsortiumProposal {
+	id
+	kind
+	account
+	name
+	baseURL
+	proposer
+	approvals
+	executed
+	createdBlock
+}
+`
+
+func ApproveProposal(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *ApproveProposalResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ApproveProposal",
+		Query:  ApproveProposal_Operation,
+		Variables: &__ApproveProposalInput{
+			Id: id,
+		},
+	}
+
+	data_ = &ApproveProposalResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
 
 // The query executed by AuditEvents.
 const AuditEvents_Operation = `
@@ -1762,6 +2917,108 @@ func Bureaus(
 	}
 
 	data_ = &BureausResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ConsortiumMembers.
+const ConsortiumMembers_Operation = `
+query ConsortiumMembers {
+	consortium {
+		registry
+		self {
+			... ConsortiumMemberFields
+		}
+		members {
+			... ConsortiumMemberFields
+		}
+	}
+}
+fragment ConsortiumMemberFields on ConsortiumMember {
+	account
+	name
+	baseURL
+	active
+	admittedBlock
+	removedBlock
+}
+`
+
+func ConsortiumMembers(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *ConsortiumMembersResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ConsortiumMembers",
+		Query:  ConsortiumMembers_Operation,
+	}
+
+	data_ = &ConsortiumMembersResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ConsortiumProposals.
+const ConsortiumProposals_Operation = `
+query ConsortiumProposals {
+	consortium {
+		registry
+		self {
+			... ConsortiumMemberFields
+		}
+		members {
+			... ConsortiumMemberFields
+		}
+		proposals {
+			... ConsortiumProposalFields
+		}
+	}
+}
+fragment ConsortiumMemberFields on ConsortiumMember {
+	account
+	name
+	baseURL
+	active
+	admittedBlock
+	removedBlock
+}
+fragment ConsortiumProposalFields on ConsortiumProposal {
+	id
+	kind
+	account
+	name
+	baseURL
+	proposer
+	approvals
+	executed
+	createdBlock
+}
+`
+
+func ConsortiumProposals(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *ConsortiumProposalsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ConsortiumProposals",
+		Query:  ConsortiumProposals_Operation,
+	}
+
+	data_ = &ConsortiumProposalsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -2421,6 +3678,100 @@ func PresentationRequest(
 	}
 
 	data_ = &PresentationRequestResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by ProposeMember.
+const ProposeMember_Operation = `
+mutation ProposeMember ($account: String!, $name: String!, $baseURL: String!) {
+	proposeMember(account: $account, name: $name, baseURL: $baseURL) {
+		... ConsortiumProposalFields
+	}
+}
+fragment ConsortiumProposalFields on ConsortiumProposal {
+	id
+	kind
+	account
+	name
+	baseURL
+	proposer
+	approvals
+	executed
+	createdBlock
+}
+`
+
+func ProposeMember(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	account string,
+	name string,
+	baseURL string,
+) (data_ *ProposeMemberResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ProposeMember",
+		Query:  ProposeMember_Operation,
+		Variables: &__ProposeMemberInput{
+			Account: account,
+			Name:    name,
+			BaseURL: baseURL,
+		},
+	}
+
+	data_ = &ProposeMemberResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by ProposeMemberRemoval.
+const ProposeMemberRemoval_Operation = `
+mutation ProposeMemberRemoval ($account: String!) {
+	proposeMemberRemoval(account: $account) {
+		... ConsortiumProposalFields
+	}
+}
+fragment ConsortiumProposalFields on ConsortiumProposal {
+	id
+	kind
+	account
+	name
+	baseURL
+	proposer
+	approvals
+	executed
+	createdBlock
+}
+`
+
+func ProposeMemberRemoval(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	account string,
+) (data_ *ProposeMemberRemovalResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ProposeMemberRemoval",
+		Query:  ProposeMemberRemoval_Operation,
+		Variables: &__ProposeMemberRemovalInput{
+			Account: account,
+		},
+	}
+
+	data_ = &ProposeMemberRemovalResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

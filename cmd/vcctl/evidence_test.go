@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/rpc"
+
 	"github.com/citizencloud/citizencredentials/app"
 	"github.com/citizencloud/citizencredentials/app/apptest"
 	"github.com/citizencloud/citizencredentials/chain"
@@ -187,7 +189,15 @@ func rpcProxy(t *testing.T, dev *chain.Dev) string {
 		resp := map[string]any{"jsonrpc": "2.0", "id": req.ID}
 		var result json.RawMessage
 		if err := rc.CallContext(r.Context(), &result, req.Method, args...); err != nil {
-			resp["error"] = map[string]any{"code": -32000, "message": err.Error()}
+			// Keep the revert data: the registry's errors are decoded from it.
+			e := map[string]any{"code": -32000, "message": err.Error()}
+			if de, ok := err.(rpc.DataError); ok && de.ErrorData() != nil {
+				e["data"] = de.ErrorData()
+			}
+			if ce, ok := err.(rpc.Error); ok {
+				e["code"] = ce.ErrorCode()
+			}
+			resp["error"] = e
 		} else {
 			resp["result"] = result
 		}

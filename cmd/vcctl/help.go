@@ -193,6 +193,12 @@ vcctl evidence verify alice.evidence.json --chain-rpc https://rpc.consortium.exa
 		auth: authChain, flags: defineEvidenceVerify, run: evidenceVerify,
 	},
 	auditVerifyCommand,
+	auditConsortiumCommand,
+	consortiumMembersCommand,
+	consortiumProposalsCommand,
+	consortiumProposeCommand,
+	consortiumProposeRemovalCommand,
+	consortiumApproveCommand,
 	{
 		name: "verify", synopsis: "FILE|- [--challenge C] [--domain D]",
 		summary: "verify a credential or a presentation (anyone)",
@@ -368,7 +374,8 @@ var groups = map[string]string{
 	"verifier":    "manage verifiers (operator)",
 	"credentials": "read the bureau's credentials (bureau)",
 	"evidence":    "export and check evidence bundles",
-	"audit":       "check the bureau's audit trail (bureau)",
+	"audit":       "check the bureau's audit trail (bureau) and audit the consortium (monitor)",
+	"consortium":  "members of the consortium and votes to admit or remove them (operator)",
 	"request":     "ask holders for presentations (verifier)",
 	"wallet":      "a citizen's wallet: DID, login, credentials, presentations",
 }
