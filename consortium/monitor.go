@@ -90,8 +90,9 @@ type MemberAudit struct {
 	LastAnchorBlock  uint64    `json:"lastAnchorBlock,omitempty"`
 	LastAnchorTime   time.Time `json:"lastAnchorTime,omitzero"`
 	// LastAnchorAge is how long ago the latest log root was anchored (0 if
-	// none).
-	LastAnchorAge time.Duration `json:"lastAnchorAge"`
+	// none); LastAnchorAgeSeconds the same in whole seconds, for JSON.
+	LastAnchorAge        time.Duration `json:"-"`
+	LastAnchorAgeSeconds int64         `json:"lastAnchorAgeSeconds"`
 	// Reachable is false when /log/head did not answer.
 	Reachable bool `json:"reachable"`
 	// ServedTreeSize is the size of the log the member serves now.
@@ -205,6 +206,7 @@ func (m *Monitor) auditMember(ctx context.Context, mem Member) (*MemberAudit, er
 		a.AnchoredTreeSize, a.LastAnchorBlock, a.LastAnchorTime = last.TreeSize, last.Block, last.BlockTime
 		if !last.BlockTime.IsZero() {
 			a.LastAnchorAge = max(m.now().Sub(last.BlockTime), 0)
+			a.LastAnchorAgeSeconds = int64(a.LastAnchorAge / time.Second)
 		}
 	}
 	base := strings.TrimRight(mem.BaseURL, "/")

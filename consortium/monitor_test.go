@@ -350,7 +350,7 @@ func TestMonitorAudit(t *testing.T) {
 					t.Errorf("lag %d (served %d, anchored %d), want 6 (23, 17)", a.Lag, a.ServedTreeSize, a.AnchoredTreeSize)
 				}
 				wantAge := time.Hour - time.Duration(a.LastAnchorBlock)*time.Second
-				if a.LastAnchorAge != wantAge || a.LastAnchorBlock == 0 {
+				if a.LastAnchorAge != wantAge || a.LastAnchorAgeSeconds != int64(wantAge/time.Second) || a.LastAnchorBlock == 0 {
 					t.Errorf("last anchor age %v (block %d), want %v", a.LastAnchorAge, a.LastAnchorBlock, wantAge)
 				}
 				if a.RootsChecked != 4 {

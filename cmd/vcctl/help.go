@@ -423,8 +423,9 @@ it to ./data/admin.token; vcctl reads that file when --token and VCCTL_TOKEN
 are unset); bureau commands need the bureau's API key (printed once by
 'vcctl bureau create'), request commands the verifier's (printed once by
 'vcctl verifier create'); wallet commands use the wallet's own key and
-session (VCCTL_WALLET, VCCTL_PASSPHRASE); types, verify and evidence verify
-need none and send none.
+session (VCCTL_WALLET, VCCTL_PASSPHRASE); consortium commands need the
+operator token; types, verify, evidence verify and audit consortium need none
+and send none.
 
 Exit status: 0 success, 1 the server refused / a batch record failed / not
 verified, 2 usage error or the server could not be reached.
