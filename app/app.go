@@ -210,6 +210,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Registry:    promReg,
 		Logger:      m.Logger,
 		StatusLists: m.store,
+		StatusIndex: m.store,
+		Log:         m.ledger,
 		PublicURL:   m.publicURL,
 		OpenID:      openID,
 		OpenIDVP:    openIDVP,
