@@ -29,6 +29,7 @@ import (
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/chain"
+	"github.com/citizencloud/citizencredentials/consortium"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/exchange"
@@ -152,16 +153,24 @@ func (m *Main) Run(ctx context.Context) error {
 			ops.publishedVersion(err)
 			return err
 		}))
+	// Credentials of other consortium members' bureaus are verified
+	// against the chain; did:web DIDs resolve locally first, then there.
+	var remote credentials.Extension
+	webDIDs := func(local did.Resolver) did.Resolver { return local }
+	if cc, ok := any(registry).(consortium.Chain); ok {
+		v := consortium.NewVerifier(cc, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger))
+		remote, webDIDs = v, v.After
+	}
 	m.ledger, err = ledger.New(ledger.Config{
 		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
-		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger,
+		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger, Remote: remote,
 	})
 	if err != nil {
 		return err
 	}
 
 	bureaus := onboard.NewBureaus(onboard.Config{Bureaus: m.store, Keys: km, KeyStore: m.store, APIKeys: m.store, Catalog: cat, DIDHost: host, Trust: m.ledger})
-	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
+	resolver := did.NewLocalRouter(webDIDs(did.NewWebResolver(bureaus.ResolveWeb)))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
