@@ -45,9 +45,11 @@ type IssuerEntry struct {
 // Registry is the on-chain registry as the domain needs it. chain.Registry
 // implements it on the CitizenCredentialRegistry contract.
 type Registry interface {
-	// SetIssuer writes a trusted-issuer entry (consortium admin only) and
-	// returns the transaction hash once submitted. Errors: fault.ErrUnavailable
-	// when the node cannot be reached.
+	// SetIssuer writes a trusted-issuer entry and returns the transaction
+	// hash once submitted. On the consortium registry only an active member
+	// may, and only for a DID it registered first. Errors:
+	// fault.ErrUnavailable when the node cannot be reached; fault.Forbidden
+	// when the registry refuses this node's account.
 	SetIssuer(ctx context.Context, e IssuerEntry) (txHash string, err error)
 	// Issuer returns the current entry for did; ok is false if the chain has
 	// none. Errors: fault.ErrUnavailable.
@@ -55,8 +57,11 @@ type Registry interface {
 	// Anchor submits one transaction that anchors all lists and, if log is
 	// non-nil, the log root. Re-anchoring a version with the same digest is a
 	// no-op on chain; a different digest for an anchored version reverts.
-	// Returns the transaction hash once the node accepted it. Errors:
-	// fault.ErrUnavailable when the node cannot be reached.
+	// Returns the transaction hash once the node accepted it. On the
+	// consortium registry anchors are kept per member (this node's own
+	// namespace). Errors: fault.ErrUnavailable when the node cannot be
+	// reached; fault.Forbidden when this node's account is not an active
+	// member.
 	Anchor(ctx context.Context, lists []StatusAnchor, log *LogAnchor) (txHash string, err error)
 	// Receipt returns the receipt of a mined transaction, or fault.ErrNotFound
 	// while it is not mined (or was dropped). Errors: fault.ErrUnavailable.

@@ -76,6 +76,17 @@ func WithRecheck(window, every time.Duration) WorkerOption {
 	return func(w *Worker) { w.recheckWindow, w.recheckEvery = window, every }
 }
 
+// WithFullRecheck makes the first re-check after start read back every
+// confirmed item, whatever its age and however many there are, and then
+// call done. A node uses it after it switched to a new registry (the items
+// were confirmed on the old one): every item the new registry does not hold
+// goes back to pending and is anchored again. If the process stops before
+// the full re-check completes, done is not called, so the caller can run it
+// again at the next start.
+func WithFullRecheck(done func(context.Context) error) WorkerOption {
+	return func(w *Worker) { w.fullRecheck, w.fullRecheckDone = true, done }
+}
+
 // Worker anchors the outbox on chain: status list versions and issuance
 // log roots, many per transaction. Its state lives in the store
 // (pending → submitted(txHash) → confirmed(block)), so it resumes after a
@@ -102,7 +113,11 @@ type Worker struct {
 	recheckEvery  time.Duration
 	lastRecheck   time.Time // zero until the first re-check: it runs on start
 	started       time.Time // when this worker was made (this process started)
-	obs           Observer
+	// fullRecheck: the next re-check reads every confirmed item; then
+	// fullRecheckDone is called.
+	fullRecheck     bool
+	fullRecheckDone func(context.Context) error
+	obs             Observer
 }
 
 // NewWorker returns a worker that anchors the outbox in store on reg, and
@@ -320,8 +335,27 @@ func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
 // pending, due now, so this tick sends it again; one whose anchor moved to
 // another block (re-mined) gets the new block recorded.
 func (w *Worker) recheck(ctx context.Context, now time.Time, res *TickResult) error {
-	after, afterID := now.Add(-w.recheckWindow), ""
-	for read := 0; read < recheckMax; {
+	if w.fullRecheck {
+		if err := w.recheckFrom(ctx, time.Time{}, -1, now, res); err != nil {
+			return err
+		}
+		w.fullRecheck = false
+		if w.fullRecheckDone != nil {
+			if err := w.fullRecheckDone(ctx); err != nil {
+				return fmt.Errorf("full re-check done: %w", err)
+			}
+		}
+		w.logger.InfoContext(ctx, "anchor: every confirmed item was read back from the registry; those it lacks are sent again", "rechecked", res.Rechecked, "requeued", res.Requeued)
+		return nil
+	}
+	return w.recheckFrom(ctx, now.Add(-w.recheckWindow), recheckMax, now, res)
+}
+
+// recheckFrom re-checks the confirmed items created after `after`, at most
+// limit of them (-1: all).
+func (w *Worker) recheckFrom(ctx context.Context, after time.Time, limit int, now time.Time, res *TickResult) error {
+	afterID := ""
+	for read := 0; limit < 0 || read < limit; {
 		page, err := w.store.Items(ctx, after, afterID, 500)
 		if err != nil {
 			return fmt.Errorf("anchor outbox: %w", err)
@@ -355,7 +389,13 @@ func (w *Worker) recheckItem(ctx context.Context, it *Item, now time.Time, res *
 	}
 	switch {
 	case !ok:
-		w.logger.WarnContext(ctx, "anchor: a confirmed anchor is missing from the chain; sending it again", "item", it.ID, "block", it.Block, "tx", it.TxHash)
+		// After a registry switch every item is missing: one summary line
+		// (at the end of the full re-check) instead of one per item.
+		level := slog.LevelWarn
+		if w.fullRecheck {
+			level = slog.LevelDebug
+		}
+		w.logger.Log(ctx, level, "anchor: a confirmed anchor is missing from the chain; sending it again", "item", it.ID, "block", it.Block, "tx", it.TxHash)
 		it.State = Pending
 		it.NextAttempt = now
 		it.LastError = "the chain no longer holds this anchor (blocks lost); resubmitting"
@@ -520,8 +560,11 @@ func (w *Worker) submit(ctx context.Context, batch []*Item, now time.Time, res *
 	tx, err := w.reg.Anchor(ctx, lists, logA)
 	if err != nil {
 		msg := "anchoring failed"
-		if errors.Is(err, fault.ErrUnavailable) {
+		switch {
+		case errors.Is(err, fault.ErrUnavailable):
 			msg = "chain unavailable"
+		case fault.CodeOf(err) == fault.Forbidden:
+			msg = fault.Message(err) // e.g. this node's account is not a member yet
 		}
 		for _, it := range batch {
 			it.State = Pending
@@ -568,22 +611,41 @@ func (w *Worker) backoff(attempts int) time.Duration {
 
 // Run ticks every interval until ctx ends, backing off while the chain is
 // unavailable, and logs progress and the backlog.
+// A refusal by the registry (fault.Forbidden: this node's account is not an
+// active member) is logged once with its message, then quietly retried
+// with backoff until it clears.
 func (w *Worker) Run(ctx context.Context) error {
 	failures := 0
+	refused := "" // the refusal last logged
+	down := false // a failure was logged
 	for {
 		res, err := w.TickReport(ctx)
 		wait := w.interval
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return ctx.Err()
+		case err != nil && fault.CodeOf(err) == fault.Forbidden:
+			failures++
+			wait = max(w.interval, w.backoff(failures))
+			if msg := fault.Message(err); msg != refused {
+				refused = msg
+				backlog, _ := w.Backlog(ctx)
+				w.logger.ErrorContext(ctx, "anchor: the registry refuses this node's anchors; retrying with backoff", "reason", msg, "backlog", backlog)
+			}
 		case err != nil:
 			failures++
 			wait = max(w.interval, w.backoff(failures))
 			backlog, berr := w.Backlog(ctx)
 			w.logger.WarnContext(ctx, "anchor: tick failed", "err", err, "backlog", backlog, "backlog_err", berr, "retry_in", wait)
+			down = true
 		default:
-			if failures > 0 {
+			if down {
 				w.logger.InfoContext(ctx, "anchor: chain reachable again")
+				down = false
+			}
+			if refused != "" && res.Submitted > 0 {
+				w.logger.InfoContext(ctx, "anchor: the registry accepts this node's anchors again")
+				refused = ""
 			}
 			failures = 0
 			if res.Submitted > 0 || res.Confirmed > 0 || res.Requeued > 0 {

@@ -123,6 +123,7 @@ func (c *clock) add(d time.Duration) {
 
 type env struct {
 	st    *sqlite.Store
+	dev   *chain.Dev
 	reg   *chain.Registry
 	fl    *flaky
 	log   *anchor.Log
@@ -135,8 +136,8 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...anchor.WorkerOption) *env {
 	t.Helper()
-	_, reg := chaintest.Open(t)
-	e := &env{st: openStore(t), reg: reg, clk: &clock{t: time.Now().UTC()}, ctx: context.Background(), t: t,
+	dev, reg := chaintest.Open(t)
+	e := &env{st: openStore(t), dev: dev, reg: reg, clk: &clock{t: time.Now().UTC()}, ctx: context.Background(), t: t,
 		quiet: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	e.fl = &flaky{Registry: reg}
 	e.log = anchor.NewLog(e.st)
@@ -649,5 +650,135 @@ func TestWorkerRecheck(t *testing.T) {
 	e.clk.add(61 * time.Second)
 	if res := e.tick(restarted); res.Rechecked < 2 || res.Requeued != 0 {
 		t.Fatalf("periodic re-check %+v", res)
+	}
+}
+
+// TestWorkerRegistrySwitch: a node that switched to a new registry (the
+// previous release's one is replaced) has an outbox of items confirmed on
+// the old registry, most older than the re-check window. The windowed
+// re-check does not see them; WithFullRecheck reads every confirmed item
+// back from the new registry, so every status list version and log root is
+// anchored into it, and then reports that it is done.
+func TestWorkerRegistrySwitch(t *testing.T) {
+	e := newEnv(t)
+	var want = map[string][32]byte{}
+	for _, l := range []string{"list-a", "list-b"} {
+		for v := 1; v <= 2; v++ {
+			want[anchor.StatusItemID(l, v)] = e.enqueue(l, v)
+		}
+	}
+	e.appendLeaves(3)
+	for i := 0; i < 4; i++ {
+		e.tick(e.w)
+	}
+	e.appendLeaves(2)
+	for i := 0; i < 3; i++ {
+		e.tick(e.w)
+	}
+	if n := e.backlog(); n != 0 {
+		t.Fatalf("backlog %d on the old registry", n)
+	}
+	for _, size := range []uint64{3, 5} {
+		if _, ok, err := e.reg.LogRoot(e.ctx, size); !ok || err != nil {
+			t.Fatalf("old registry lacks the root of size %d: %v", size, err)
+		}
+	}
+
+	// The switch, a day later.
+	e.clk.add(24 * time.Hour)
+	ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
+	defer cancel()
+	next, _, err := chain.Deploy(ctx, e.dev.Client(), e.dev.Key(), chain.Founder{Name: "node", BaseURL: "https://node.test"}, chain.WithMaxPollInterval(chaintest.PollInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.reg = next
+	base := []anchor.WorkerOption{anchor.WithClock(e.clk.now), anchor.WithLogger(e.quiet),
+		anchor.WithLease(anchor.DefaultLeaseName, "replica-1", time.Minute), anchor.WithBackoff(time.Second, 8*time.Second)}
+
+	windowed := anchor.NewWorker(e.st, next, e.log, base...)
+	if res := e.tick(windowed); res.Rechecked != 0 || res.Requeued != 0 {
+		t.Fatalf("windowed re-check after the switch %+v: it should not reach day-old items", res)
+	}
+
+	done := 0
+	full := anchor.NewWorker(e.st, next, e.log, append(base, anchor.WithFullRecheck(func(context.Context) error { done++; return nil }))...)
+	res := e.tick(full)
+	if res.Rechecked != 6 || res.Requeued != 6 || done != 1 {
+		t.Fatalf("full re-check %+v, done %d; want 6 items re-checked and requeued, done once", res, done)
+	}
+	for i := 0; e.backlog() != 0; i++ {
+		if i > 10 {
+			t.Fatalf("backlog %d after %d ticks", e.backlog(), i)
+		}
+		e.tick(full)
+	}
+	for id, d := range want {
+		it := e.item(id)
+		e.onChainStatus(it.ListID, uint64(it.Version), d)
+	}
+	for _, size := range []uint64{3, 5} {
+		root, _ := e.log.Root(e.ctx, int64(size))
+		if a, ok, err := next.LogRoot(e.ctx, size); !ok || err != nil || a.Digest != root {
+			t.Fatalf("new registry root of size %d: %x ok=%v err=%v", size, a.Digest, ok, err)
+		}
+	}
+	if res := e.tick(full); res.Rechecked != 0 || done != 1 {
+		t.Fatalf("the full re-check ran again: %+v, done %d", res, done)
+	}
+}
+
+// TestWorkerNotMember: a node whose account is not (yet) a member of the
+// consortium registry cannot anchor. Run says so once, with the account and
+// what to do, keeps the items pending with the reason and backs off; once a
+// member admits the account the items are anchored.
+func TestWorkerNotMember(t *testing.T) {
+	e := newEnv(t)
+	outsider := chaintest.Member(t, e.dev, e.reg)
+	var logs syncBuffer
+	w := anchor.NewWorker(e.st, outsider, e.log, anchor.WithInterval(2*time.Millisecond),
+		anchor.WithBackoff(2*time.Millisecond, 20*time.Millisecond),
+		anchor.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	d := e.enqueue("list-a", 1)
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(e.item("status:list-a:1").LastError, "not an active member") {
+		if time.Now().After(deadline) {
+			t.Fatalf("item %+v; log:\n%s", e.item("status:list-a:1"), logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // many ticks at this interval
+	out := logs.String()
+	if n := strings.Count(out, "refuses this node's anchors"); n != 1 {
+		t.Fatalf("the refusal is logged %d times, want once:\n%s", n, out)
+	}
+	if !strings.Contains(out, outsider.From().Hex()) || !strings.Contains(out, "vcctl consortium propose") || strings.Contains(out, "tick failed") {
+		t.Fatalf("log does not name the account and the command, or logs each failure:\n%s", out)
+	}
+	if it := e.item("status:list-a:1"); it.State != anchor.Pending {
+		t.Fatalf("item %+v", it)
+	}
+
+	if _, err := e.reg.ProposeAdmission(e.ctx, outsider.From(), "outsider", "https://outsider.test"); err != nil {
+		t.Fatal(err)
+	}
+	for e.item("status:list-a:1").State != anchor.Confirmed {
+		if time.Now().After(deadline) {
+			t.Fatalf("not anchored after admission; log:\n%s", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if a, ok, err := outsider.StatusAnchor(e.ctx, "list-a", 1); err != nil || !ok || a.Digest != d {
+		t.Fatalf("anchor in the new member's namespace: %+v ok=%v err=%v", a, ok, err)
+	}
+	cancel()
+	<-done
+	if out := logs.String(); !strings.Contains(out, "accepts this node's anchors again") {
+		t.Fatalf("log lacks the recovery:\n%s", out)
 	}
 }

@@ -68,6 +68,9 @@ type Main struct {
 	publicURL string
 	closeOnce sync.Once
 
+	// membership says whether this node's account is a consortium member.
+	membership *membership
+
 	// cancelRequests cancels the context of every request (at the end of
 	// the shutdown grace).
 	cancelRequests context.CancelFunc
@@ -129,7 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("catalogue: %w", err)
 	}
 
-	registry, err := m.openChain(ctx)
+	registry, workerOpts, err := m.openChain(ctx)
 	if err != nil {
 		return err
 	}
@@ -139,10 +142,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	issuanceLog := anchor.NewLog(m.store)
 	ops := newOpMetrics()
-	m.worker = anchor.NewWorker(m.store, registry, issuanceLog, anchor.WithObserver(ops),
+	m.worker = anchor.NewWorker(m.store, registry, issuanceLog, append([]anchor.WorkerOption{anchor.WithObserver(ops),
 		anchor.WithInterval(c.AnchorInterval), anchor.WithBatchSize(c.AnchorBatch),
 		anchor.WithConfirmations(c.Confirmations), anchor.WithLogger(m.Logger),
-		anchor.WithBackoff(c.AnchorInterval, 5*time.Minute), anchor.WithLease("anchor-worker", instance, 3*c.AnchorInterval+30*time.Second))
+		anchor.WithBackoff(c.AnchorInterval, 5*time.Minute), anchor.WithLease("anchor-worker", instance, 3*c.AnchorInterval+30*time.Second)},
+		workerOpts...)...)
 	m.status = status.NewService(m.store, listSigner{store: m.store, keys: km},
 		status.WithBaseURL(m.publicURL), status.WithListSize(c.StatusListSize), status.WithFreshCredentialIDs(), status.WithLogger(m.Logger), status.WithPublishObserver(ops.publishRound),
 		status.WithOnPublish(func(ctx context.Context, v *status.Version) error {
@@ -243,7 +247,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.cancelBG = cancel
 	m.bg.Go(func() { _ = m.status.Run(bg, c.PublishInterval) })
 	m.bg.Go(func() { _ = m.worker.Run(bg) })
-	m.bg.Go(func() { m.ledger.RunReconcile(bg, c.AnchorInterval) })
+	m.bg.Go(func() { m.runReconcile(bg, c.AnchorInterval) })
 	m.bg.Go(func() { m.audit.run(bg, c.PublishInterval) })
 	m.bg.Go(func() { didAuth.RunPurge(bg, c.ChallengePurge, m.Logger) })
 

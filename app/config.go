@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // ErrHelp is returned by ParseFlags after printing the usage for -h.
@@ -51,6 +53,8 @@ type Config struct {
 	ChainRPC            string        // empty: embedded dev chain under <data-dir>/chain
 	ChainKeyFile        string        // hex private key for --chain-rpc
 	RegistryAddressFile string        // where the registry address is kept (default under data-dir)
+	RegistryAddress     string        // non-empty: join this consortium registry instead of deploying one
+	MemberName          string        // this node's member name in a registry it founds (default: the public URL's host)
 	ChainPoll           time.Duration // receipt poll interval cap
 	PublishInterval     time.Duration // status list publishing period
 	AnchorInterval      time.Duration // anchoring period (one tx per round)
@@ -110,6 +114,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.ChainRPC, "chain-rpc", c.ChainRPC, "JSON-RPC URL of an EVM node (geth, Besu/QBFT...); empty: the embedded dev chain under <data-dir>/chain")
 	fs.StringVar(&c.ChainKeyFile, "chain-key", c.ChainKeyFile, "file with the hex private key that signs registry transactions (with --chain-rpc)")
 	fs.StringVar(&c.RegistryAddressFile, "registry-address-file", c.RegistryAddressFile, "file holding the registry contract address; the contract is deployed and the file written at first start")
+	fs.StringVar(&c.RegistryAddress, "registry-address", c.RegistryAddress, "0x address of an existing consortium registry (version 2) to join instead of deploying one; a member must admit this node's account (vcctl consortium propose)")
+	fs.StringVar(&c.MemberName, "member-name", c.MemberName, "this node's member name when it founds a consortium registry (default: the host of --public-url)")
 	fs.DurationVar(&c.PublishInterval, "publish-interval", c.PublishInterval, "how often changed status lists are published as new versions")
 	fs.DurationVar(&c.AnchorInterval, "anchor-interval", c.AnchorInterval, "how often pending anchors are sent (one transaction per round)")
 	fs.IntVar(&c.AnchorBatch, "anchor-batch", c.AnchorBatch, "status list versions per anchoring transaction")
@@ -165,6 +171,9 @@ func (m *Main) SetConfig(c Config) error {
 	if c.BatchLimit < 1 || c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxBodyBytes < 1024 ||
 		c.MaxTokens < 1 || c.MaxFields < 1 || c.MaxAliases < 1 || c.MaxRootFields < 1 || c.ChallengePurge <= 0 {
 		return errors.New("limits must be positive (and --max-body-bytes at least 1024)")
+	}
+	if c.RegistryAddress != "" && !common.IsHexAddress(c.RegistryAddress) {
+		return fmt.Errorf("--registry-address %q: want a 0x-prefixed hex address of 20 bytes", c.RegistryAddress)
 	}
 	if c.RateAnonymous < 0 || c.RateKey < 0 || c.RateAnonymousBurst < 0 || c.RateKeyBurst < 0 {
 		return errors.New("--rate-* must not be negative")

@@ -24,9 +24,9 @@ type Conn struct {
 }
 
 // Dial connects to the JSON-RPC endpoint rpcURL (http(s), ws(s) or an IPC
-// path) and checks that the node answers. key signs transactions; it must
-// be the registry's admin or an allowed anchorer, and hold funds unless the
-// network has free gas. Errors: fault.ErrUnavailable when the node cannot be
+// path) and checks that the node answers. key signs transactions; it is the
+// node's member account in the consortium registry, and must hold funds
+// unless the network has free gas. Errors: fault.ErrUnavailable when the node cannot be
 // reached.
 func Dial(ctx context.Context, rpcURL string, key *ecdsa.PrivateKey) (*Conn, error) {
 	if key == nil {

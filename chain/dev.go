@@ -51,7 +51,8 @@ var DevChainID = new(big.Int).Set(params.AllDevChainProtocolChanges.ChainID)
 // Dev is an embedded, persistent geth dev chain: a full node with no network,
 // proof-of-stake from genesis, driven by a simulated beacon that seals a block
 // as soon as a transaction is pending (period 0). Its faucet account, funded
-// in the genesis, is the consortium admin key.
+// in the genesis, is the node's member key: it deploys the registry and is
+// its founding member.
 //
 // A block's timestamp is the wall clock, but at least its parent's plus one
 // second: while more than one block a second is mined, block times run ahead
@@ -233,7 +234,7 @@ func (d *Dev) Sync() error {
 func (d *Dev) Client() *ethclient.Client { return d.client }
 
 // Key returns the faucet key: funded in the genesis, it deploys the registry
-// and so is its consortium admin.
+// and so is its founding member.
 func (d *Dev) Key() *ecdsa.PrivateKey { return d.key }
 
 // Dir returns the data directory.

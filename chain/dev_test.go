@@ -41,7 +41,7 @@ func TestDevPersistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := dev.Key()
-	reg, err := chain.EnsureRegistry(ctx, dev.Client(), key, addrFile, opt)
+	reg, _, err := chain.EnsureRegistry(ctx, dev.Client(), key, addrFile, testFounder, opt)
 	if err != nil {
 		t.Fatalf("ensure registry: %v", err)
 	}
@@ -69,7 +69,7 @@ func TestDevPersistence(t *testing.T) {
 	if genesis2.Hash() != genesis.Hash() {
 		t.Fatalf("genesis changed: %s, was %s", genesis2.Hash(), genesis.Hash())
 	}
-	reg2, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), addrFile, opt)
+	reg2, _, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), addrFile, testFounder, opt)
 	if err != nil {
 		t.Fatalf("ensure registry after restart: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestEnsureRegistryWrongChain(t *testing.T) {
 	if err := os.WriteFile(addrFile, []byte(common.Address{7}.Hex()+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := chain.EnsureRegistry(testCtx(t), dev.Client(), dev.Key(), addrFile)
+	_, _, err := chain.EnsureRegistry(testCtx(t), dev.Client(), dev.Key(), addrFile, testFounder)
 	if err == nil || !strings.Contains(err.Error(), "no contract") {
 		t.Fatalf("err = %v, want no contract", err)
 	}

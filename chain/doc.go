@@ -1,6 +1,9 @@
 // Package chain is the EVM adapter of Citizen Credentials. It implements
-// anchor.Registry on the CitizenCredentialRegistry contract (see
-// chain/contracts) and provides the two backends it runs on:
+// anchor.Registry (this node's own anchors and bureaus), consortium.Chain
+// (any member's, read by verifiers and monitors) and consortium.Governance
+// (admitting and removing members) on the CitizenCredentialRegistry
+// contract, version 2 (see chain/contracts), and provides the two backends
+// it runs on:
 //
 //   - OpenDev: an embedded, persistent geth dev chain in a data directory
 //     (proof-of-stake from genesis, a simulated beacon that mines a block as
@@ -14,6 +17,9 @@
 // forbidden, invalid).
 //
 // On chain, DIDs and status list ids are keccak256 of their UTF-8 string.
+// A data directory of the previous release names a version 1 registry (one
+// admin, one namespace); EnsureRegistry replaces it with a version 2 one and
+// leaves the old contract as history.
 package chain
 
 //go:generate bash contracts/build.sh

@@ -70,10 +70,13 @@ func notMined(err error) bool {
 var registryABI = contracts.NewCitizenCredentialRegistry()
 
 // revertErr decodes a contract revert carried by an eth_call or
-// eth_estimateGas error into a fault error: conflicting anchors are
-// fault.Conflict (errors.Is(err, fault.ErrConflict) holds), calls from keys
-// that are not admin or anchorer fault.Forbidden, bad arguments
-// fault.Invalid. It returns nil if err carries no revert of the registry.
+// eth_estimateGas error into a fault error: conflicting anchors and
+// governance steps that clash with the registry's state are fault.Conflict
+// (errors.Is(err, fault.ErrConflict) holds for anchors), calls from accounts
+// that are not active members, or touch another member's bureau, or approve
+// twice, fault.Forbidden; an unknown proposal or member fault.NotFound; bad
+// arguments fault.Invalid. It returns nil if err carries no revert of the
+// registry.
 func revertErr(err error) error {
 	var de rpc.DataError
 	if !errors.As(err, &de) {
@@ -93,23 +96,39 @@ func revertErr(err error) error {
 	}
 	switch e := v.(type) {
 	case *contracts.CitizenCredentialRegistryStatusListConflict:
-		cause := fmt.Errorf("status list %x version %d is anchored with digest %x, not %x", e.ListId, e.Version, e.Anchored, e.Sent)
+		cause := fmt.Errorf("status list %x version %d is anchored by %s with digest %x, not %x", e.ListId, e.Version, e.Member, e.Anchored, e.Sent)
 		return fault.Wrap(fault.Conflict, cause, fault.ErrConflict.Msg)
 	case *contracts.CitizenCredentialRegistryLogRootConflict:
-		cause := fmt.Errorf("log tree size %d is anchored with root %x, not %x", e.TreeSize, e.Anchored, e.Sent)
+		cause := fmt.Errorf("log tree size %d is anchored by %s with root %x, not %x", e.TreeSize, e.Member, e.Anchored, e.Sent)
 		return fault.Wrap(fault.Conflict, cause, fault.ErrConflict.Msg)
-	case *contracts.CitizenCredentialRegistryNotAdmin:
-		return fault.Wrap(fault.Forbidden, fmt.Errorf("%s is not the registry admin", e.Caller), "the chain key is not the registry admin")
-	case *contracts.CitizenCredentialRegistryNotAnchorer:
-		return fault.Wrap(fault.Forbidden, fmt.Errorf("%s may not anchor", e.Caller), "the chain key may not anchor")
+	case *contracts.CitizenCredentialRegistryNotMember:
+		return fault.Wrap(fault.Forbidden, ErrNotMember, NotMemberMessage(e.Caller))
+	case *contracts.CitizenCredentialRegistryNotIssuerOwner:
+		return fault.E(fault.Forbidden, "the bureau DID (hash %x) is registered by member %s; only that member may change its trust entry, not %s", e.DidHash, e.Owner.Hex(), e.Caller.Hex())
+	case *contracts.CitizenCredentialRegistryAlreadyApproved:
+		return fault.E(fault.Forbidden, "member %s already approved proposal %s; a member approves once", e.Member.Hex(), e.Id)
+	case *contracts.CitizenCredentialRegistryUnknownProposal:
+		return fault.E(fault.NotFound, "there is no proposal %s", e.Id)
+	case *contracts.CitizenCredentialRegistryAlreadyExecuted:
+		return fault.E(fault.Conflict, "proposal %s is already executed", e.Id)
+	case *contracts.CitizenCredentialRegistryAlreadyMember:
+		return fault.E(fault.Conflict, "%s is already an active member", e.Account.Hex())
+	case *contracts.CitizenCredentialRegistryNoSuchMember:
+		return fault.E(fault.NotFound, "%s is not an active member", e.Account.Hex())
+	case *contracts.CitizenCredentialRegistryNoMajority:
+		return fault.E(fault.Conflict, "proposal %s has %s approvals from the %s active members, not a majority", e.Id, e.Approvals, e.ActiveMembers)
+	case *contracts.CitizenCredentialRegistryLastMember:
+		return fault.E(fault.Conflict, "%s is the last active member and cannot be removed", e.Account.Hex())
 	case *contracts.CitizenCredentialRegistryLengthMismatch:
 		return fault.E(fault.Invalid, "list ids, versions and digests differ in length")
 	case *contracts.CitizenCredentialRegistryZeroDigest:
 		return fault.E(fault.Invalid, "a zero digest or root cannot be anchored")
-	case *contracts.CitizenCredentialRegistryZeroTreeSize:
-		return fault.E(fault.Invalid, "a log root needs a tree size above 0")
 	case *contracts.CitizenCredentialRegistryZeroAddress:
 		return fault.E(fault.Invalid, "zero address")
 	}
 	return nil
 }
+
+// ErrNotMember is the cause (errors.Is) of the fault.Forbidden error a write
+// fails with when this node's account is not an active member.
+var ErrNotMember = errors.New("not an active member of the consortium")

@@ -63,7 +63,7 @@ func TestDevChainKill9(t *testing.T) {
 
 			ctx := testCtx(t)
 			dev := openDev(t, dir)
-			reg, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(dir, "registry.address"), chain.WithMaxPollInterval(chaintest.PollInterval))
+			reg, _, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(dir, "registry.address"), testFounder, chain.WithMaxPollInterval(chaintest.PollInterval))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func TestDevChainKill9Child(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(dir, "registry.address"),
+	reg, _, err := chain.EnsureRegistry(ctx, dev.Client(), dev.Key(), filepath.Join(dir, "registry.address"), testFounder,
 		chain.WithMaxPollInterval(chaintest.PollInterval), chain.WithDurable(dev.Sync))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -43,8 +44,10 @@ const (
 	maxSendAttempts = 3
 )
 
-// Registry is anchor.Registry on a deployed CitizenCredentialRegistry
-// contract. It signs transactions with one key and is safe for concurrent
+// Registry is anchor.Registry, consortium.Chain and consortium.Governance on
+// a deployed CitizenCredentialRegistry contract (version 2). It signs
+// transactions with one key, its member account, and anchors in that
+// account's namespace. It is safe for concurrent
 // use: sends are serialised so that nonces never collide.
 type Registry struct {
 	client  *ethclient.Client
@@ -63,6 +66,8 @@ type Registry struct {
 	nonceSync bool // nonce is the next one to use; false: ask the node
 
 	durable func() error // see WithDurable; nil: nothing to do
+
+	ns common.Address // whose namespace StatusAnchor and LogRoot read (default: from)
 }
 
 // Option configures a Registry.
@@ -90,6 +95,12 @@ func WithMaxPollInterval(d time.Duration) Option {
 // a crash of the node that follows.
 func WithDurable(sync func() error) Option { return func(r *Registry) { r.durable = sync } }
 
+// WithNamespace makes the anchor.Registry reads (StatusAnchor, LogRoot) use
+// member's namespace instead of the signing account's. It is for readers
+// that verify one member's anchors with a key of their own (vcctl evidence
+// verify); writes always go to the signing account's namespace.
+func WithNamespace(member common.Address) Option { return func(r *Registry) { r.ns = member } }
+
 // NewRegistry binds the registry deployed at address; key signs its
 // transactions. It does not contact the node.
 func NewRegistry(client *ethclient.Client, key *ecdsa.PrivateKey, address common.Address, opts ...Option) (*Registry, error) {
@@ -113,24 +124,46 @@ func NewRegistry(client *ethclient.Client, key *ecdsa.PrivateKey, address common
 	for _, o := range opts {
 		o(r)
 	}
+	if r.ns == (common.Address{}) {
+		r.ns = r.from
+	}
 	return r, nil
 }
 
-// Deploy deploys a new registry whose admin is key's account, waits until it
-// is mined and returns it bound to key. Errors: fault.ErrUnavailable when the
-// node cannot be reached.
-func Deploy(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, opts ...Option) (*Registry, common.Address, error) {
+// Founder is the founding member a new registry admits: the deploying
+// account, under this name and public base URL.
+type Founder struct {
+	Name    string
+	BaseURL string
+}
+
+// Deploy deploys a new registry (contract version 2) whose founding member is
+// key's account, waits until it is mined and returns it bound to key. Errors:
+// fault.ErrUnavailable when the node cannot be reached.
+func Deploy(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, founder Founder, opts ...Option) (*Registry, common.Address, error) {
+	bin, err := hexutil.Decode(contracts.CitizenCredentialRegistryMetaData.Bin)
+	if err != nil {
+		return nil, common.Address{}, fmt.Errorf("deploy registry: %w", err)
+	}
+	ctor, err := registryABI.GetABI().Pack("", founder.Name, strings.TrimRight(founder.BaseURL, "/"))
+	if err != nil {
+		return nil, common.Address{}, fmt.Errorf("deploy registry: %w", err)
+	}
+	return DeployCode(ctx, client, key, append(bin, ctor...), opts...)
+}
+
+// DeployCode deploys a contract from its creation code (bytecode followed by
+// the packed constructor arguments), waits until it is mined and returns a
+// Registry bound to it. Deploy uses it; tests use it to deploy the registry
+// of a previous release.
+func DeployCode(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, code []byte, opts ...Option) (*Registry, common.Address, error) {
 	// A throw-away Registry carries the signing and nonce logic; the
 	// address is only known after the send.
 	r, err := NewRegistry(client, key, common.Address{1}, opts...)
 	if err != nil {
 		return nil, common.Address{}, err
 	}
-	bin, err := hexutil.Decode(contracts.CitizenCredentialRegistryMetaData.Bin)
-	if err != nil {
-		return nil, common.Address{}, fmt.Errorf("deploy registry: %w", err)
-	}
-	tx, err := r.send(ctx, nil, bin)
+	tx, err := r.send(ctx, nil, code)
 	if err != nil {
 		return nil, common.Address{}, fmt.Errorf("deploy registry: %w", err)
 	}
@@ -141,44 +174,140 @@ func Deploy(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey
 	if rec.Status != types.ReceiptStatusSuccessful {
 		return nil, common.Address{}, fmt.Errorf("deploy registry: transaction %s reverted", tx.Hash())
 	}
+	if err := r.makeDurable(); err != nil {
+		return nil, common.Address{}, fmt.Errorf("deploy registry: %w", err)
+	}
 	r.address = rec.ContractAddress
 	r.caller = r.abi.Instance(client, rec.ContractAddress)
 	return r, rec.ContractAddress, nil
 }
 
+// Version is the registry contract version this package speaks.
+const Version = 2
+
+// ErrPreviousRegistry is returned (wrapped) by Join for a registry of the
+// previous release (contract version 1, which has no registryVersion()).
+var ErrPreviousRegistry = errors.New("the contract is a registry of the previous release (version 1), not a consortium registry")
+
+// Join binds the consortium registry at address after checking that it is
+// one: the address must hold code that answers registryVersion() == 2.
+// Errors: fault.ErrUnavailable; ErrPreviousRegistry (wrapped) for a version 1
+// registry; a plain error for an address without code or another contract.
+func Join(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, address common.Address, opts ...Option) (*Registry, error) {
+	r, err := NewRegistry(client, key, address, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkVersion(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// checkVersion checks that the bound address holds a version 2 registry.
+func (r *Registry) checkVersion(ctx context.Context) error {
+	code, err := r.client.CodeAt(ctx, r.address, nil)
+	if err != nil {
+		return mapErr(err, "registry code")
+	}
+	if len(code) == 0 {
+		return fmt.Errorf("no contract at %s on this chain", r.address)
+	}
+	v, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackRegistryVersion(), r.abi.UnpackRegistryVersion)
+	if err != nil {
+		if unavailable(err) {
+			return mapErr(err, "registry version")
+		}
+		if bytes.Contains(code, v1Marker) {
+			return fmt.Errorf("%s: %w", r.address, ErrPreviousRegistry)
+		}
+		return fmt.Errorf("the contract at %s is not a Citizen Credentials registry (registryVersion() fails: %v)", r.address, err)
+	}
+	if !v.IsUint64() || v.Uint64() != Version {
+		return fmt.Errorf("the registry at %s is version %s; this release speaks version %d", r.address, v, Version)
+	}
+	return nil
+}
+
+// v1Marker is a selector only the version 1 registry has: setAnchorer(address,bool).
+var v1Marker = crypto.Keccak256([]byte("setAnchorer(address,bool)"))[:4]
+
+// Setup says what EnsureRegistry did.
+type Setup struct {
+	Address  common.Address
+	Deployed bool           // a new registry was deployed (first start, or replacing a previous one)
+	Previous common.Address // non-zero: the version 1 registry that was replaced
+	// PreviousFile holds Previous's address (the address file with ".v1" appended).
+	PreviousFile string
+}
+
+// Note is a sentence for the operator about what happened to the previous
+// registry; empty if nothing was replaced.
+func (s Setup) Note() string {
+	if s.Previous == (common.Address{}) {
+		return ""
+	}
+	return fmt.Sprintf("the registry at %s is from the previous release (contract version 1, one operator) and was left untouched as history "+
+		"(its address is kept in %s); a consortium registry (version 2) was deployed at %s with this node as founding member. "+
+		"This node's status list versions and issuance log roots are re-anchored into it, and its bureaus' trust entries re-registered, in the background",
+		s.Previous, s.PreviousFile, s.Address)
+}
+
 // EnsureRegistry returns the registry whose address is stored in
-// addressFile, or deploys one and stores its address there (first start).
-// It fails, rather than deploying again, if the file names an address that
-// holds no code: that is the wrong chain, or a chain that lost the
-// deployment, and the file must be removed by hand to start afresh.
-func EnsureRegistry(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, addressFile string, opts ...Option) (*Registry, error) {
+// addressFile, or deploys one with key's account as founder and stores its
+// address there (first start). A file naming a registry of the previous
+// release (version 1) is migrated: a version 2 registry is deployed, the old
+// address is kept in addressFile+".v1" and the new one written to
+// addressFile; Setup says so. It fails, rather than deploying again, if the
+// file names an address that holds no code: that is the wrong chain, or a
+// chain that lost the deployment, and the file must be removed by hand to
+// start afresh.
+func EnsureRegistry(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, addressFile string, founder Founder, opts ...Option) (*Registry, Setup, error) {
 	b, err := os.ReadFile(addressFile)
 	switch {
 	case err == nil:
 		s := strings.TrimSpace(string(b))
 		if !common.IsHexAddress(s) {
-			return nil, fmt.Errorf("registry address file %s: %q is not an address", addressFile, s)
+			return nil, Setup{}, fmt.Errorf("registry address file %s: %q is not an address", addressFile, s)
 		}
 		addr := common.HexToAddress(s)
 		code, err := client.CodeAt(ctx, addr, nil)
 		if err != nil {
-			return nil, mapErr(err, "registry code")
+			return nil, Setup{}, mapErr(err, "registry code")
 		}
 		if len(code) == 0 {
-			return nil, fmt.Errorf("registry address file %s: no contract at %s on this chain (remove the file to deploy a new registry)", addressFile, addr)
+			return nil, Setup{}, fmt.Errorf("registry address file %s: no contract at %s on this chain (remove the file to deploy a new registry)", addressFile, addr)
 		}
-		return NewRegistry(client, key, addr, opts...)
-	case errors.Is(err, os.ErrNotExist):
-		r, addr, err := Deploy(ctx, client, key, opts...)
+		r, err := Join(ctx, client, key, addr, opts...)
+		if err == nil {
+			return r, Setup{Address: addr}, nil
+		}
+		if !errors.Is(err, ErrPreviousRegistry) {
+			return nil, Setup{}, fmt.Errorf("registry address file %s: %w", addressFile, err)
+		}
+		r, naddr, err := Deploy(ctx, client, key, founder, opts...)
 		if err != nil {
-			return nil, err
+			return nil, Setup{}, err
+		}
+		prev := addressFile + ".v1"
+		if err := writeFileAtomic(prev, []byte(addr.Hex()+"\n"), 0o644); err != nil {
+			return nil, Setup{}, fmt.Errorf("registry address file: %w", err)
+		}
+		if err := writeFileAtomic(addressFile, []byte(naddr.Hex()+"\n"), 0o644); err != nil {
+			return nil, Setup{}, fmt.Errorf("registry address file: %w", err)
+		}
+		return r, Setup{Address: naddr, Deployed: true, Previous: addr, PreviousFile: prev}, nil
+	case errors.Is(err, os.ErrNotExist):
+		r, addr, err := Deploy(ctx, client, key, founder, opts...)
+		if err != nil {
+			return nil, Setup{}, err
 		}
 		if err := writeFileAtomic(addressFile, []byte(addr.Hex()+"\n"), 0o644); err != nil {
-			return nil, fmt.Errorf("registry address file: %w", err)
+			return nil, Setup{}, fmt.Errorf("registry address file: %w", err)
 		}
-		return r, nil
+		return r, Setup{Address: addr, Deployed: true}, nil
 	default:
-		return nil, fmt.Errorf("registry address file: %w", err)
+		return nil, Setup{}, fmt.Errorf("registry address file: %w", err)
 	}
 }
 
@@ -192,8 +321,10 @@ func (r *Registry) From() common.Address { return r.from }
 // its UTF-8 bytes.
 func HashString(s string) [32]byte { return crypto.Keccak256Hash([]byte(s)) }
 
-// SetIssuer implements anchor.Registry. Errors: fault.ErrUnavailable;
-// fault.Forbidden when the key is not the registry admin.
+// SetIssuer implements anchor.Registry: the entry is owned by this node's
+// member account (the first member to write a DID owns it). Errors:
+// fault.ErrUnavailable; fault.Forbidden when the account is not an active
+// member, or another member owns the DID.
 func (r *Registry) SetIssuer(ctx context.Context, e anchor.IssuerEntry) (string, error) {
 	fps := e.KeyFingerprints
 	if fps == nil {
@@ -210,13 +341,15 @@ func (r *Registry) SetIssuer(ctx context.Context, e anchor.IssuerEntry) (string,
 	return tx.Hash().Hex(), nil
 }
 
-// Issuer implements anchor.Registry.
+// Issuer implements anchor.Registry: the entry of one of this node's
+// bureaus. An entry another member registered for did is not this node's
+// and reads as absent (ok false); IssuerOf returns any member's.
 func (r *Registry) Issuer(ctx context.Context, did string) (anchor.IssuerEntry, bool, error) {
 	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackIssuer(HashString(did)), r.abi.UnpackIssuer)
 	if err != nil {
 		return anchor.IssuerEntry{}, false, mapErr(err, "issuer")
 	}
-	if out.UpdatedBlock == 0 {
+	if out.UpdatedBlock == 0 || out.Member != r.ns {
 		return anchor.IssuerEntry{}, false, nil
 	}
 	return anchor.IssuerEntry{
@@ -227,14 +360,16 @@ func (r *Registry) Issuer(ctx context.Context, did string) (anchor.IssuerEntry, 
 	}, true, nil
 }
 
-// Anchor implements anchor.Registry with one anchorBatch transaction.
+// Anchor implements anchor.Registry with one anchorBatch transaction, in
+// this node's own namespace (its member account).
 // Errors: fault.ErrUnavailable; fault.ErrConflict (errors.Is) when a list
 // version or tree size is already anchored with another digest (checked
-// before sending, so nothing is sent); fault.Forbidden when the key may not
-// anchor; fault.Invalid for empty input, a zero digest, a log at tree size 0
-// or a batch too large for one transaction. A new list version costs about
-// 48,500 gas; Osaka caps a transaction at 16,777,216 gas (EIP-7825), so keep
-// batches well below 340 lists (the embedded dev chain runs Osaka).
+// before sending, so nothing is sent); fault.Forbidden when the account is
+// not an active member (the message names it and says how to be admitted); fault.Invalid for empty input, a zero digest, a log at tree size 0
+// or a batch too large for one transaction. The first version of a list
+// costs about 69,000 gas, a later version about 54,000; Osaka caps a
+// transaction at 16,777,216 gas (EIP-7825), so keep batches well below 240
+// lists (the embedded dev chain runs Osaka).
 func (r *Registry) Anchor(ctx context.Context, lists []anchor.StatusAnchor, log *anchor.LogAnchor) (string, error) {
 	if len(lists) == 0 && log == nil {
 		return "", fault.E(fault.Invalid, "nothing to anchor")
@@ -264,32 +399,6 @@ func (r *Registry) Anchor(ctx context.Context, lists []anchor.StatusAnchor, log 
 		return "", fmt.Errorf("anchor: %w", err)
 	}
 	return tx.Hash().Hex(), nil
-}
-
-// SetAnchorer allows (or disallows) account to anchor; admin only. It returns
-// the transaction hash once the node accepted it.
-func (r *Registry) SetAnchorer(ctx context.Context, account common.Address, allowed bool) (string, error) {
-	tx, err := r.send(ctx, &r.address, r.abi.PackSetAnchorer(account, allowed))
-	if err != nil {
-		return "", fmt.Errorf("set anchorer: %w", err)
-	}
-	return tx.Hash().Hex(), nil
-}
-
-// TransferAdmin hands the admin role to account; admin only. It returns the
-// transaction hash once the node accepted it.
-func (r *Registry) TransferAdmin(ctx context.Context, account common.Address) (string, error) {
-	tx, err := r.send(ctx, &r.address, r.abi.PackTransferAdmin(account))
-	if err != nil {
-		return "", fmt.Errorf("transfer admin: %w", err)
-	}
-	return tx.Hash().Hex(), nil
-}
-
-// Admin returns the registry's admin account.
-func (r *Registry) Admin(ctx context.Context) (common.Address, error) {
-	a, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackAdmin(), r.abi.UnpackAdmin)
-	return a, mapErr(err, "admin")
 }
 
 // Receipt implements anchor.Registry.
@@ -341,9 +450,15 @@ func (r *Registry) Wait(ctx context.Context, txHash string) (*anchor.Receipt, er
 	return r.toReceipt(ctx, rec)
 }
 
-// StatusAnchor implements anchor.Registry.
+// StatusAnchor implements anchor.Registry: what this node anchored, in its
+// own namespace (or the one set by WithNamespace).
 func (r *Registry) StatusAnchor(ctx context.Context, listID string, version uint64) (anchor.Anchored, bool, error) {
-	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackStatusAnchor(HashString(listID), version), r.abi.UnpackStatusAnchor)
+	return r.StatusAnchorOf(ctx, r.ns, listID, version)
+}
+
+// StatusAnchorOf implements consortium.Chain.
+func (r *Registry) StatusAnchorOf(ctx context.Context, member common.Address, listID string, version uint64) (anchor.Anchored, bool, error) {
+	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackStatusAnchor(member, HashString(listID), version), r.abi.UnpackStatusAnchor)
 	if err != nil {
 		return anchor.Anchored{}, false, mapErr(err, "status anchor")
 	}
@@ -356,9 +471,15 @@ func (r *Registry) StatusAnchor(ctx context.Context, listID string, version uint
 	return anchor.Anchored{Digest: out.Digest, Block: out.BlockNumber, BlockTime: time.Unix(int64(out.Timestamp), 0).UTC()}, true, nil
 }
 
-// LogRoot implements anchor.Registry.
+// LogRoot implements anchor.Registry: the root this node anchored, in its
+// own namespace (or the one set by WithNamespace).
 func (r *Registry) LogRoot(ctx context.Context, treeSize uint64) (anchor.Anchored, bool, error) {
-	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackLogRoot(treeSize), r.abi.UnpackLogRoot)
+	return r.LogRootOf(ctx, r.ns, treeSize)
+}
+
+// LogRootOf implements consortium.Chain.
+func (r *Registry) LogRootOf(ctx context.Context, member common.Address, treeSize uint64) (anchor.Anchored, bool, error) {
+	out, err := bind.Call(r.caller, &bind.CallOpts{Context: ctx}, r.abi.PackLogRoot(member, treeSize), r.abi.UnpackLogRoot)
 	if err != nil {
 		return anchor.Anchored{}, false, mapErr(err, "log root")
 	}
@@ -371,7 +492,7 @@ func (r *Registry) LogRoot(ctx context.Context, treeSize uint64) (anchor.Anchore
 	return anchor.Anchored{Digest: out.Root, Block: out.BlockNumber, BlockTime: time.Unix(int64(out.Timestamp), 0).UTC()}, true, nil
 }
 
-// Head implements anchor.Registry.
+// Head implements anchor.Registry and consortium.Chain.
 func (r *Registry) Head(ctx context.Context) (uint64, error) {
 	n, err := r.client.BlockNumber(ctx)
 	return n, mapErr(err, "head")

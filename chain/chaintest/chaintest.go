@@ -20,8 +20,12 @@ import (
 // chain mines within milliseconds.
 const PollInterval = 20 * time.Millisecond
 
+// FounderURL is the base URL of the founding member Open deploys with.
+const FounderURL = "http://founder.test"
+
 // Open starts a dev chain in t.TempDir(), deploys a registry with the
-// faucet key (its admin) and closes the chain when the test ends.
+// faucet key as its founding member (named "founder", base URL FounderURL)
+// and closes the chain when the test ends.
 func Open(t testing.TB) (*chain.Dev, *chain.Registry) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -35,7 +39,7 @@ func Open(t testing.TB) (*chain.Dev, *chain.Registry) {
 			t.Errorf("close dev chain: %v", err)
 		}
 	})
-	reg, _, err := chain.Deploy(ctx, dev.Client(), dev.Key(), chain.WithMaxPollInterval(PollInterval))
+	reg, _, err := chain.Deploy(ctx, dev.Client(), dev.Key(), chain.Founder{Name: "founder", BaseURL: FounderURL}, chain.WithMaxPollInterval(PollInterval))
 	if err != nil {
 		t.Fatalf("deploy registry: %v", err)
 	}
@@ -92,4 +96,38 @@ func FundedKey(t testing.TB, dev *chain.Dev) *ecdsa.PrivateKey {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+}
+
+// Member returns a registry bound to reg's contract with a new funded key
+// (see FundedKey) that is not a member yet.
+func Member(t testing.TB, dev *chain.Dev, reg *chain.Registry) *chain.Registry {
+	t.Helper()
+	r, err := chain.NewRegistry(dev.Client(), FundedKey(t, dev), reg.Address(), chain.WithMaxPollInterval(PollInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Admit makes a new member under name and baseURL: voters[0] proposes its
+// admission and the other voters approve, so voters must be a majority of
+// the active members. It returns the new member's registry.
+func Admit(t testing.TB, dev *chain.Dev, name, baseURL string, voters ...*chain.Registry) *chain.Registry {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	m := Member(t, dev, voters[0])
+	p, err := voters[0].ProposeAdmission(ctx, m.From(), name, baseURL)
+	if err != nil {
+		t.Fatalf("propose admission of %s: %v", name, err)
+	}
+	for _, v := range voters[1:] {
+		if p, err = v.Approve(ctx, p.ID); err != nil {
+			t.Fatalf("approve admission of %s: %v", name, err)
+		}
+	}
+	if !p.Executed {
+		t.Fatalf("admission of %s not executed after %d approvals", name, len(p.Approvals))
+	}
+	return m
 }

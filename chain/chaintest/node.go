@@ -48,7 +48,7 @@ func (n *Node) URL() string { return "http://" + n.addr }
 
 // KeyFile is the file holding the hex key of the chain's faucet account,
 // funded at genesis: a service given it as --chain-key deploys its
-// registry and is its admin.
+// registry and is its founding member.
 func (n *Node) KeyFile() string { return filepath.Join(n.dir, chain.DevFaucetKeyFile) }
 
 // Start opens the chain and serves it; after Stop, on the address it had
@@ -78,6 +78,9 @@ func (n *Node) Start() {
 		_ = n.srv.Serve(ln) // returns http.ErrServerClosed after Stop
 	}()
 }
+
+// Dev returns the running chain (nil while stopped), e.g. for FundedKey.
+func (n *Node) Dev() *chain.Dev { return n.dev }
 
 // Stop closes the listener and every connection, then the chain, which
 // keeps its blocks on disk for Start. Stopping a stopped node does nothing.

@@ -24,11 +24,23 @@ var (
 	_ = abi.ConvertType
 )
 
+// CitizenCredentialRegistryProposal is an auto generated low-level Go binding around an user-defined struct.
+type CitizenCredentialRegistryProposal struct {
+	Kind         uint8
+	Executed     bool
+	CreatedBlock uint64
+	Account      common.Address
+	Proposer     common.Address
+	Name         string
+	BaseURL      string
+	Approvals    []common.Address
+}
+
 // CitizenCredentialRegistryMetaData contains all meta data concerning the CitizenCredentialRegistry contract.
 var CitizenCredentialRegistryMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"listIds\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"versions\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"digests\",\"type\":\"uint256\"}],\"name\":\"LengthMismatch\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"anchored\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"sent\",\"type\":\"bytes32\"}],\"name\":\"LogRootConflict\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotAdmin\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotAnchorer\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"anchored\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"sent\",\"type\":\"bytes32\"}],\"name\":\"StatusListConflict\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAddress\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroDigest\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroTreeSize\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"previousAdmin\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"newAdmin\",\"type\":\"address\"}],\"name\":\"AdminTransferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"anchorer\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"allowed\",\"type\":\"bool\"}],\"name\":\"AnchorerSet\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"}],\"name\":\"IssuerSet\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"LogRootAnchored\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"digest\",\"type\":\"bytes32\"}],\"name\":\"StatusListAnchored\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"admin\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"listIds\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint64[]\",\"name\":\"versions\",\"type\":\"uint64[]\"},{\"internalType\":\"bytes32[]\",\"name\":\"digests\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"anchorBatch\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"anchorLogRoot\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"listIds\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint64[]\",\"name\":\"versions\",\"type\":\"uint64[]\"},{\"internalType\":\"bytes32[]\",\"name\":\"digests\",\"type\":\"bytes32[]\"}],\"name\":\"anchorStatusLists\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"isAnchorer\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"}],\"name\":\"issuer\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"},{\"internalType\":\"uint64\",\"name\":\"updatedBlock\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"logRoot\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"anchorer\",\"type\":\"address\"},{\"internalType\":\"bool\",\"name\":\"allowed\",\"type\":\"bool\"}],\"name\":\"setAnchorer\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"}],\"name\":\"setIssuer\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"}],\"name\":\"statusAnchor\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"digest\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"newAdmin\",\"type\":\"address\"}],\"name\":\"transferAdmin\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"}],\"name\":\"AlreadyApproved\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"AlreadyExecuted\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"AlreadyMember\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"LastMember\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"listIds\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"versions\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"digests\",\"type\":\"uint256\"}],\"name\":\"LengthMismatch\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"anchored\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"sent\",\"type\":\"bytes32\"}],\"name\":\"LogRootConflict\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"approvals\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"activeMembers\",\"type\":\"uint256\"}],\"name\":\"NoMajority\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"NoSuchMember\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"owner\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotIssuerOwner\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotMember\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"anchored\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"sent\",\"type\":\"bytes32\"}],\"name\":\"StatusListConflict\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"UnknownProposal\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAddress\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroDigest\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"}],\"name\":\"IssuerSet\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"}],\"name\":\"LogRootAnchored\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"},{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"proposalId\",\"type\":\"uint256\"}],\"name\":\"MemberAdmitted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"proposalId\",\"type\":\"uint256\"}],\"name\":\"MemberRemoved\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"}],\"name\":\"MemberUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"approvals\",\"type\":\"uint256\"}],\"name\":\"ProposalApproved\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"kind\",\"type\":\"uint8\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"proposer\",\"type\":\"address\"}],\"name\":\"ProposalCreated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"kind\",\"type\":\"uint8\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"ProposalExecuted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"member\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"digest\",\"type\":\"bytes32\"}],\"name\":\"StatusListAnchored\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"ADMIT\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"REMOVE\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"activeMemberCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"listIds\",\"type\":\"bytes32[]\"},{\"internalType\":\"uint64[]\",\"name\":\"versions\",\"type\":\"uint64[]\"},{\"internalType\":\"bytes32[]\",\"name\":\"digests\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"anchorBatch\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"approve\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deployedBlock\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"execute\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"}],\"name\":\"issuer\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"member_\",\"type\":\"address\"},{\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"},{\"internalType\":\"uint64\",\"name\":\"updatedBlock\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member_\",\"type\":\"address\"}],\"name\":\"latestLogRoot\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member_\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"}],\"name\":\"latestStatusVersion\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"digest\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member_\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"treeSize\",\"type\":\"uint64\"}],\"name\":\"logRoot\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"root\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"member\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"},{\"internalType\":\"uint64\",\"name\":\"admittedBlock\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"removedBlock\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"i\",\"type\":\"uint256\"}],\"name\":\"memberAt\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"memberCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"proposal\",\"outputs\":[{\"components\":[{\"internalType\":\"uint8\",\"name\":\"kind\",\"type\":\"uint8\"},{\"internalType\":\"bool\",\"name\":\"executed\",\"type\":\"bool\"},{\"internalType\":\"uint64\",\"name\":\"createdBlock\",\"type\":\"uint64\"},{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"proposer\",\"type\":\"address\"},{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"},{\"internalType\":\"address[]\",\"name\":\"approvals\",\"type\":\"address[]\"}],\"internalType\":\"structCitizenCredentialRegistry.Proposal\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"proposalCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"}],\"name\":\"proposeAdmission\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"proposeRemoval\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"registryVersion\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"didHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32[]\",\"name\":\"keyFingerprints\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32\",\"name\":\"allowedTypesHash\",\"type\":\"bytes32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"}],\"name\":\"setIssuer\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"member_\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"listId\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"version\",\"type\":\"uint64\"}],\"name\":\"statusAnchor\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"digest\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"blockNumber\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"timestamp\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"baseURL\",\"type\":\"string\"}],\"name\":\"updateMember\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "CitizenCredentialRegistry",
-	Bin: "0x6080604052348015600e575f5ffd5b505f80546001600160a01b0319163390811782556040519091907ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6908290a3610dd48061005a5f395ff3fe608060405234801561000f575f5ffd5b50600436106100a6575f3560e01c80636d58296d1161006e5780636d58296d1461016f57806375829def146101b15780638eaaf6e3146101c4578063af96bd6b146101f6578063ec8fbb3f14610219578063f851a4401461022c575f5ffd5b806309b7c48e146100aa5780631d0f6924146100bf5780632034f932146100d257806345ede1b9146101495780634ce144021461015c575b5f5ffd5b6100bd6100b83660046109e0565b610256565b005b6100bd6100cd366004610a97565b6102ba565b61011f6100e0366004610a97565b5f8281526003602090815260408083206001600160401b03808616855292529091208054600190910154909181811691600160401b9004169250925092565b604080519384526001600160401b0392831660208501529116908201526060015b60405180910390f35b6100bd610157366004610ac1565b61033a565b6100bd61016a366004610b84565b6103b4565b61011f61017d366004610be5565b6001600160401b039081165f9081526004602052604090208054600190910154909281831692600160401b90920490911690565b6100bd6101bf366004610c1b565b61047c565b6101e66101d2366004610c1b565b60016020525f908152604090205460ff1681565b6040519015158152602001610140565b610209610204366004610c34565b610528565b6040516101409493929190610c4b565b6100bd610227366004610cac565b6105b9565b5f5461023e906001600160a01b031681565b6040516001600160a01b039091168152602001610140565b5f546001600160a01b0316331480159061027f5750335f9081526001602052604090205460ff16155b156102a457604051630e5e5f6f60e01b81523360048201526024015b60405180910390fd5b6102b286868686868661066a565b505050505050565b5f546001600160a01b031633148015906102e35750335f9081526001602052604090205460ff16155b1561030357604051630e5e5f6f60e01b815233600482015260240161029b565b806001600160401b03165f0361032c57604051634bf8fdf160e01b815260040160405180910390fd5b61033682826108ab565b5050565b5f546001600160a01b031633148015906103635750335f9081526001602052604090205460ff16155b1561038357604051630e5e5f6f60e01b815233600482015260240161029b565b61039188888888888861066a565b6001600160401b038116156103aa576103aa82826108ab565b5050505050505050565b5f546001600160a01b031633146103e057604051630bd4212160e11b815233600482015260240161029b565b5f858152600260205260409020806103f9858783610ce8565b506001810183905560028101805468ffffffffffffffffff191683151568ffffffffffffffff00191617610100436001600160401b03160217905560405186907f878c3e8cb742fba00f56c76427ba2bcf8ce1917f485cbd72b75d53791516612f9061046c908890889088908890610d6f565b60405180910390a2505050505050565b5f546001600160a01b031633146104a857604051630bd4212160e11b815233600482015260240161029b565b6001600160a01b0381166104cf5760405163d92e233d60e01b815260040160405180910390fd5b5f80546040516001600160a01b03808516939216917ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec691a35f80546001600160a01b0319166001600160a01b0392909216919091179055565b5f818152600260208181526040808420600181015493810154815483518186028101860190945280845260609695869586958594929360ff84169361010090046001600160401b0316928691908301828280156105a257602002820191905f5260205f20905b81548152602001906001019080831161058e575b505050505093509450945094509450509193509193565b5f546001600160a01b031633146105e557604051630bd4212160e11b815233600482015260240161029b565b6001600160a01b03821661060c5760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0382165f81815260016020908152604091829020805460ff191685151590811790915591519182527f58194d465adc081c8ca38a8a3c3d6bb6fca0bad31216f20c504878408f1ef6c9910160405180910390a25050565b84838114158061067a5750818114155b156106a957604051638ee979f560e01b815260048101829052602481018590526044810183905260640161029b565b5f5b818110156103aa575f8484838181106106c6576106c6610db3565b602002919091013591508190506106f05760405163506f3a1b60e01b815260040160405180910390fd5b5f60035f8b8b8681811061070657610706610db3565b9050602002013581526020019081526020015f205f89898681811061072d5761072d610db3565b90506020020160208101906107429190610be5565b6001600160401b0316815260208101919091526040015f20805490915082810361076e575050506108a3565b80156107ed578a8a8581811061078657610786610db3565b9050602002013589898681811061079f5761079f610db3565b90506020020160208101906107b49190610be5565b6040516351fe061160e11b815260048101929092526001600160401b03166024820152604481018290526064810184905260840161029b565b828255600182018054426001600160401b03908116600160401b026001600160801b031990921643919091161717905588888581811061082f5761082f610db3565b90506020020160208101906108449190610be5565b6001600160401b03168b8b8681811061085f5761085f610db3565b905060200201357f38ec5d7c6355d8f84953f4f292aa5a7797b1850bb8c0f48a0026338ebcd233788560405161089791815260200190565b60405180910390a35050505b6001016106ab565b816108c95760405163506f3a1b60e01b815260040160405180910390fd5b6001600160401b0381165f90815260046020526040902080548381036108ef5750505050565b801561092a576040516001624344e560e01b031981526001600160401b0384166004820152602481018290526044810185905260640161029b565b838255600182018054436001600160401b039081166001600160801b031990921691909117600160401b4283160217909155604051858152908416907ffce1f94d82a01636b8ef6222d0f5bf6d37b45f9c8cabce48daabdec7f8b962599060200160405180910390a250505050565b5f5f83601f8401126109a9575f5ffd5b5081356001600160401b038111156109bf575f5ffd5b6020830191508360208260051b85010111156109d9575f5ffd5b9250929050565b5f5f5f5f5f5f606087890312156109f5575f5ffd5b86356001600160401b03811115610a0a575f5ffd5b610a1689828a01610999565b90975095505060208701356001600160401b03811115610a34575f5ffd5b610a4089828a01610999565b90955093505060408701356001600160401b03811115610a5e575f5ffd5b610a6a89828a01610999565b979a9699509497509295939492505050565b80356001600160401b0381168114610a92575f5ffd5b919050565b5f5f60408385031215610aa8575f5ffd5b82359150610ab860208401610a7c565b90509250929050565b5f5f5f5f5f5f5f5f60a0898b031215610ad8575f5ffd5b88356001600160401b03811115610aed575f5ffd5b610af98b828c01610999565b90995097505060208901356001600160401b03811115610b17575f5ffd5b610b238b828c01610999565b90975095505060408901356001600160401b03811115610b41575f5ffd5b610b4d8b828c01610999565b90955093505060608901359150610b6660808a01610a7c565b90509295985092959890939650565b80358015158114610a92575f5ffd5b5f5f5f5f5f60808688031215610b98575f5ffd5b8535945060208601356001600160401b03811115610bb4575f5ffd5b610bc088828901610999565b90955093505060408601359150610bd960608701610b75565b90509295509295909350565b5f60208284031215610bf5575f5ffd5b610bfe82610a7c565b9392505050565b80356001600160a01b0381168114610a92575f5ffd5b5f60208284031215610c2b575f5ffd5b610bfe82610c05565b5f60208284031215610c44575f5ffd5b5035919050565b608080825285519082018190525f90602087019060a0840190835b81811015610c84578351835260209384019390920191600101610c66565b50506020840196909652505091151560408301526001600160401b0316606090910152919050565b5f5f60408385031215610cbd575f5ffd5b610cc683610c05565b9150610ab860208401610b75565b634e487b7160e01b5f52604160045260245ffd5b6001600160401b03831115610cff57610cff610cd4565b600160401b831115610d1357610d13610cd4565b805483825580841015610d4757815f528360205f20018482035f5b81811015610d43575f83820155600101610d2e565b5050505b505f8181526020812083915b858110156102b257823582820155602090920191600101610d53565b606080825281018490525f6001600160fb1b03851115610d8d575f5ffd5b8460051b8087608085013760208301949094525090151560408201520160800192915050565b634e487b7160e01b5f52603260045260245ffdfea164736f6c6343000825000a",
+	Bin: "0x60a060405234801561000f575f5ffd5b5060405161278938038061278983398101604081905261002e91610217565b6001600160401b0343166080526100473383835f61004e565b5050610448565b6001600160a01b0384165f90815260026020819052604082209081015490916101009091046001600160401b031690036100cc576001805480820182555f919091527fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf60180546001600160a01b0319166001600160a01b0387161790555b806100d7858261030b565b50600181016100e6848261030b565b5060028101805460016001600160481b0319909116610100436001600160401b0316021717600160481b600160881b03191690555f80548190610128906103c9565b9190508190555081856001600160a01b03167f3547df654beb48d22ea7618659d33aa5ed6acf616a291f71c3cb0989b6a013f0868660405161016b92919061041b565b60405180910390a35050505050565b634e487b7160e01b5f52604160045260245ffd5b5f82601f83011261019d575f5ffd5b81516001600160401b038111156101b6576101b661017a565b604051601f8201601f19908116603f011681016001600160401b03811182821017156101e4576101e461017a565b6040528181528382016020018510156101fb575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f60408385031215610228575f5ffd5b82516001600160401b0381111561023d575f5ffd5b6102498582860161018e565b602085015190935090506001600160401b03811115610266575f5ffd5b6102728582860161018e565b9150509250929050565b600181811c9082168061029057607f821691505b6020821081036102ae57634e487b7160e01b5f52602260045260245ffd5b50919050565b601f821115610306578282111561030657805f5260205f20601f840160051c60208510156102df57505f5b90810190601f840160051c035f5b81811015610302575f838201556001016102ed565b5050505b505050565b81516001600160401b038111156103245761032461017a565b61033881610332845461027c565b846102b4565b6020601f82116001811461036a575f83156103535750848201515b5f19600385901b1c1916600184901b1784556103c2565b5f84815260208120601f198516915b828110156103995787850151825560209485019460019092019101610379565b50848210156103b657868401515f19600387901b60f8161c191681555b505060018360011b0184555b5050505050565b5f600182016103e657634e487b7160e01b5f52601160045260245ffd5b5060010190565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b604081525f61042d60408301856103ed565b828103602084015261043f81856103ed565b95945050505050565b6080516123296104605f395f61037b01526123295ff3fe608060405234801561000f575f5ffd5b506004361061013d575f3560e01c806365b470a5116100b4578063b759f95411610079578063b759f95414610417578063c7238eb61461042a578063da35c66414610432578063e7d4539e1461043a578063f2b0e7fd1461045e578063fe0d94c1146104ba575f5ffd5b806365b470a5146102ce57806382ea7bfe146103765780639bf04bae146103b5578063ac0250f7146103c8578063af96bd6b146103f3575f5ffd5b80633d84e63d116101055780633d84e63d146101b057806345ede1b9146102345780634628ab3b146102495780634ce14402146102a05780635fb6c6ed146102b357806363405180146102bb575f5ffd5b806301f7c6e3146101415780630f9be51c1461016757806311aee3801461016e57806330326c171461017657806336f656a114610196575b5f5ffd5b61015461014f3660046119c1565b6104cd565b6040519081526020015b60405180910390f35b6002610154565b600154610154565b6101896101843660046119e1565b6105be565b60405161015e9190611a69565b61019e600281565b60405160ff909116815260200161015e565b61020f6101be366004611b47565b6001600160a01b03929092165f9081526006602090815260408083209383529281528282206001600160401b0394851683529052208054600190910154909281831692600160401b90920490911690565b604080519384526001600160401b03928316602085015291169082015260600161015e565b610247610242366004611bc7565b610848565b005b61020f610257366004611c7b565b6001600160a01b0382165f9081526008602090815260408083206001600160401b03808616855292529091208054600190910154909181811691600160401b9004169250925092565b6102476102ae366004611cac565b610954565b6101545f5481565b6101546102c9366004611d52565b610a91565b6103436102dc366004611dd0565b6001600160a01b03919091165f818152600760209081526040808320858452825280832054938352600682528083209483529381528382206001600160401b03938416808452915292902080546001909101549293909280831692600160401b9091041690565b604080516001600160401b039586168152602081019490945291841691830191909152909116606082015260800161015e565b61039d7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160401b03909116815260200161015e565b6102476103c3366004611df8565b610ba4565b6103db6103d63660046119e1565b610c52565b6040516001600160a01b03909116815260200161015e565b6104066104013660046119e1565b610c80565b60405161015e959493929190611e62565b6102476104253660046119e1565b610d2b565b61019e600181565b600354610154565b61044d6104483660046119c1565b610dbd565b60405161015e959493929190611ed4565b61034361046c3660046119c1565b6001600160a01b03165f90815260096020908152604080832054600883528184206001600160401b039182168086529352922080546001909101549193909282811692600160401b90041690565b6102476104c83660046119e1565b610f33565b335f9081526002602081905260408220015460ff16610506576040516305b5850b60e21b81523360048201526024015b60405180910390fd5b6001600160a01b0382165f908152600260208190526040909120015460ff1661054d576040516320c6879560e01b81526001600160a01b03831660048201526024016104fd565b5f5460010361057a5760405163386222cd60e21b81526001600160a01b03831660048201526024016104fd565b610585600283610fcf565b90506105b9816003610598600183611f34565b815481106105a8576105a8611f4d565b905f5260205f2090600502016110e3565b919050565b60408051610100810182525f808252602082018190529181018290526060808201839052608082019290925260a0810182905260c0810182905260e081019190915281158061060e575060035482115b1561062f5760405163147067ad60e11b8152600481018390526024016104fd565b600361063c600184611f34565b8154811061064c5761064c611f4d565b5f9182526020918290206040805161010080820183526005909402909201805460ff80821685529481049094161515948301949094526001600160401b0362010000840416908201526001600160a01b03600160501b909204821660608201526001830154909116608082015260028201805491929160a0840191906106d190611f61565b80601f01602080910402602001604051908101604052809291908181526020018280546106fd90611f61565b80156107485780601f1061071f57610100808354040283529160200191610748565b820191905f5260205f20905b81548152906001019060200180831161072b57829003601f168201915b5050505050815260200160038201805461076190611f61565b80601f016020809104026020016040519081016040528092919081815260200182805461078d90611f61565b80156107d85780601f106107af576101008083540402835291602001916107d8565b820191905f5260205f20905b8154815290600101906020018083116107bb57829003601f168201915b505050505081526020016004820180548060200260200160405190810160405280929190818152602001828054801561083857602002820191905f5260205f20905b81546001600160a01b0316815260019091019060200180831161081a575b5050505050815250509050919050565b335f908152600260208190526040909120015460ff1661087d576040516305b5850b60e21b81523360048201526024016104fd565b86858114158061088d5750838114155b156108bc57604051638ee979f560e01b81526004810182905260248101879052604481018590526064016104fd565b5f5b8181101561092f576109278a8a838181106108db576108db611f4d565b905060200201358989848181106108f4576108f4611f4d565b90506020020160208101906109099190611f99565b88888581811061091b5761091b611f4d565b9050602002013561119a565b6001016108be565b506001600160401b03821615610949576109498383611309565b505050505050505050565b335f908152600260208190526040909120015460ff16610989576040516305b5850b60e21b81523360048201526024016104fd565b5f85815260056020526040902080546001600160a01b0316806109bb5781546001600160a01b031916331782556109fc565b6001600160a01b03811633146109fc57604051637c07a89f60e11b8152600481018890526001600160a01b03821660248201523360448201526064016104fd565b60018201610a0b868883611fdd565b506002820184905560038201805468ffffffffffffffffff191684151568ffffffffffffffff00191617610100436001600160401b031602179055604051879033907fde6b673f1f001bfbc6b44f97db9d6ed30e74e06256edbc2062f10ae301f9a80590610a80908a908a908a908a9061206c565b60405180910390a350505050505050565b335f9081526002602081905260408220015460ff16610ac5576040516305b5850b60e21b81523360048201526024016104fd565b6001600160a01b038616610aec5760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b0386165f908152600260208190526040909120015460ff1615610b3457604051630268f92960e01b81526001600160a01b03871660048201526024016104fd565b610b3f600187610fcf565b90505f6003610b4f600184611f34565b81548110610b5f57610b5f611f4d565b5f9182526020909120600590910201905060028101610b7f8688836120fe565b5060038101610b8f8486836120fe565b50610b9a82826110e3565b5095945050505050565b335f908152600260208190526040909120015460ff16610bd9576040516305b5850b60e21b81523360048201526024016104fd565b335f90815260026020526040902080610bf38587836120fe565b5060018101610c038385836120fe565b50336001600160a01b03167fa51f00edd560276e5d127acb8cc881939927397e5cc77a4172c5863c91d60f3786868686604051610c4394939291906121e0565b60405180910390a25050505050565b5f60018281548110610c6657610c66611f4d565b5f918252602090912001546001600160a01b031692915050565b5f81815260056020908152604080832080546002820154600383015460018401805486518189028101890190975280875260609789978897889790966001600160a01b0390911695909360ff8216936101009092046001600160401b03169291869190830182828015610d1057602002820191905f5260205f20905b815481526020019060010190808311610cfc575b50505050509350955095509550955095505091939590929450565b335f908152600260208190526040909120015460ff16610d60576040516305b5850b60e21b81523360048201526024016104fd565b5f610d6a82611451565b5f83815260046020908152604080832033845290915290205490915060ff1615610daf576040516294775b60e41b8152600481018390523360248201526044016104fd565b610db982826110e3565b5050565b6001600160a01b0381165f90815260026020819052604082209081015481546060938493909283928392918291600183019160ff8116916001600160401b036101008304811692600160481b900416908590610e1890611f61565b80601f0160208091040260200160405190810160405280929190818152602001828054610e4490611f61565b8015610e8f5780601f10610e6657610100808354040283529160200191610e8f565b820191905f5260205f20905b815481529060010190602001808311610e7257829003601f168201915b50505050509450838054610ea290611f61565b80601f0160208091040260200160405190810160405280929190818152602001828054610ece90611f61565b8015610d105780601f10610ef057610100808354040283529160200191610d10565b820191905f5260205f20905b815481529060010190602001808311610efc57829003601f1682019150505050509350955095509550955095505091939590929450565b335f908152600260208190526040909120015460ff16610f68576040516305b5850b60e21b81523360048201526024016104fd565b5f610f7282611451565b90505f610f7e826114db565b5f54909150610f8e826002611fc6565b11610fc0575f54604051630951f07160e11b8152600481018590526024810183905260448101919091526064016104fd565b610fca838361154e565b505050565b600380546001810182555f8290527fc2575a0e9e593c00f959f8c92f12db2869c3395a3b0502d05e2516446f71f85b600590910290810180547fc2575a0e9e593c00f959f8c92f12db2869c3395a3b0502d05e2516446f71f85c9092018054336001600160a01b0319909116811790915560ff86167fffff0000000000000000000000000000000000000000ffffffffffffffffff009093168317600160501b6001600160a01b0387169081029190911769ffffffffffffffff0000191662010000436001600160401b031602178355935460405193845293919290919084907f27ea2cad5e4584ad97131983569ea163d6939d2154ceb6288fc4ee1bb8a2c63b9060200160405180910390a45092915050565b5f82815260046020818152604080842033808652908352908420805460ff1916600190811790915592850180549384018155845290832090910180546001600160a01b0319169091179055611137826114db565b9050336001600160a01b0316837f2f0f51d2f12c71357e60d575d47e93e081dbaf32072245ab1e01540f0aadbf1a8360405161117591815260200190565b60405180910390a35f5461118a826002611fc6565b1115610fca57610fca838361154e565b806111b85760405163506f3a1b60e01b815260040160405180910390fd5b335f90815260066020908152604080832086845282528083206001600160401b0386168452909152902080548281036111f2575050505050565b801561123757604051633eab426560e01b8152336004820152602481018690526001600160401b0385166044820152606481018290526084810184905260a4016104fd565b828255600182018054426001600160401b03908116600160401b026001600160801b03199092164382161791909117909155335f9081526007602090815260408083208984529182905290912054909190811690861611156112bb575f868152602082905260409020805467ffffffffffffffff19166001600160401b0387161790555b604080516001600160401b038716815260208101869052879133917f3d3f0ebfe92fa170ba820317471788eea35aa84bab86cd9d1ff3d63b7008bc00910160405180910390a3505050505050565b816113275760405163506f3a1b60e01b815260040160405180910390fd5b335f9081526008602090815260408083206001600160401b0385168452909152902080548381036113585750505050565b801561139657604051634eb7f99b60e01b81523360048201526001600160401b038416602482015260448101829052606481018590526084016104fd565b838255600182018054426001600160401b03908116600160401b026001600160801b03199092164382161791909117909155335f908152600960205260409020548116908416111561140b57335f908152600960205260409020805467ffffffffffffffff19166001600160401b0385161790555b6040518481526001600160401b0384169033907f22cd2eb7f90054264026718bb7714db7ca1416c6f6397f3e886ab51cadce2a279060200160405180910390a350505050565b5f811580611460575060035482115b156114815760405163147067ad60e11b8152600481018390526024016104fd565b600361148e600184611f34565b8154811061149e5761149e611f4d565b5f91825260209091206005909102018054909150610100900460ff16156105b957604051636a64e96160e01b8152600481018390526024016104fd565b60048101545f90815b818110156115475760025f85600401838154811061150457611504611f4d565b5f9182526020808320909101546001600160a01b0316835282019290925260400190206002015460ff161561153f5761153c83612211565b92505b6001016114e4565b5050919050565b805461010061ff0019821617825560ff165f19016116f8578054600160501b90046001600160a01b03165f908152600260208190526040909120015460ff16156115bf578054604051630268f92960e01b8152600160501b9091046001600160a01b031660048201526024016104fd565b80546002820180546116f392600160501b90046001600160a01b031691906115e690611f61565b80601f016020809104026020016040519081016040528092919081815260200182805461161290611f61565b801561165d5780601f106116345761010080835404028352916020019161165d565b820191905f5260205f20905b81548152906001019060200180831161164057829003601f168201915b505050505083600301805461167190611f61565b80601f016020809104026020016040519081016040528092919081815260200182805461169d90611f61565b80156116e85780601f106116bf576101008083540402835291602001916116e8565b820191905f5260205f20905b8154815290600101906020018083116116cb57829003601f168201915b505050505085611876565b611826565b8054600160501b90046001600160a01b03165f908152600260208190526040909120015460ff166117505780546040516320c6879560e01b8152600160501b9091046001600160a01b031660048201526024016104fd565b5f5460010361178657805460405163386222cd60e21b8152600160501b9091046001600160a01b031660048201526024016104fd565b8054600160501b90046001600160a01b03165f9081526002602081905260408220908101805470ffffffffffffffff0000000000000000ff1916600160481b436001600160401b031602179055815490919081906117e390612229565b9091555081546040518491600160501b90046001600160a01b0316907f3ac963493df564de734d98633f1145d21512e282ba4c02d3c1011119bf7f2862905f90a3505b805460405160ff82168152600160501b9091046001600160a01b03169083907ffca604f7c65f1962e4db27dbf7b2473457d3d7e34127ff2002bfb14e5c7467f89060200160405180910390a35050565b6001600160a01b0384165f90815260026020819052604082209081015490916101009091046001600160401b031690036118f4576001805480820182555f919091527fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf60180546001600160a01b0319166001600160a01b0387161790555b806118ff858261223e565b506001810161190e848261223e565b50600281018054600168ffffffffffffffffff19909116610100436001600160401b031602171770ffffffffffffffff000000000000000000191690555f8054819061195990612211565b9190508190555081856001600160a01b03167f3547df654beb48d22ea7618659d33aa5ed6acf616a291f71c3cb0989b6a013f0868660405161199c9291906122f8565b60405180910390a35050505050565b80356001600160a01b03811681146105b9575f5ffd5b5f602082840312156119d1575f5ffd5b6119da826119ab565b9392505050565b5f602082840312156119f1575f5ffd5b5035919050565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b5f8151808452602084019350602083015f5b82811015611a5f5781516001600160a01b0316865260209586019590910190600101611a38565b5093949350505050565b60208152611a7d60208201835160ff169052565b5f6020830151611a91604084018215159052565b5060408301516001600160401b03811660608401525060608301516001600160a01b03811660808401525060808301516001600160a01b03811660a08401525060a083015161010060c0840152611aec6101208401826119f8565b905060c0840151601f198483030160e0850152611b0982826119f8565b91505060e0840151601f1984830301610100850152611b288282611a26565b95945050505050565b80356001600160401b03811681146105b9575f5ffd5b5f5f5f60608486031215611b59575f5ffd5b611b62846119ab565b925060208401359150611b7760408501611b31565b90509250925092565b5f5f83601f840112611b90575f5ffd5b5081356001600160401b03811115611ba6575f5ffd5b6020830191508360208260051b8501011115611bc0575f5ffd5b9250929050565b5f5f5f5f5f5f5f5f60a0898b031215611bde575f5ffd5b88356001600160401b03811115611bf3575f5ffd5b611bff8b828c01611b80565b90995097505060208901356001600160401b03811115611c1d575f5ffd5b611c298b828c01611b80565b90975095505060408901356001600160401b03811115611c47575f5ffd5b611c538b828c01611b80565b90955093505060608901359150611c6c60808a01611b31565b90509295985092959890939650565b5f5f60408385031215611c8c575f5ffd5b611c95836119ab565b9150611ca360208401611b31565b90509250929050565b5f5f5f5f5f60808688031215611cc0575f5ffd5b8535945060208601356001600160401b03811115611cdc575f5ffd5b611ce888828901611b80565b9095509350506040860135915060608601358015158114611d07575f5ffd5b809150509295509295909350565b5f5f83601f840112611d25575f5ffd5b5081356001600160401b03811115611d3b575f5ffd5b602083019150836020828501011115611bc0575f5ffd5b5f5f5f5f5f60608688031215611d66575f5ffd5b611d6f866119ab565b945060208601356001600160401b03811115611d89575f5ffd5b611d9588828901611d15565b90955093505060408601356001600160401b03811115611db3575f5ffd5b611dbf88828901611d15565b969995985093965092949392505050565b5f5f60408385031215611de1575f5ffd5b611dea836119ab565b946020939093013593505050565b5f5f5f5f60408587031215611e0b575f5ffd5b84356001600160401b03811115611e20575f5ffd5b611e2c87828801611d15565b90955093505060208501356001600160401b03811115611e4a575f5ffd5b611e5687828801611d15565b95989497509550505050565b6001600160a01b038616815260a0602080830182905286519183018290525f919087019060c0840190835b81811015611eab578351835260209384019390920191600101611e8d565b50506040840196909652505091151560608301526001600160401b031660809091015292915050565b60a081525f611ee660a08301886119f8565b8281036020840152611ef881886119f8565b951515604084015250506001600160401b039283166060820152911660809091015292915050565b634e487b7160e01b5f52601160045260245ffd5b81810381811115611f4757611f47611f20565b92915050565b634e487b7160e01b5f52603260045260245ffd5b600181811c90821680611f7557607f821691505b602082108103611f9357634e487b7160e01b5f52602260045260245ffd5b50919050565b5f60208284031215611fa9575f5ffd5b6119da82611b31565b634e487b7160e01b5f52604160045260245ffd5b8082028115828204841417611f4757611f47611f20565b6001600160401b03831115611ff457611ff4611fb2565b600160401b83111561200857612008611fb2565b80548382558084101561203c57815f528360205f20018482035f5b81811015612038575f83820155600101612023565b5050505b505f8181526020812083915b8581101561206457823582820155602090920191600101612048565b505050505050565b606080825281018490525f6001600160fb1b0385111561208a575f5ffd5b8460051b8087608085013760208301949094525090151560408201520160800192915050565b601f821115610fca5782821115610fca57805f5260205f20601f840160051c60208510156120db57505f5b90810190601f840160051c035f5b81811015612064575f838201556001016120e9565b6001600160401b0383111561211557612115611fb2565b612129836121238354611f61565b836120b0565b5f601f84116001811461215a575f85156121435750838201355b5f19600387901b1c1916600186901b1783556121b1565b5f83815260208120601f198716915b828110156121895786850135825560209485019460019092019101612169565b50868210156121a5575f1960f88860031b161c19848701351681555b505060018560011b0183555b5050505050565b81835281816020850137505f828201602090810191909152601f909101601f19169091010190565b604081525f6121f36040830186886121b8565b82810360208401526122068185876121b8565b979650505050505050565b5f6001820161222257612222611f20565b5060010190565b5f8161223757612237611f20565b505f190190565b81516001600160401b0381111561225757612257611fb2565b61226b816122658454611f61565b846120b0565b6020601f82116001811461229d575f83156122865750848201515b5f19600385901b1c1916600184901b1784556121b1565b5f84815260208120601f198516915b828110156122cc57878501518255602094850194600190920191016122ac565b50848210156122e957868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b604081525f61230a60408301856119f8565b8281036020840152611b2881856119f856fea164736f6c6343000825000a",
 }
 
 // CitizenCredentialRegistry is an auto generated Go binding around an Ethereum contract.
@@ -56,38 +68,120 @@ func (c *CitizenCredentialRegistry) Instance(backend bind.ContractBackend, addr 
 	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
 }
 
-// PackAdmin is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf851a440.  This method will panic if any
-// invalid/nil inputs are passed.
+// PackConstructor is the Go binding used to pack the parameters required for
+// contract deployment.
 //
-// Solidity: function admin() view returns(address)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackAdmin() []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("admin")
+// Solidity: constructor(string name, string baseURL) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackConstructor(name string, baseURL string) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("", name, baseURL)
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackAdmin is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xf851a440.  This method will return an error
-// if any inputs are invalid/nil.
+// PackADMIT is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xc7238eb6.  This method will panic if any
+// invalid/nil inputs are passed.
 //
-// Solidity: function admin() view returns(address)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackAdmin() ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("admin")
+// Solidity: function ADMIT() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackADMIT() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("ADMIT")
+	if err != nil {
+		panic(err)
+	}
+	return enc
 }
 
-// UnpackAdmin is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0xf851a440.
+// TryPackADMIT is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xc7238eb6.  This method will return an error
+// if any inputs are invalid/nil.
 //
-// Solidity: function admin() view returns(address)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAdmin(data []byte) (common.Address, error) {
-	out, err := citizenCredentialRegistry.abi.Unpack("admin", data)
+// Solidity: function ADMIT() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackADMIT() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("ADMIT")
+}
+
+// UnpackADMIT is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xc7238eb6.
+//
+// Solidity: function ADMIT() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackADMIT(data []byte) (uint8, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("ADMIT", data)
 	if err != nil {
-		return *new(common.Address), err
+		return *new(uint8), err
 	}
-	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
+}
+
+// PackREMOVE is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x36f656a1.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function REMOVE() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackREMOVE() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("REMOVE")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackREMOVE is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x36f656a1.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function REMOVE() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackREMOVE() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("REMOVE")
+}
+
+// UnpackREMOVE is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x36f656a1.
+//
+// Solidity: function REMOVE() view returns(uint8)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackREMOVE(data []byte) (uint8, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("REMOVE", data)
+	if err != nil {
+		return *new(uint8), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
+}
+
+// PackActiveMemberCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5fb6c6ed.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function activeMemberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackActiveMemberCount() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("activeMemberCount")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackActiveMemberCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5fb6c6ed.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function activeMemberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackActiveMemberCount() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("activeMemberCount")
+}
+
+// UnpackActiveMemberCount is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x5fb6c6ed.
+//
+// Solidity: function activeMemberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackActiveMemberCount(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("activeMemberCount", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
 	return out0, nil
 }
 
@@ -113,90 +207,90 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackAnchorBatch(l
 	return citizenCredentialRegistry.abi.Pack("anchorBatch", listIds, versions, digests, root, treeSize)
 }
 
-// PackAnchorLogRoot is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x1d0f6924.  This method will panic if any
+// PackApprove is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb759f954.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function anchorLogRoot(bytes32 root, uint64 treeSize) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackAnchorLogRoot(root [32]byte, treeSize uint64) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("anchorLogRoot", root, treeSize)
+// Solidity: function approve(uint256 id) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackApprove(id *big.Int) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("approve", id)
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackAnchorLogRoot is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x1d0f6924.  This method will return an error
+// TryPackApprove is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb759f954.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function anchorLogRoot(bytes32 root, uint64 treeSize) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackAnchorLogRoot(root [32]byte, treeSize uint64) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("anchorLogRoot", root, treeSize)
+// Solidity: function approve(uint256 id) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackApprove(id *big.Int) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("approve", id)
 }
 
-// PackAnchorStatusLists is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x09b7c48e.  This method will panic if any
+// PackDeployedBlock is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x82ea7bfe.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function anchorStatusLists(bytes32[] listIds, uint64[] versions, bytes32[] digests) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackAnchorStatusLists(listIds [][32]byte, versions []uint64, digests [][32]byte) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("anchorStatusLists", listIds, versions, digests)
+// Solidity: function deployedBlock() view returns(uint64)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackDeployedBlock() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("deployedBlock")
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackAnchorStatusLists is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x09b7c48e.  This method will return an error
+// TryPackDeployedBlock is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x82ea7bfe.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function anchorStatusLists(bytes32[] listIds, uint64[] versions, bytes32[] digests) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackAnchorStatusLists(listIds [][32]byte, versions []uint64, digests [][32]byte) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("anchorStatusLists", listIds, versions, digests)
+// Solidity: function deployedBlock() view returns(uint64)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackDeployedBlock() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("deployedBlock")
 }
 
-// PackIsAnchorer is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x8eaaf6e3.  This method will panic if any
-// invalid/nil inputs are passed.
+// UnpackDeployedBlock is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x82ea7bfe.
 //
-// Solidity: function isAnchorer(address ) view returns(bool)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackIsAnchorer(arg0 common.Address) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("isAnchorer", arg0)
+// Solidity: function deployedBlock() view returns(uint64)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackDeployedBlock(data []byte) (uint64, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("deployedBlock", data)
 	if err != nil {
-		panic(err)
+		return *new(uint64), err
 	}
-	return enc
-}
-
-// TryPackIsAnchorer is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x8eaaf6e3.  This method will return an error
-// if any inputs are invalid/nil.
-//
-// Solidity: function isAnchorer(address ) view returns(bool)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackIsAnchorer(arg0 common.Address) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("isAnchorer", arg0)
-}
-
-// UnpackIsAnchorer is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x8eaaf6e3.
-//
-// Solidity: function isAnchorer(address ) view returns(bool)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackIsAnchorer(data []byte) (bool, error) {
-	out, err := citizenCredentialRegistry.abi.Unpack("isAnchorer", data)
-	if err != nil {
-		return *new(bool), err
-	}
-	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
 	return out0, nil
+}
+
+// PackExecute is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfe0d94c1.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function execute(uint256 id) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackExecute(id *big.Int) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("execute", id)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackExecute is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfe0d94c1.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function execute(uint256 id) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackExecute(id *big.Int) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("execute", id)
 }
 
 // PackIssuer is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0xaf96bd6b.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function issuer(bytes32 didHash) view returns(bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
+// Solidity: function issuer(bytes32 didHash) view returns(address member_, bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) PackIssuer(didHash [32]byte) []byte {
 	enc, err := citizenCredentialRegistry.abi.Pack("issuer", didHash)
 	if err != nil {
@@ -209,7 +303,7 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) PackIssuer(didHash [
 // the contract method with ID 0xaf96bd6b.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function issuer(bytes32 didHash) view returns(bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
+// Solidity: function issuer(bytes32 didHash) view returns(address member_, bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackIssuer(didHash [32]byte) ([]byte, error) {
 	return citizenCredentialRegistry.abi.Pack("issuer", didHash)
 }
@@ -217,6 +311,7 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackIssuer(didHas
 // IssuerOutput serves as a container for the return parameters of contract
 // method Issuer.
 type IssuerOutput struct {
+	Member           common.Address
 	KeyFingerprints  [][32]byte
 	AllowedTypesHash [32]byte
 	Active           bool
@@ -226,27 +321,124 @@ type IssuerOutput struct {
 // UnpackIssuer is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0xaf96bd6b.
 //
-// Solidity: function issuer(bytes32 didHash) view returns(bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
+// Solidity: function issuer(bytes32 didHash) view returns(address member_, bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active, uint64 updatedBlock)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackIssuer(data []byte) (IssuerOutput, error) {
 	out, err := citizenCredentialRegistry.abi.Unpack("issuer", data)
 	outstruct := new(IssuerOutput)
 	if err != nil {
 		return *outstruct, err
 	}
-	outstruct.KeyFingerprints = *abi.ConvertType(out[0], new([][32]byte)).(*[][32]byte)
-	outstruct.AllowedTypesHash = *abi.ConvertType(out[1], new([32]byte)).(*[32]byte)
-	outstruct.Active = *abi.ConvertType(out[2], new(bool)).(*bool)
-	outstruct.UpdatedBlock = *abi.ConvertType(out[3], new(uint64)).(*uint64)
+	outstruct.Member = *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	outstruct.KeyFingerprints = *abi.ConvertType(out[1], new([][32]byte)).(*[][32]byte)
+	outstruct.AllowedTypesHash = *abi.ConvertType(out[2], new([32]byte)).(*[32]byte)
+	outstruct.Active = *abi.ConvertType(out[3], new(bool)).(*bool)
+	outstruct.UpdatedBlock = *abi.ConvertType(out[4], new(uint64)).(*uint64)
+	return *outstruct, nil
+}
+
+// PackLatestLogRoot is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf2b0e7fd.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function latestLogRoot(address member_) view returns(uint64 treeSize, bytes32 root, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackLatestLogRoot(member common.Address) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("latestLogRoot", member)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackLatestLogRoot is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf2b0e7fd.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function latestLogRoot(address member_) view returns(uint64 treeSize, bytes32 root, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackLatestLogRoot(member common.Address) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("latestLogRoot", member)
+}
+
+// LatestLogRootOutput serves as a container for the return parameters of contract
+// method LatestLogRoot.
+type LatestLogRootOutput struct {
+	TreeSize    uint64
+	Root        [32]byte
+	BlockNumber uint64
+	Timestamp   uint64
+}
+
+// UnpackLatestLogRoot is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xf2b0e7fd.
+//
+// Solidity: function latestLogRoot(address member_) view returns(uint64 treeSize, bytes32 root, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLatestLogRoot(data []byte) (LatestLogRootOutput, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("latestLogRoot", data)
+	outstruct := new(LatestLogRootOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.TreeSize = *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	outstruct.Root = *abi.ConvertType(out[1], new([32]byte)).(*[32]byte)
+	outstruct.BlockNumber = *abi.ConvertType(out[2], new(uint64)).(*uint64)
+	outstruct.Timestamp = *abi.ConvertType(out[3], new(uint64)).(*uint64)
+	return *outstruct, nil
+}
+
+// PackLatestStatusVersion is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x65b470a5.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function latestStatusVersion(address member_, bytes32 listId) view returns(uint64 version, bytes32 digest, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackLatestStatusVersion(member common.Address, listId [32]byte) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("latestStatusVersion", member, listId)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackLatestStatusVersion is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x65b470a5.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function latestStatusVersion(address member_, bytes32 listId) view returns(uint64 version, bytes32 digest, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackLatestStatusVersion(member common.Address, listId [32]byte) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("latestStatusVersion", member, listId)
+}
+
+// LatestStatusVersionOutput serves as a container for the return parameters of contract
+// method LatestStatusVersion.
+type LatestStatusVersionOutput struct {
+	Version     uint64
+	Digest      [32]byte
+	BlockNumber uint64
+	Timestamp   uint64
+}
+
+// UnpackLatestStatusVersion is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x65b470a5.
+//
+// Solidity: function latestStatusVersion(address member_, bytes32 listId) view returns(uint64 version, bytes32 digest, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLatestStatusVersion(data []byte) (LatestStatusVersionOutput, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("latestStatusVersion", data)
+	outstruct := new(LatestStatusVersionOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Version = *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	outstruct.Digest = *abi.ConvertType(out[1], new([32]byte)).(*[32]byte)
+	outstruct.BlockNumber = *abi.ConvertType(out[2], new(uint64)).(*uint64)
+	outstruct.Timestamp = *abi.ConvertType(out[3], new(uint64)).(*uint64)
 	return *outstruct, nil
 }
 
 // PackLogRoot is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x6d58296d.  This method will panic if any
+// the contract method with ID 0x4628ab3b.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function logRoot(uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackLogRoot(treeSize uint64) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("logRoot", treeSize)
+// Solidity: function logRoot(address member_, uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackLogRoot(member common.Address, treeSize uint64) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("logRoot", member, treeSize)
 	if err != nil {
 		panic(err)
 	}
@@ -254,12 +446,12 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) PackLogRoot(treeSize
 }
 
 // TryPackLogRoot is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x6d58296d.  This method will return an error
+// the contract method with ID 0x4628ab3b.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function logRoot(uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackLogRoot(treeSize uint64) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("logRoot", treeSize)
+// Solidity: function logRoot(address member_, uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackLogRoot(member common.Address, treeSize uint64) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("logRoot", member, treeSize)
 }
 
 // LogRootOutput serves as a container for the return parameters of contract
@@ -271,9 +463,9 @@ type LogRootOutput struct {
 }
 
 // UnpackLogRoot is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x6d58296d.
+// from invoking the contract method with ID 0x4628ab3b.
 //
-// Solidity: function logRoot(uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
+// Solidity: function logRoot(address member_, uint64 treeSize) view returns(bytes32 root, uint64 blockNumber, uint64 timestamp)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRoot(data []byte) (LogRootOutput, error) {
 	out, err := citizenCredentialRegistry.abi.Unpack("logRoot", data)
 	outstruct := new(LogRootOutput)
@@ -286,26 +478,299 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRoot(data [
 	return *outstruct, nil
 }
 
-// PackSetAnchorer is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xec8fbb3f.  This method will panic if any
+// PackMember is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe7d4539e.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function setAnchorer(address anchorer, bool allowed) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackSetAnchorer(anchorer common.Address, allowed bool) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("setAnchorer", anchorer, allowed)
+// Solidity: function member(address account) view returns(string name, string baseURL, bool active, uint64 admittedBlock, uint64 removedBlock)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackMember(account common.Address) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("member", account)
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackSetAnchorer is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xec8fbb3f.  This method will return an error
+// TryPackMember is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe7d4539e.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function setAnchorer(address anchorer, bool allowed) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackSetAnchorer(anchorer common.Address, allowed bool) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("setAnchorer", anchorer, allowed)
+// Solidity: function member(address account) view returns(string name, string baseURL, bool active, uint64 admittedBlock, uint64 removedBlock)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackMember(account common.Address) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("member", account)
+}
+
+// MemberOutput serves as a container for the return parameters of contract
+// method Member.
+type MemberOutput struct {
+	Name          string
+	BaseURL       string
+	Active        bool
+	AdmittedBlock uint64
+	RemovedBlock  uint64
+}
+
+// UnpackMember is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe7d4539e.
+//
+// Solidity: function member(address account) view returns(string name, string baseURL, bool active, uint64 admittedBlock, uint64 removedBlock)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMember(data []byte) (MemberOutput, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("member", data)
+	outstruct := new(MemberOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Name = *abi.ConvertType(out[0], new(string)).(*string)
+	outstruct.BaseURL = *abi.ConvertType(out[1], new(string)).(*string)
+	outstruct.Active = *abi.ConvertType(out[2], new(bool)).(*bool)
+	outstruct.AdmittedBlock = *abi.ConvertType(out[3], new(uint64)).(*uint64)
+	outstruct.RemovedBlock = *abi.ConvertType(out[4], new(uint64)).(*uint64)
+	return *outstruct, nil
+}
+
+// PackMemberAt is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xac0250f7.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function memberAt(uint256 i) view returns(address)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackMemberAt(i *big.Int) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("memberAt", i)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMemberAt is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xac0250f7.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function memberAt(uint256 i) view returns(address)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackMemberAt(i *big.Int) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("memberAt", i)
+}
+
+// UnpackMemberAt is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xac0250f7.
+//
+// Solidity: function memberAt(uint256 i) view returns(address)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMemberAt(data []byte) (common.Address, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("memberAt", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	return out0, nil
+}
+
+// PackMemberCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x11aee380.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function memberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackMemberCount() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("memberCount")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMemberCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x11aee380.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function memberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackMemberCount() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("memberCount")
+}
+
+// UnpackMemberCount is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x11aee380.
+//
+// Solidity: function memberCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMemberCount(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("memberCount", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackProposal is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x30326c17.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function proposal(uint256 id) view returns((uint8,bool,uint64,address,address,string,string,address[]))
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackProposal(id *big.Int) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("proposal", id)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackProposal is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x30326c17.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function proposal(uint256 id) view returns((uint8,bool,uint64,address,address,string,string,address[]))
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackProposal(id *big.Int) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("proposal", id)
+}
+
+// UnpackProposal is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x30326c17.
+//
+// Solidity: function proposal(uint256 id) view returns((uint8,bool,uint64,address,address,string,string,address[]))
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposal(data []byte) (CitizenCredentialRegistryProposal, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("proposal", data)
+	if err != nil {
+		return *new(CitizenCredentialRegistryProposal), err
+	}
+	out0 := *abi.ConvertType(out[0], new(CitizenCredentialRegistryProposal)).(*CitizenCredentialRegistryProposal)
+	return out0, nil
+}
+
+// PackProposalCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xda35c664.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function proposalCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackProposalCount() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("proposalCount")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackProposalCount is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xda35c664.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function proposalCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackProposalCount() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("proposalCount")
+}
+
+// UnpackProposalCount is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xda35c664.
+//
+// Solidity: function proposalCount() view returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposalCount(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("proposalCount", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackProposeAdmission is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x63405180.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function proposeAdmission(address account, string name, string baseURL) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackProposeAdmission(account common.Address, name string, baseURL string) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("proposeAdmission", account, name, baseURL)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackProposeAdmission is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x63405180.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function proposeAdmission(address account, string name, string baseURL) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackProposeAdmission(account common.Address, name string, baseURL string) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("proposeAdmission", account, name, baseURL)
+}
+
+// UnpackProposeAdmission is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x63405180.
+//
+// Solidity: function proposeAdmission(address account, string name, string baseURL) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposeAdmission(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("proposeAdmission", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackProposeRemoval is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x01f7c6e3.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function proposeRemoval(address account) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackProposeRemoval(account common.Address) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("proposeRemoval", account)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackProposeRemoval is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x01f7c6e3.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function proposeRemoval(address account) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackProposeRemoval(account common.Address) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("proposeRemoval", account)
+}
+
+// UnpackProposeRemoval is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x01f7c6e3.
+//
+// Solidity: function proposeRemoval(address account) returns(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposeRemoval(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("proposeRemoval", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackRegistryVersion is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x0f9be51c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function registryVersion() pure returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackRegistryVersion() []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("registryVersion")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackRegistryVersion is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x0f9be51c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function registryVersion() pure returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackRegistryVersion() ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("registryVersion")
+}
+
+// UnpackRegistryVersion is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x0f9be51c.
+//
+// Solidity: function registryVersion() pure returns(uint256)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackRegistryVersion(data []byte) (*big.Int, error) {
+	out, err := citizenCredentialRegistry.abi.Unpack("registryVersion", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
 }
 
 // PackSetIssuer is the Go binding used to pack the parameters required for calling
@@ -331,12 +796,12 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackSetIssuer(did
 }
 
 // PackStatusAnchor is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x2034f932.  This method will panic if any
+// the contract method with ID 0x3d84e63d.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function statusAnchor(bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackStatusAnchor(listId [32]byte, version uint64) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("statusAnchor", listId, version)
+// Solidity: function statusAnchor(address member_, bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackStatusAnchor(member common.Address, listId [32]byte, version uint64) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("statusAnchor", member, listId, version)
 	if err != nil {
 		panic(err)
 	}
@@ -344,12 +809,12 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) PackStatusAnchor(lis
 }
 
 // TryPackStatusAnchor is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x2034f932.  This method will return an error
+// the contract method with ID 0x3d84e63d.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function statusAnchor(bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackStatusAnchor(listId [32]byte, version uint64) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("statusAnchor", listId, version)
+// Solidity: function statusAnchor(address member_, bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackStatusAnchor(member common.Address, listId [32]byte, version uint64) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("statusAnchor", member, listId, version)
 }
 
 // StatusAnchorOutput serves as a container for the return parameters of contract
@@ -361,9 +826,9 @@ type StatusAnchorOutput struct {
 }
 
 // UnpackStatusAnchor is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x2034f932.
+// from invoking the contract method with ID 0x3d84e63d.
 //
-// Solidity: function statusAnchor(bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
+// Solidity: function statusAnchor(address member_, bytes32 listId, uint64 version) view returns(bytes32 digest, uint64 blockNumber, uint64 timestamp)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackStatusAnchor(data []byte) (StatusAnchorOutput, error) {
 	out, err := citizenCredentialRegistry.abi.Unpack("statusAnchor", data)
 	outstruct := new(StatusAnchorOutput)
@@ -376,120 +841,31 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackStatusAnchor(d
 	return *outstruct, nil
 }
 
-// PackTransferAdmin is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x75829def.  This method will panic if any
+// PackUpdateMember is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x9bf04bae.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function transferAdmin(address newAdmin) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) PackTransferAdmin(newAdmin common.Address) []byte {
-	enc, err := citizenCredentialRegistry.abi.Pack("transferAdmin", newAdmin)
+// Solidity: function updateMember(string name, string baseURL) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) PackUpdateMember(name string, baseURL string) []byte {
+	enc, err := citizenCredentialRegistry.abi.Pack("updateMember", name, baseURL)
 	if err != nil {
 		panic(err)
 	}
 	return enc
 }
 
-// TryPackTransferAdmin is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x75829def.  This method will return an error
+// TryPackUpdateMember is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x9bf04bae.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function transferAdmin(address newAdmin) returns()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackTransferAdmin(newAdmin common.Address) ([]byte, error) {
-	return citizenCredentialRegistry.abi.Pack("transferAdmin", newAdmin)
-}
-
-// CitizenCredentialRegistryAdminTransferred represents a AdminTransferred event raised by the CitizenCredentialRegistry contract.
-type CitizenCredentialRegistryAdminTransferred struct {
-	PreviousAdmin common.Address
-	NewAdmin      common.Address
-	Raw           *types.Log // Blockchain specific contextual infos
-}
-
-const CitizenCredentialRegistryAdminTransferredEventName = "AdminTransferred"
-
-// ContractEventName returns the user-defined event name.
-func (CitizenCredentialRegistryAdminTransferred) ContractEventName() string {
-	return CitizenCredentialRegistryAdminTransferredEventName
-}
-
-// UnpackAdminTransferredEvent is the Go binding that unpacks the event data emitted
-// by contract.
-//
-// Solidity: event AdminTransferred(address indexed previousAdmin, address indexed newAdmin)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAdminTransferredEvent(log *types.Log) (*CitizenCredentialRegistryAdminTransferred, error) {
-	event := "AdminTransferred"
-	if len(log.Topics) == 0 {
-		return nil, bind.ErrNoEventSignature
-	}
-	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
-		return nil, bind.ErrEventSignatureMismatch
-	}
-	out := new(CitizenCredentialRegistryAdminTransferred)
-	if len(log.Data) > 0 {
-		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
-			return nil, err
-		}
-	}
-	var indexed abi.Arguments
-	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
-		if arg.Indexed {
-			indexed = append(indexed, arg)
-		}
-	}
-	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
-		return nil, err
-	}
-	out.Raw = log
-	return out, nil
-}
-
-// CitizenCredentialRegistryAnchorerSet represents a AnchorerSet event raised by the CitizenCredentialRegistry contract.
-type CitizenCredentialRegistryAnchorerSet struct {
-	Anchorer common.Address
-	Allowed  bool
-	Raw      *types.Log // Blockchain specific contextual infos
-}
-
-const CitizenCredentialRegistryAnchorerSetEventName = "AnchorerSet"
-
-// ContractEventName returns the user-defined event name.
-func (CitizenCredentialRegistryAnchorerSet) ContractEventName() string {
-	return CitizenCredentialRegistryAnchorerSetEventName
-}
-
-// UnpackAnchorerSetEvent is the Go binding that unpacks the event data emitted
-// by contract.
-//
-// Solidity: event AnchorerSet(address indexed anchorer, bool allowed)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAnchorerSetEvent(log *types.Log) (*CitizenCredentialRegistryAnchorerSet, error) {
-	event := "AnchorerSet"
-	if len(log.Topics) == 0 {
-		return nil, bind.ErrNoEventSignature
-	}
-	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
-		return nil, bind.ErrEventSignatureMismatch
-	}
-	out := new(CitizenCredentialRegistryAnchorerSet)
-	if len(log.Data) > 0 {
-		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
-			return nil, err
-		}
-	}
-	var indexed abi.Arguments
-	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
-		if arg.Indexed {
-			indexed = append(indexed, arg)
-		}
-	}
-	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
-		return nil, err
-	}
-	out.Raw = log
-	return out, nil
+// Solidity: function updateMember(string name, string baseURL) returns()
+func (citizenCredentialRegistry *CitizenCredentialRegistry) TryPackUpdateMember(name string, baseURL string) ([]byte, error) {
+	return citizenCredentialRegistry.abi.Pack("updateMember", name, baseURL)
 }
 
 // CitizenCredentialRegistryIssuerSet represents a IssuerSet event raised by the CitizenCredentialRegistry contract.
 type CitizenCredentialRegistryIssuerSet struct {
+	Member           common.Address
 	DidHash          [32]byte
 	KeyFingerprints  [][32]byte
 	AllowedTypesHash [32]byte
@@ -507,7 +883,7 @@ func (CitizenCredentialRegistryIssuerSet) ContractEventName() string {
 // UnpackIssuerSetEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event IssuerSet(bytes32 indexed didHash, bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active)
+// Solidity: event IssuerSet(address indexed member, bytes32 indexed didHash, bytes32[] keyFingerprints, bytes32 allowedTypesHash, bool active)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackIssuerSetEvent(log *types.Log) (*CitizenCredentialRegistryIssuerSet, error) {
 	event := "IssuerSet"
 	if len(log.Topics) == 0 {
@@ -537,8 +913,9 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackIssuerSetEvent
 
 // CitizenCredentialRegistryLogRootAnchored represents a LogRootAnchored event raised by the CitizenCredentialRegistry contract.
 type CitizenCredentialRegistryLogRootAnchored struct {
-	Root     [32]byte
+	Member   common.Address
 	TreeSize uint64
+	Root     [32]byte
 	Raw      *types.Log // Blockchain specific contextual infos
 }
 
@@ -552,7 +929,7 @@ func (CitizenCredentialRegistryLogRootAnchored) ContractEventName() string {
 // UnpackLogRootAnchoredEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event LogRootAnchored(bytes32 root, uint64 indexed treeSize)
+// Solidity: event LogRootAnchored(address indexed member, uint64 indexed treeSize, bytes32 root)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRootAnchoredEvent(log *types.Log) (*CitizenCredentialRegistryLogRootAnchored, error) {
 	event := "LogRootAnchored"
 	if len(log.Topics) == 0 {
@@ -580,8 +957,286 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRootAnchore
 	return out, nil
 }
 
+// CitizenCredentialRegistryMemberAdmitted represents a MemberAdmitted event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryMemberAdmitted struct {
+	Account    common.Address
+	Name       string
+	BaseURL    string
+	ProposalId *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryMemberAdmittedEventName = "MemberAdmitted"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryMemberAdmitted) ContractEventName() string {
+	return CitizenCredentialRegistryMemberAdmittedEventName
+}
+
+// UnpackMemberAdmittedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event MemberAdmitted(address indexed account, string name, string baseURL, uint256 indexed proposalId)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMemberAdmittedEvent(log *types.Log) (*CitizenCredentialRegistryMemberAdmitted, error) {
+	event := "MemberAdmitted"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryMemberAdmitted)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// CitizenCredentialRegistryMemberRemoved represents a MemberRemoved event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryMemberRemoved struct {
+	Account    common.Address
+	ProposalId *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryMemberRemovedEventName = "MemberRemoved"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryMemberRemoved) ContractEventName() string {
+	return CitizenCredentialRegistryMemberRemovedEventName
+}
+
+// UnpackMemberRemovedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event MemberRemoved(address indexed account, uint256 indexed proposalId)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMemberRemovedEvent(log *types.Log) (*CitizenCredentialRegistryMemberRemoved, error) {
+	event := "MemberRemoved"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryMemberRemoved)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// CitizenCredentialRegistryMemberUpdated represents a MemberUpdated event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryMemberUpdated struct {
+	Account common.Address
+	Name    string
+	BaseURL string
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryMemberUpdatedEventName = "MemberUpdated"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryMemberUpdated) ContractEventName() string {
+	return CitizenCredentialRegistryMemberUpdatedEventName
+}
+
+// UnpackMemberUpdatedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event MemberUpdated(address indexed account, string name, string baseURL)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackMemberUpdatedEvent(log *types.Log) (*CitizenCredentialRegistryMemberUpdated, error) {
+	event := "MemberUpdated"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryMemberUpdated)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// CitizenCredentialRegistryProposalApproved represents a ProposalApproved event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryProposalApproved struct {
+	Id        *big.Int
+	Member    common.Address
+	Approvals *big.Int
+	Raw       *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryProposalApprovedEventName = "ProposalApproved"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryProposalApproved) ContractEventName() string {
+	return CitizenCredentialRegistryProposalApprovedEventName
+}
+
+// UnpackProposalApprovedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ProposalApproved(uint256 indexed id, address indexed member, uint256 approvals)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposalApprovedEvent(log *types.Log) (*CitizenCredentialRegistryProposalApproved, error) {
+	event := "ProposalApproved"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryProposalApproved)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// CitizenCredentialRegistryProposalCreated represents a ProposalCreated event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryProposalCreated struct {
+	Id       *big.Int
+	Kind     uint8
+	Account  common.Address
+	Proposer common.Address
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryProposalCreatedEventName = "ProposalCreated"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryProposalCreated) ContractEventName() string {
+	return CitizenCredentialRegistryProposalCreatedEventName
+}
+
+// UnpackProposalCreatedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ProposalCreated(uint256 indexed id, uint8 kind, address indexed account, address indexed proposer)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposalCreatedEvent(log *types.Log) (*CitizenCredentialRegistryProposalCreated, error) {
+	event := "ProposalCreated"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryProposalCreated)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// CitizenCredentialRegistryProposalExecuted represents a ProposalExecuted event raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryProposalExecuted struct {
+	Id      *big.Int
+	Kind    uint8
+	Account common.Address
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const CitizenCredentialRegistryProposalExecutedEventName = "ProposalExecuted"
+
+// ContractEventName returns the user-defined event name.
+func (CitizenCredentialRegistryProposalExecuted) ContractEventName() string {
+	return CitizenCredentialRegistryProposalExecutedEventName
+}
+
+// UnpackProposalExecutedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ProposalExecuted(uint256 indexed id, uint8 kind, address indexed account)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackProposalExecutedEvent(log *types.Log) (*CitizenCredentialRegistryProposalExecuted, error) {
+	event := "ProposalExecuted"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != citizenCredentialRegistry.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(CitizenCredentialRegistryProposalExecuted)
+	if len(log.Data) > 0 {
+		if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range citizenCredentialRegistry.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // CitizenCredentialRegistryStatusListAnchored represents a StatusListAnchored event raised by the CitizenCredentialRegistry contract.
 type CitizenCredentialRegistryStatusListAnchored struct {
+	Member  common.Address
 	ListId  [32]byte
 	Version uint64
 	Digest  [32]byte
@@ -598,7 +1253,7 @@ func (CitizenCredentialRegistryStatusListAnchored) ContractEventName() string {
 // UnpackStatusListAnchoredEvent is the Go binding that unpacks the event data emitted
 // by contract.
 //
-// Solidity: event StatusListAnchored(bytes32 indexed listId, uint64 indexed version, bytes32 digest)
+// Solidity: event StatusListAnchored(address indexed member, bytes32 indexed listId, uint64 version, bytes32 digest)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackStatusListAnchoredEvent(log *types.Log) (*CitizenCredentialRegistryStatusListAnchored, error) {
 	event := "StatusListAnchored"
 	if len(log.Topics) == 0 {
@@ -629,20 +1284,41 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackStatusListAnch
 // UnpackError attempts to decode the provided error data using user-defined
 // error definitions.
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["AlreadyApproved"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackAlreadyApprovedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["AlreadyExecuted"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackAlreadyExecutedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["AlreadyMember"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackAlreadyMemberError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["LastMember"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackLastMemberError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["LengthMismatch"].ID.Bytes()[:4]) {
 		return citizenCredentialRegistry.UnpackLengthMismatchError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["LogRootConflict"].ID.Bytes()[:4]) {
 		return citizenCredentialRegistry.UnpackLogRootConflictError(raw[4:])
 	}
-	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NotAdmin"].ID.Bytes()[:4]) {
-		return citizenCredentialRegistry.UnpackNotAdminError(raw[4:])
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NoMajority"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackNoMajorityError(raw[4:])
 	}
-	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NotAnchorer"].ID.Bytes()[:4]) {
-		return citizenCredentialRegistry.UnpackNotAnchorerError(raw[4:])
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NoSuchMember"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackNoSuchMemberError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NotIssuerOwner"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackNotIssuerOwnerError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["NotMember"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackNotMemberError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["StatusListConflict"].ID.Bytes()[:4]) {
 		return citizenCredentialRegistry.UnpackStatusListConflictError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["UnknownProposal"].ID.Bytes()[:4]) {
+		return citizenCredentialRegistry.UnpackUnknownProposalError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["ZeroAddress"].ID.Bytes()[:4]) {
 		return citizenCredentialRegistry.UnpackZeroAddressError(raw[4:])
@@ -650,10 +1326,104 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackError(raw []by
 	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["ZeroDigest"].ID.Bytes()[:4]) {
 		return citizenCredentialRegistry.UnpackZeroDigestError(raw[4:])
 	}
-	if bytes.Equal(raw[:4], citizenCredentialRegistry.abi.Errors["ZeroTreeSize"].ID.Bytes()[:4]) {
-		return citizenCredentialRegistry.UnpackZeroTreeSizeError(raw[4:])
-	}
 	return nil, errors.New("Unknown error")
+}
+
+// CitizenCredentialRegistryAlreadyApproved represents a AlreadyApproved error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryAlreadyApproved struct {
+	Id     *big.Int
+	Member common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error AlreadyApproved(uint256 id, address member)
+func CitizenCredentialRegistryAlreadyApprovedErrorID() common.Hash {
+	return common.HexToHash("0x094775b03efa52a45bf83faac2b429fb980e1c159962ef1f9613b81855177c54")
+}
+
+// UnpackAlreadyApprovedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error AlreadyApproved(uint256 id, address member)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAlreadyApprovedError(raw []byte) (*CitizenCredentialRegistryAlreadyApproved, error) {
+	out := new(CitizenCredentialRegistryAlreadyApproved)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "AlreadyApproved", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryAlreadyExecuted represents a AlreadyExecuted error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryAlreadyExecuted struct {
+	Id *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error AlreadyExecuted(uint256 id)
+func CitizenCredentialRegistryAlreadyExecutedErrorID() common.Hash {
+	return common.HexToHash("0x6a64e96196958c70761af5d672b067e0b1158a0e5e6c46002b6a3d89bed298a7")
+}
+
+// UnpackAlreadyExecutedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error AlreadyExecuted(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAlreadyExecutedError(raw []byte) (*CitizenCredentialRegistryAlreadyExecuted, error) {
+	out := new(CitizenCredentialRegistryAlreadyExecuted)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "AlreadyExecuted", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryAlreadyMember represents a AlreadyMember error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryAlreadyMember struct {
+	Account common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error AlreadyMember(address account)
+func CitizenCredentialRegistryAlreadyMemberErrorID() common.Hash {
+	return common.HexToHash("0x0268f929b8e50dc801123bfb8b2a006b6c79575dd280e7d47371697a09340962")
+}
+
+// UnpackAlreadyMemberError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error AlreadyMember(address account)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackAlreadyMemberError(raw []byte) (*CitizenCredentialRegistryAlreadyMember, error) {
+	out := new(CitizenCredentialRegistryAlreadyMember)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "AlreadyMember", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryLastMember represents a LastMember error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryLastMember struct {
+	Account common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error LastMember(address account)
+func CitizenCredentialRegistryLastMemberErrorID() common.Hash {
+	return common.HexToHash("0xe1888b348d6775dd62d6a0e286c250cc85c3e63470bdf93c36cba69b6219bd77")
+}
+
+// UnpackLastMemberError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error LastMember(address account)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLastMemberError(raw []byte) (*CitizenCredentialRegistryLastMember, error) {
+	out := new(CitizenCredentialRegistryLastMember)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "LastMember", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CitizenCredentialRegistryLengthMismatch represents a LengthMismatch error raised by the CitizenCredentialRegistry contract.
@@ -684,6 +1454,7 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLengthMismatch
 
 // CitizenCredentialRegistryLogRootConflict represents a LogRootConflict error raised by the CitizenCredentialRegistry contract.
 type CitizenCredentialRegistryLogRootConflict struct {
+	Member   common.Address
 	TreeSize uint64
 	Anchored [32]byte
 	Sent     [32]byte
@@ -691,15 +1462,15 @@ type CitizenCredentialRegistryLogRootConflict struct {
 
 // ErrorID returns the hash of canonical representation of the error's signature.
 //
-// Solidity: error LogRootConflict(uint64 treeSize, bytes32 anchored, bytes32 sent)
+// Solidity: error LogRootConflict(address member, uint64 treeSize, bytes32 anchored, bytes32 sent)
 func CitizenCredentialRegistryLogRootConflictErrorID() common.Hash {
-	return common.HexToHash("0xffbcbb1b75700c36619656ffa5be5b8f664d7f96f2c218a2d1a023490771ccb6")
+	return common.HexToHash("0x4eb7f99bdf0e7907dd772664a542cf27cb5ac7c7c6b7383b711f0fc213499ecd")
 }
 
 // UnpackLogRootConflictError is the Go binding used to decode the provided
 // error data into the corresponding Go error struct.
 //
-// Solidity: error LogRootConflict(uint64 treeSize, bytes32 anchored, bytes32 sent)
+// Solidity: error LogRootConflict(address member, uint64 treeSize, bytes32 anchored, bytes32 sent)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRootConflictError(raw []byte) (*CitizenCredentialRegistryLogRootConflict, error) {
 	out := new(CitizenCredentialRegistryLogRootConflict)
 	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "LogRootConflict", raw); err != nil {
@@ -708,49 +1479,101 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackLogRootConflic
 	return out, nil
 }
 
-// CitizenCredentialRegistryNotAdmin represents a NotAdmin error raised by the CitizenCredentialRegistry contract.
-type CitizenCredentialRegistryNotAdmin struct {
-	Caller common.Address
+// CitizenCredentialRegistryNoMajority represents a NoMajority error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryNoMajority struct {
+	Id            *big.Int
+	Approvals     *big.Int
+	ActiveMembers *big.Int
 }
 
 // ErrorID returns the hash of canonical representation of the error's signature.
 //
-// Solidity: error NotAdmin(address caller)
-func CitizenCredentialRegistryNotAdminErrorID() common.Hash {
-	return common.HexToHash("0x17a8424239494df835a470bd5e48f10a94b5febfef662a1917fe31decebbedeb")
+// Solidity: error NoMajority(uint256 id, uint256 approvals, uint256 activeMembers)
+func CitizenCredentialRegistryNoMajorityErrorID() common.Hash {
+	return common.HexToHash("0x12a3e0e254b835b6867e58241d48f8fc1950795bc3389bedd9eaedd7b6821405")
 }
 
-// UnpackNotAdminError is the Go binding used to decode the provided
+// UnpackNoMajorityError is the Go binding used to decode the provided
 // error data into the corresponding Go error struct.
 //
-// Solidity: error NotAdmin(address caller)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNotAdminError(raw []byte) (*CitizenCredentialRegistryNotAdmin, error) {
-	out := new(CitizenCredentialRegistryNotAdmin)
-	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NotAdmin", raw); err != nil {
+// Solidity: error NoMajority(uint256 id, uint256 approvals, uint256 activeMembers)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNoMajorityError(raw []byte) (*CitizenCredentialRegistryNoMajority, error) {
+	out := new(CitizenCredentialRegistryNoMajority)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NoMajority", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// CitizenCredentialRegistryNotAnchorer represents a NotAnchorer error raised by the CitizenCredentialRegistry contract.
-type CitizenCredentialRegistryNotAnchorer struct {
+// CitizenCredentialRegistryNoSuchMember represents a NoSuchMember error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryNoSuchMember struct {
+	Account common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NoSuchMember(address account)
+func CitizenCredentialRegistryNoSuchMemberErrorID() common.Hash {
+	return common.HexToHash("0x20c687951c95d3c38713f6c7173c16c27c361a7344445c2bba722c48dc120575")
+}
+
+// UnpackNoSuchMemberError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NoSuchMember(address account)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNoSuchMemberError(raw []byte) (*CitizenCredentialRegistryNoSuchMember, error) {
+	out := new(CitizenCredentialRegistryNoSuchMember)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NoSuchMember", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryNotIssuerOwner represents a NotIssuerOwner error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryNotIssuerOwner struct {
+	DidHash [32]byte
+	Owner   common.Address
+	Caller  common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotIssuerOwner(bytes32 didHash, address owner, address caller)
+func CitizenCredentialRegistryNotIssuerOwnerErrorID() common.Hash {
+	return common.HexToHash("0xf80f513e3744ea40211bd34140da28ccd0af6e1569e19850ae82e79ec2633b9a")
+}
+
+// UnpackNotIssuerOwnerError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotIssuerOwner(bytes32 didHash, address owner, address caller)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNotIssuerOwnerError(raw []byte) (*CitizenCredentialRegistryNotIssuerOwner, error) {
+	out := new(CitizenCredentialRegistryNotIssuerOwner)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NotIssuerOwner", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryNotMember represents a NotMember error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryNotMember struct {
 	Caller common.Address
 }
 
 // ErrorID returns the hash of canonical representation of the error's signature.
 //
-// Solidity: error NotAnchorer(address caller)
-func CitizenCredentialRegistryNotAnchorerErrorID() common.Hash {
-	return common.HexToHash("0x0e5e5f6fb7b58e86a564686afc7a504f61673ce48074764f6af98ea30d68fcd6")
+// Solidity: error NotMember(address caller)
+func CitizenCredentialRegistryNotMemberErrorID() common.Hash {
+	return common.HexToHash("0x16d6142c051fd31eaf080eccdc319a6d11b659baa2266c1e4d7e444bd19c4a32")
 }
 
-// UnpackNotAnchorerError is the Go binding used to decode the provided
+// UnpackNotMemberError is the Go binding used to decode the provided
 // error data into the corresponding Go error struct.
 //
-// Solidity: error NotAnchorer(address caller)
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNotAnchorerError(raw []byte) (*CitizenCredentialRegistryNotAnchorer, error) {
-	out := new(CitizenCredentialRegistryNotAnchorer)
-	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NotAnchorer", raw); err != nil {
+// Solidity: error NotMember(address caller)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNotMemberError(raw []byte) (*CitizenCredentialRegistryNotMember, error) {
+	out := new(CitizenCredentialRegistryNotMember)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "NotMember", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -758,6 +1581,7 @@ func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackNotAnchorerErr
 
 // CitizenCredentialRegistryStatusListConflict represents a StatusListConflict error raised by the CitizenCredentialRegistry contract.
 type CitizenCredentialRegistryStatusListConflict struct {
+	Member   common.Address
 	ListId   [32]byte
 	Version  uint64
 	Anchored [32]byte
@@ -766,18 +1590,42 @@ type CitizenCredentialRegistryStatusListConflict struct {
 
 // ErrorID returns the hash of canonical representation of the error's signature.
 //
-// Solidity: error StatusListConflict(bytes32 listId, uint64 version, bytes32 anchored, bytes32 sent)
+// Solidity: error StatusListConflict(address member, bytes32 listId, uint64 version, bytes32 anchored, bytes32 sent)
 func CitizenCredentialRegistryStatusListConflictErrorID() common.Hash {
-	return common.HexToHash("0xa3fc0c22ee14860b1172e3d22bdc3f399a2eea7ec76b1f05e4d55566a5e399a7")
+	return common.HexToHash("0x3eab4265be456559b8ec7d2a55bb46f1c6abf0f058c02667d007d7b2b588906e")
 }
 
 // UnpackStatusListConflictError is the Go binding used to decode the provided
 // error data into the corresponding Go error struct.
 //
-// Solidity: error StatusListConflict(bytes32 listId, uint64 version, bytes32 anchored, bytes32 sent)
+// Solidity: error StatusListConflict(address member, bytes32 listId, uint64 version, bytes32 anchored, bytes32 sent)
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackStatusListConflictError(raw []byte) (*CitizenCredentialRegistryStatusListConflict, error) {
 	out := new(CitizenCredentialRegistryStatusListConflict)
 	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "StatusListConflict", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CitizenCredentialRegistryUnknownProposal represents a UnknownProposal error raised by the CitizenCredentialRegistry contract.
+type CitizenCredentialRegistryUnknownProposal struct {
+	Id *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error UnknownProposal(uint256 id)
+func CitizenCredentialRegistryUnknownProposalErrorID() common.Hash {
+	return common.HexToHash("0x28e0cf5a770b9ab4da594ebd0cf7af68f08abd0573138e8389260fc0eb761d74")
+}
+
+// UnpackUnknownProposalError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error UnknownProposal(uint256 id)
+func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackUnknownProposalError(raw []byte) (*CitizenCredentialRegistryUnknownProposal, error) {
+	out := new(CitizenCredentialRegistryUnknownProposal)
+	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "UnknownProposal", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -824,29 +1672,6 @@ func CitizenCredentialRegistryZeroDigestErrorID() common.Hash {
 func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackZeroDigestError(raw []byte) (*CitizenCredentialRegistryZeroDigest, error) {
 	out := new(CitizenCredentialRegistryZeroDigest)
 	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "ZeroDigest", raw); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// CitizenCredentialRegistryZeroTreeSize represents a ZeroTreeSize error raised by the CitizenCredentialRegistry contract.
-type CitizenCredentialRegistryZeroTreeSize struct {
-}
-
-// ErrorID returns the hash of canonical representation of the error's signature.
-//
-// Solidity: error ZeroTreeSize()
-func CitizenCredentialRegistryZeroTreeSizeErrorID() common.Hash {
-	return common.HexToHash("0x4bf8fdf13153f25003a7646abb991562f221442222887e06c81718376808ff7e")
-}
-
-// UnpackZeroTreeSizeError is the Go binding used to decode the provided
-// error data into the corresponding Go error struct.
-//
-// Solidity: error ZeroTreeSize()
-func (citizenCredentialRegistry *CitizenCredentialRegistry) UnpackZeroTreeSizeError(raw []byte) (*CitizenCredentialRegistryZeroTreeSize, error) {
-	out := new(CitizenCredentialRegistryZeroTreeSize)
-	if err := citizenCredentialRegistry.abi.UnpackIntoInterface(out, "ZeroTreeSize", raw); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -269,7 +269,29 @@ func bindRegistry(ctx context.Context, ec *ethclient.Client, key *ecdsa.PrivateK
 	if len(code) == 0 {
 		return nil, fmt.Errorf("there is no contract at %s on this chain: wrong --registry, or the wrong chain", addr.Hex())
 	}
-	return chain.NewRegistry(ec, key, addr)
+	reg, err := chain.NewRegistry(ec, key, addr)
+	if err != nil {
+		return nil, err
+	}
+	// The anchors are in a member's namespace: this key's own if it is a
+	// member (the node's key on its embedded chain), else the only member's.
+	if ok, err := reg.IsMember(ctx); err != nil || ok {
+		return reg, err
+	}
+	ms, err := reg.Members(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the registry's members: %v", err)
+	}
+	var active []common.Address
+	for _, m := range ms {
+		if m.Active {
+			active = append(active, m.Account)
+		}
+	}
+	if len(active) != 1 {
+		return nil, fmt.Errorf("the registry at %s has %d active members; through --chain-rpc, evidence verify checks the anchors of a single-member registry only", addr.Hex(), len(active))
+	}
+	return chain.NewRegistry(ec, key, addr, chain.WithNamespace(active[0]))
 }
 
 func exists(path string) bool {
