@@ -159,12 +159,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}))
 	// Credentials of other consortium members' bureaus are verified
 	// against the chain; did:web DIDs resolve locally first, then there.
-	var remote credentials.Extension
-	webDIDs := func(local did.Resolver) did.Resolver { return local }
-	if cc, ok := any(registry).(consortium.Chain); ok {
-		v := consortium.NewVerifier(cc, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger))
-		remote, webDIDs = v, v.After
-	}
+	remote := consortium.NewVerifier(registry, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger))
 	m.ledger, err = ledger.New(ledger.Config{
 		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
 		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger, Remote: remote,
@@ -174,7 +169,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	bureaus := onboard.NewBureaus(onboard.Config{Bureaus: m.store, Keys: km, KeyStore: m.store, APIKeys: m.store, Catalog: cat, DIDHost: host, Trust: m.ledger})
-	resolver := did.NewLocalRouter(webDIDs(did.NewWebResolver(bureaus.ResolveWeb)))
+	resolver := did.NewLocalRouter(remote.After(did.NewWebResolver(bureaus.ResolveWeb)))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
