@@ -80,8 +80,7 @@ type listKey struct {
 
 type cachedList struct {
 	cred  map[string]any
-	block uint64
-	time  time.Time
+	block uint64 // where the member anchored it
 }
 
 type provenKey struct {
@@ -350,7 +349,6 @@ func (v *Verifier) checkTrusted(ctx context.Context, b *bureau, p *credentials.P
 // listVersion is one status list of the credential as proven (or not)
 // against the member's anchor.
 type listVersion struct {
-	id      string
 	version uint64
 	anchor  anchor.Anchored
 	cred    map[string]any // nil: not available
@@ -445,7 +443,7 @@ func statusErr(err error) string {
 // the member and then cached; while the member is unreachable, the newest
 // cached copy of an older version.
 func (v *Verifier) listVersion(ctx context.Context, b *bureau, id string) *listVersion {
-	lv := &listVersion{id: id}
+	lv := &listVersion{}
 	ml := memberList{member: b.member.Account, listID: id}
 	n, a, ok, err := v.chain.LatestStatusAnchor(ctx, b.member.Account, id)
 	switch {
@@ -481,6 +479,7 @@ func (v *Verifier) listVersion(ctx context.Context, b *bureau, id string) *listV
 		return lv
 	}
 	if sha256.Sum256(body) != a.Digest {
+		v.logger.WarnContext(ctx, "consortium: a member serves a status list version that does not match its anchor", "member", b.member.Label(), "list", id, "version", n, "block", a.Block)
 		lv.check = check(CheckStatusAnchor, false, b, a.Block, "the list %s version %d that member %s serves does not match the digest it anchored in block %d: the served list was tampered with or rolled back", id, n, b.member.Label(), a.Block)
 		return lv
 	}
@@ -489,7 +488,7 @@ func (v *Verifier) listVersion(ctx context.Context, b *bureau, id string) *listV
 		lv.check = check(CheckStatusAnchor, false, b, a.Block, "list %s version %d of member %s matches its anchor in block %d, but it is not a status list credential of %s", id, n, b.member.Label(), a.Block, b.did)
 		return lv
 	}
-	v.lists.Add(k, cachedList{cred: cred, block: a.Block, time: a.BlockTime})
+	v.lists.Add(k, cachedList{cred: cred, block: a.Block})
 	if old, ok := v.latest.Get(ml); !ok || old.version < n {
 		v.latest.Add(ml, k)
 	}
@@ -595,6 +594,7 @@ func (v *Verifier) checkIssuance(ctx context.Context, b *bureau, p *credentials.
 		return check(CheckIssuanceAnchor, false, b, a.Block, "member %s served a malformed inclusion proof", b.member.Label())
 	}
 	if anchor.VerifyInclusion(anchor.LeafHash(leafHash[:]), uint64(pd.LeafIndex), uint64(pd.TreeSize), path, a.Digest) != nil {
+		v.logger.WarnContext(ctx, "consortium: a member serves an inclusion proof that does not lead to its anchored root", "member", b.member.Label(), "treeSize", pd.TreeSize, "block", a.Block)
 		return check(CheckIssuanceAnchor, false, b, a.Block, "the inclusion proof member %s served does not lead to the root it anchored for tree size %d in block %d: its issuance log was altered", b.member.Label(), pd.TreeSize, a.Block)
 	}
 	if leafHash != presented {

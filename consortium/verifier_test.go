@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -319,7 +321,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.chain.issuers[f.did] = Issuer{Member: f.member.Account, KeyFingerprints: [][32]byte{fp}, Active: true, UpdatedBlock: 3}
-	f.v = NewVerifier(f.chain, NewFetcher(AllowPrivate(true), WithFetchTimeout(2*time.Second)))
+	f.v = NewVerifier(f.chain, NewFetcher(AllowPrivate(true), WithFetchTimeout(2*time.Second)), WithVerifierLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	return f
 }
 
