@@ -159,7 +159,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}))
 	// Credentials of other consortium members' bureaus are verified
 	// against the chain; did:web DIDs resolve locally first, then there.
-	remote := consortium.NewVerifier(registry, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger))
+	remote := consortium.NewVerifier(registry, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger), consortium.WithConfirmations(c.Confirmations))
 	m.ledger, err = ledger.New(ledger.Config{
 		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
 		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger, Remote: remote,

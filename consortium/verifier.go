@@ -54,6 +54,9 @@ type Verifier struct {
 	fetch  *Fetcher
 	now    func() time.Time
 	logger *slog.Logger
+	// confirmations is how many blocks (the anchor's included) make an
+	// anchor final, as for the node's own anchors.
+	confirmations uint64
 
 	docs   *lru.Cache[docKey, *did.Document]
 	lists  *lru.Cache[listKey, cachedList]
@@ -103,9 +106,17 @@ func WithVerifierLogger(l *slog.Logger) VerifierOption { return func(v *Verifier
 // WithVerifierClock sets the time status lists' validity is checked at.
 func WithVerifierClock(now func() time.Time) VerifierOption { return func(v *Verifier) { v.now = now } }
 
+// WithConfirmations sets how many blocks, the anchor's own included, must
+// be on chain before a member's anchor counts as final (default 1: once
+// mined); until then the checks relying on it are pending and nothing is
+// cached.
+func WithConfirmations(n uint64) VerifierOption {
+	return func(v *Verifier) { v.confirmations = max(1, n) }
+}
+
 // NewVerifier returns a Verifier reading the chain c and fetching through f.
 func NewVerifier(c Chain, f *Fetcher, opts ...VerifierOption) *Verifier {
-	v := &Verifier{chain: c, fetch: f, now: time.Now, logger: slog.Default()}
+	v := &Verifier{chain: c, fetch: f, now: time.Now, logger: slog.Default(), confirmations: 1}
 	for _, o := range opts {
 		o(v)
 	}
@@ -279,6 +290,16 @@ func (v *Verifier) After(local did.Resolver) did.Resolver {
 	})
 }
 
+// shallow reports whether block is not yet confirmed at the required
+// depth; a chain that cannot be read counts as not confirmed.
+func (v *Verifier) shallow(ctx context.Context, block uint64) bool {
+	if v.confirmations <= 1 {
+		return false
+	}
+	head, err := v.chain.Head(ctx)
+	return err != nil || head+1 < block+v.confirmations
+}
+
 // ---- checks
 
 func check(name string, ok bool, b *bureau, block uint64, format string, args ...any) credentials.Check {
@@ -353,6 +374,7 @@ type listVersion struct {
 	anchor  anchor.Anchored
 	cred    map[string]any // nil: not available
 	cached  bool           // from the cache of chain-verified copies
+	shallow bool           // its anchor is not confirmed at the required depth yet
 	asOf    *listKey       // an older chain-verified copy used because the member is unreachable
 	asOfBlk uint64
 	check   credentials.Check // the status_anchor check
@@ -411,7 +433,7 @@ func (v *Verifier) checkStatus(ctx context.Context, b *bureau, p *credentials.Pa
 			bad = append(bad, fmt.Sprintf("the %s status cannot be read from list %s: %s", purpose, id, statusErr(err)))
 		case set:
 			bad = append(bad, fmt.Sprintf("%s by the issuer%s", pastTense(purpose), asOf))
-		case lv.asOf != nil:
+		case lv.asOf != nil || lv.shallow:
 			pend = append(pend, "not "+pastTense(purpose)+asOf)
 		default:
 			good = append(good, "not "+pastTense(purpose)+asOf)
@@ -486,6 +508,11 @@ func (v *Verifier) listVersion(ctx context.Context, b *bureau, id string) *listV
 	cred, err := listCredential(body)
 	if err != nil || vcdm.IssuerID(cred["issuer"]) != b.did {
 		lv.check = check(CheckStatusAnchor, false, b, a.Block, "list %s version %d of member %s matches its anchor in block %d, but it is not a status list credential of %s", id, n, b.member.Label(), a.Block, b.did)
+		return lv
+	}
+	if v.shallow(ctx, a.Block) {
+		lv.cred, lv.shallow = cred, true
+		lv.check = pending(check(CheckStatusAnchor, true, b, a.Block, "anchoring is pending: list %s version %d of member %s matches its anchor in block %d, which awaits confirmation at depth %d", id, n, b.member.Label(), a.Block, v.confirmations))
 		return lv
 	}
 	v.lists.Add(k, cachedList{cred: cred, block: a.Block})
@@ -606,6 +633,9 @@ func (v *Verifier) checkIssuance(ctx context.Context, b *bureau, p *credentials.
 			what = "that the logged hash is this credential's is not proven: a Data Integrity credential is logged as issued, byte for byte, and was presented in another serialisation"
 		}
 		return check(CheckIssuanceAnchor, false, b, a.Block, "member %s logged a credential with this id at position %d of %d under the root it anchored in block %d, but %s", b.member.Label(), pd.LeafIndex, pd.TreeSize, a.Block, what)
+	}
+	if v.shallow(ctx, a.Block) {
+		return pending(check(CheckIssuanceAnchor, true, b, a.Block, "anchoring is pending: logged by member %s at position %d of %d; the root is in block %d, which awaits confirmation at depth %d", b.member.Label(), pd.LeafIndex, pd.TreeSize, a.Block, v.confirmations))
 	}
 	pi := provenIssuance{leafIndex: uint64(pd.LeafIndex), treeSize: uint64(pd.TreeSize), block: a.Block, blockTime: a.BlockTime}
 	v.proven.Add(pk, pi)

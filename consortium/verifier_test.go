@@ -450,6 +450,32 @@ func TestVerifierResolveRefusals(t *testing.T) {
 	}
 }
 
+// TestVerifierConfirmations: a member's anchors count once confirmed at
+// the required depth; until then the checks relying on them are pending
+// and nothing is cached.
+func TestVerifierConfirmations(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.v = NewVerifier(f.chain, NewFetcher(AllowPrivate(true)), WithConfirmations(3), WithVerifierLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	p := f.credential(1, "L1", 7)
+	f.node.log(p.ID, p.Raw)
+	bl := f.chain.anchorList(f.member.Account, "L1", 1, f.node.publish(t, f.did, "L1", 1))
+	br := f.chain.anchorRoot(f.member.Account, 1, f.node.root(1)) // head = br = bl + 1
+	expect(t, f.v.Checks(ctx, p), map[string]want{
+		CheckStatus:         {ok: true, pending: true, block: bl, contains: "not revoked as of block"},
+		CheckStatusAnchor:   {ok: true, pending: true, block: bl, contains: "awaits confirmation at depth 3"},
+		CheckIssuanceAnchor: {ok: true, pending: true, block: br, contains: "awaits confirmation at depth 3"},
+	})
+	f.chain.mu.Lock()
+	f.chain.head = br + 2
+	f.chain.mu.Unlock()
+	expect(t, f.v.Checks(ctx, p), map[string]want{
+		CheckStatus:         {ok: true, block: bl},
+		CheckStatusAnchor:   {ok: true, block: bl, contains: "fetched from member parks-dept"},
+		CheckIssuanceAnchor: {ok: true, block: br},
+	})
+}
+
 func TestVerifierChecks(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
