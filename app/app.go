@@ -29,6 +29,7 @@ import (
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/chain"
+	"github.com/citizencloud/citizencredentials/consortium"
 	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/exchange"
@@ -156,16 +157,19 @@ func (m *Main) Run(ctx context.Context) error {
 			ops.publishedVersion(err)
 			return err
 		}))
+	// Credentials of other consortium members' bureaus are verified
+	// against the chain; did:web DIDs resolve locally first, then there.
+	remote := consortium.NewVerifier(registry, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger), consortium.WithConfirmations(c.Confirmations))
 	m.ledger, err = ledger.New(ledger.Config{
 		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
-		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger,
+		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger, Remote: remote,
 	})
 	if err != nil {
 		return err
 	}
 
 	bureaus := onboard.NewBureaus(onboard.Config{Bureaus: m.store, Keys: km, KeyStore: m.store, APIKeys: m.store, Catalog: cat, DIDHost: host, Trust: m.ledger})
-	resolver := did.NewLocalRouter(did.NewWebResolver(bureaus.ResolveWeb))
+	resolver := did.NewLocalRouter(remote.After(did.NewWebResolver(bureaus.ResolveWeb)))
 	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
@@ -215,6 +219,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Registry:    promReg,
 		Logger:      m.Logger,
 		StatusLists: m.store,
+		StatusIndex: m.store,
+		Log:         m.ledger,
 		PublicURL:   m.publicURL,
 		OpenID:      openID,
 		OpenIDVP:    openIDVP,

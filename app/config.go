@@ -62,6 +62,9 @@ type Config struct {
 	Confirmations       uint64        // blocks on top before an anchor counts as confirmed
 	MaxBacklog          int           // /readyz fails above this anchoring backlog
 	StatusListSize      int           // entries per status list
+	// ConsortiumAllowPrivate lets remote verification fetch from member
+	// hosts on loopback, private and link-local addresses (development).
+	ConsortiumAllowPrivate bool
 }
 
 // DefaultConfig is what `go run ./cmd/vcserve` uses.
@@ -119,6 +122,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Uint64Var(&c.Confirmations, "confirmations", c.Confirmations, "blocks an anchoring transaction needs before it counts as confirmed")
 	fs.IntVar(&c.MaxBacklog, "max-backlog", c.MaxBacklog, "/readyz reports not ready above this many unanchored items")
 	fs.IntVar(&c.StatusListSize, "status-list-size", c.StatusListSize, "entries per status list (131072 = 16 KiB, the spec minimum)")
+	fs.BoolVar(&c.ConsortiumAllowPrivate, "consortium-allow-private", c.ConsortiumAllowPrivate, "development only: let remote verification fetch from consortium member hosts on loopback, private and link-local addresses")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get at shutdown")
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {

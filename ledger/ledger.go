@@ -48,6 +48,7 @@ type Ledger struct {
 	anchors   anchor.Store
 	log       *anchor.Log
 	reg       anchor.Registry
+	remote    credentials.Extension
 	statusURL string        // <base>/status/
 	trustTTL  time.Duration // how long a positive trust answer is cached
 	trustWait time.Duration // how long SetTrust waits for its transaction
@@ -89,6 +90,11 @@ type Config struct {
 	Registry    anchor.Registry   // the consortium chain
 	BaseURL     string            // the service's public URL; status list URLs under it are ours
 	Logger      *slog.Logger      // nil: slog.Default()
+	// Remote, if set, gives the checks of credentials whose issuer is not
+	// one of this node's bureaus (consortium.Verifier: other members'
+	// bureaus, trusting only the chain). Nil: such credentials get this
+	// node's checks, which cannot prove them.
+	Remote credentials.Extension
 
 	// TrustCacheSize bounds how many issuers' trust entries are cached
 	// (0: DefaultTrustCacheSize); TrustTTL is how long one is served
@@ -112,7 +118,7 @@ func New(c Config) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: trust cache of %d entries: %w", c.TrustCacheSize, err)
 	}
-	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry,
+	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry, remote: c.Remote,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
 		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
 		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize)}, nil
@@ -121,7 +127,12 @@ func New(c Config) (*Ledger, error) {
 var _ credentials.Extension = (*Ledger)(nil)
 
 // Checks implements credentials.Extension.
+// A credential whose issuer is not one of our bureaus goes to the remote
+// verifier when one is configured.
 func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credentials.Check {
+	if l.remote != nil && p.Issuer != "" && !l.localIssuer(ctx, p.Issuer) {
+		return l.remote.Checks(ctx, p)
+	}
 	out := []credentials.Check{l.checkTrusted(ctx, p)}
 	ents := &entriesOf{lists: l.lists, credentialID: p.ID}
 	out = append(out, l.checkStatus(ctx, p, ents)...)
@@ -131,6 +142,13 @@ func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credential
 		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
 	}
 	return out
+}
+
+// localIssuer reports whether issuer is one of our bureaus; a store error
+// counts as ours (the local checks then report it).
+func (l *Ledger) localIssuer(ctx context.Context, issuer string) bool {
+	_, err := l.creds.BureauByDID(ctx, issuer)
+	return !errors.Is(err, fault.ErrNotFound)
 }
 
 // ownRecord returns our stored record of p if we issued exactly this

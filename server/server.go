@@ -39,6 +39,10 @@ type Config struct {
 	PublicURL string
 	// StatusLists serves GET /status/{id}[?version=N].
 	StatusLists StatusVersions
+	// StatusIndex serves GET /status/ (the index of lists); nil: none.
+	StatusIndex StatusIndex
+	// Log serves GET /log/head, /log/proof and /log/consistency; nil: none.
+	Log PublicLog
 	// OpenID serves the OpenID4VCI endpoints (server/openid.go); nil: none.
 	OpenID *openid.Issuer
 	// OpenIDVP serves presentation requests over OpenID4VP; nil: not.
@@ -72,6 +76,12 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.StatusLists != nil {
 		d.StatusLists(cfg.StatusLists)
+	}
+	if cfg.StatusIndex != nil {
+		d.StatusIndex(cfg.StatusIndex, cfg.PublicURL)
+	}
+	if cfg.Log != nil {
+		d.IssuanceLog(cfg.Log)
 	}
 	if cfg.OpenID != nil {
 		mountOpenID(mux, cfg.OpenID, log)
