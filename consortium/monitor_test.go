@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,6 +155,8 @@ type memberNode struct {
 	leaves anchor.Leaves
 	lists  map[string][][]byte // id → versions (1-based), exact bytes
 	srv    *httptest.Server
+	// brokenIndex makes /status/ answer 500.
+	brokenIndex atomic.Bool
 }
 
 func newMemberNode(t *testing.T) *memberNode {
@@ -221,6 +224,10 @@ func (n *memberNode) consistency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *memberNode) index(w http.ResponseWriter, r *http.Request) {
+	if n.brokenIndex.Load() {
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	ids := make([]string, 0, len(n.lists))
@@ -422,12 +429,19 @@ func TestMonitorAudit(t *testing.T) {
 				f.a.lists["susp-1"] = f.a.lists["susp-1"][:1]
 				f.a.mu.Unlock()
 			}},
-		{name: "fail/list-not-in-index", wantA: []consortium.ProblemKind{consortium.ListMissing, consortium.ListMissing}, inconsistent: true,
+		{name: "ok/unlisted-anchor-counted",
 			change: func(_ *testing.T, f *consortiumFixture) {
-				f.a.mu.Lock()
-				delete(f.a.lists, "rev-1")
-				f.a.mu.Unlock()
+				// An audit-trail head, anchored in the list namespace under
+				// an id the node does not publish.
+				f.chain.anchorList(f.accA, "audit:bureau-1", 7, sha256.Sum256([]byte("audit head")))
+			},
+			check: func(t *testing.T, _ *consortiumFixture, a consortium.MemberAudit) {
+				if a.AnchoredLists != 7 || a.UnlistedAnchors != 1 || a.ListsChecked != 6 {
+					t.Errorf("anchored %d, unlisted %d, checked %d; want 7, 1, 6", a.AnchoredLists, a.UnlistedAnchors, a.ListsChecked)
+				}
 			}},
+		{name: "fail/index-unreadable", wantA: []consortium.ProblemKind{consortium.ListMissing}, inconsistent: true,
+			change: func(_ *testing.T, f *consortiumFixture) { f.a.brokenIndex.Store(true) }},
 		{name: "warn/unreachable", wantA: []consortium.ProblemKind{consortium.Unreachable},
 			change: func(_ *testing.T, f *consortiumFixture) { f.a.srv.Close() },
 			check: func(t *testing.T, _ *consortiumFixture, a consortium.MemberAudit) {

@@ -29,6 +29,8 @@ transaction) and every member's public endpoints, and checks per member
   - its status lists: every version it anchored is fetched (GET
     /status/{id}?version=N, ids from its /status/ index) and its SHA-256
     compared with the anchored digest: a tampered or missing list is found.
+    Entries it anchored under ids its index does not list (its bureaus'
+    audit-trail heads) are counted as "unlisted", not checked.
 Only hashes, sizes, list ids and blocks are read and printed; never a
 credential, claim or subject.
 Exit status: 0 every member serves what it anchored (an unreachable member
@@ -131,8 +133,12 @@ func printAudit(e *env, rep *consortium.Report, where string) {
 		if m.LastAnchorBlock != 0 {
 			age = fmt.Sprintf("%s ago (block %d)", m.LastAnchorAge.Round(time.Second), m.LastAnchorBlock)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%d\n", m.Label(), yesNo(m.Active), m.AnchoredTreeSize, served, lag, age,
-			m.RootsChecked, m.AnchoredRoots, m.ListsChecked, m.AnchoredLists, len(m.Problems))
+		lists := fmt.Sprintf("%d/%d", m.ListsChecked, m.AnchoredLists-m.UnlistedAnchors)
+		if m.UnlistedAnchors > 0 {
+			lists += fmt.Sprintf(" (+%d unlisted)", m.UnlistedAnchors)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%d\n", m.Label(), yesNo(m.Active), m.AnchoredTreeSize, served, lag, age,
+			m.RootsChecked, m.AnchoredRoots, lists, len(m.Problems))
 	}
 	_ = tw.Flush()
 	n := 0
