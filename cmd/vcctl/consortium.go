@@ -33,11 +33,11 @@ currently active members exceed half of the active members.`,
 		summary: "propose to admit ACCOUNT as a member (operator)",
 		help: `Proposes, with this node's member account, to admit ACCOUNT (0x..., the
 account the new member's node signs with) under name N with the public base
-URL U of its node (--base-url; --url is the service vcctl talks to) (https://...; other members fetch its bureaus' DID
-documents, status lists and log proofs only under it). This node's approval
-counts at once; while it is the only member the admission executes at once.
-Other members approve with 'vcctl consortium approve ID'. Waits until the
-transaction is mined.`,
+URL U of its node, https://... (other members fetch its bureaus' DID
+documents, status lists and log proofs only under it; the global --url is
+the service vcctl talks to). This node's approval counts at once; while it
+is the only member the admission executes at once. Other members approve
+with 'vcctl consortium approve ID'. Waits until the transaction is mined.`,
 		examples: `vcctl consortium propose 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4 --name "Housing Office" --base-url https://housing.city.example`,
 		auth:     authOperator, flags: defineConsortiumPropose, run: consortiumPropose,
 	}
