@@ -191,9 +191,9 @@ func VerifyEvidence(ctx context.Context, ev *Evidence, reg Registry) ([]Check, e
 		add("credential_hash", false, "malformed credential hash")
 	case ev.Credential == "":
 		add("credential_hash", false, "the bundle does not include the credential")
-	case CredentialHash([]byte(ev.Credential)) != credHash:
+	case !IsLeafOf(credHash, ev.Credential):
 		add("credential_hash", false, "the credential does not match the logged hash")
-		credHash = CredentialHash([]byte(ev.Credential)) // prove what was presented
+		credHash = LeafDigest(ev.Credential) // prove what was presented
 	default:
 		add("credential_hash", true, "the credential matches the logged hash")
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/consortium"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/dataintegrity"
 	"github.com/citizencloud/citizencredentials/did"
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -170,7 +171,10 @@ func (m *Main) Run(ctx context.Context) error {
 
 	bureaus := onboard.NewBureaus(onboard.Config{Bureaus: m.store, Keys: km, KeyStore: m.store, APIKeys: m.store, Catalog: cat, DIDHost: host, Trust: m.ledger})
 	resolver := did.NewLocalRouter(remote.After(did.NewWebResolver(bureaus.ResolveWeb)))
-	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops))
+	// Data Integrity credentials of other members name their own citizen
+	// context; it is fetched from the member's host like its DID documents.
+	loader := dataintegrity.NewContextLoader(cat, dataintegrity.WithContextSource(remote.Context))
+	verifier := credentials.NewVerifier(resolver, cat, credentials.WithExtensions(m.ledger), credentials.WithObserver(ops), credentials.WithContextLoader(loader))
 	issuer := credentials.NewService(m.store, cat,
 		credentials.KeySourceFunc(func(ctx context.Context, id string) (credentials.Signer, error) { return km.Signer(ctx, id) }),
 		credentials.WithBatchLimit(c.BatchLimit), credentials.WithStatus(m.status), credentials.WithIssuanceLog(issuanceLog), credentials.WithObserver(ops))
@@ -221,6 +225,7 @@ func (m *Main) Run(ctx context.Context) error {
 		StatusLists: m.store,
 		StatusIndex: m.store,
 		Log:         m.ledger,
+		Audit:       publicAudit{issuer: issuer, store: m.store},
 		PublicURL:   m.publicURL,
 		OpenID:      openID,
 		OpenIDVP:    openIDVP,

@@ -73,3 +73,18 @@ func (a *auditHeads) run(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// publicAudit serves the audit chains' heads and event hashes to the
+// public endpoints (server.AuditChains).
+type publicAudit struct {
+	issuer *credentials.Service
+	store  audit.Store
+}
+
+func (p publicAudit) AuditHeads(ctx context.Context) ([]*audit.Event, error) {
+	return p.issuer.AuditHeads(ctx)
+}
+
+func (p publicAudit) AuditEvents(ctx context.Context, bureauID string, afterSeq int64, limit int) ([]*audit.Event, error) {
+	return p.store.AuditEvents(ctx, bureauID, afterSeq, limit)
+}

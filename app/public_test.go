@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -232,4 +233,55 @@ func rootFromInclusion(leaf [32]byte, index, size uint64, path [][32]byte) ([32]
 		return r, anchor.ErrProof
 	}
 	return r, nil
+}
+
+// TestPublicAuditChains reads the audit chain heads and event hashes a
+// monitor compares with the heads anchored on chain; an event's content
+// (credential, actor, reason) is never served.
+func TestPublicAuditChains(t *testing.T) {
+	s := startServer(t, t.TempDir(), manual)
+	b := s.createBureau(t, "audited-office", "VolunteerServiceCredential")
+	holder, _ := newHolderDID(t)
+	cred := s.issueVolunteer(t, b.APIKey, holder)
+
+	var heads struct {
+		Chains []struct {
+			BureauID, AnchorID, Hash string
+			Seq                      int64
+		}
+	}
+	if code, body := getJSON(t, s.URL(), "/audit/heads", &heads); code != http.StatusOK || len(heads.Chains) != 1 {
+		t.Fatalf("GET /audit/heads: %d %s", code, body)
+	}
+	h := heads.Chains[0]
+	if h.BureauID != b.Bureau.ID || h.AnchorID != "audit:"+b.Bureau.ID || h.Seq < 1 || len(h.Hash) != 64 {
+		t.Fatalf("head: %+v", h)
+	}
+	var ev struct {
+		BureauID, Hash, PrevHash string
+		Seq                      int64
+	}
+	path := "/audit/" + b.Bureau.ID + "/events/" + strconv.FormatInt(h.Seq, 10)
+	code, body := getJSON(t, s.URL(), path, &ev)
+	if code != http.StatusOK || ev.Hash != h.Hash || ev.Seq != h.Seq {
+		t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	if strings.Contains(body, cred.ID) || strings.Contains(body, "credential") {
+		t.Fatalf("an audit event's content is served: %s", body)
+	}
+	for _, c := range []struct {
+		name, path string
+		code       int
+	}{
+		{"fail/position-zero", "/audit/" + b.Bureau.ID + "/events/0", http.StatusBadRequest},
+		{"fail/position-not-a-number", "/audit/" + b.Bureau.ID + "/events/x1", http.StatusBadRequest},
+		{"fail/beyond-the-head", "/audit/" + b.Bureau.ID + "/events/" + strconv.FormatInt(h.Seq+1, 10), http.StatusNotFound},
+		{"fail/unknown-bureau", "/audit/no-such-bureau/events/1", http.StatusNotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if code, body := getJSON(t, s.URL(), c.path, nil); code != c.code || strings.Contains(body, "no-such-bureau") {
+				t.Fatalf("%d %s", code, body)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,6 +86,12 @@ func TestConsortiumRemoteVerification(t *testing.T) {
 	kept := a.issueVolunteer(t, bureau.APIKey, holder)    // never revoked
 	revoked := a.issueVolunteer(t, bureau.APIKey, holder) // revoked below
 	other := a.issueVolunteer(t, bureau.APIKey, holder)   // revoked to make a version B has not seen
+	issueAs := func(format string) issued {
+		var c issued
+		a.must(t, bureau.APIKey, issueQ, map[string]any{"in": map[string]any{"type": "VolunteerServiceCredential", "subjectDid": holder, "claims": volunteerClaims(), "format": format}}, "issueCredential", &c)
+		return c
+	}
+	sdJWT, dataIntegrity := issueAs("SD_JWT"), issueAs("DATA_INTEGRITY")
 	a.publishAndAnchor(t)
 
 	verifyOnB := func(t *testing.T, cred string) memberResult {
@@ -111,6 +118,35 @@ func TestConsortiumRemoteVerification(t *testing.T) {
 				if c.Member != "dept-a" || c.Block == nil || *c.Block == 0 {
 					t.Errorf("%s names member %q block %v: %s", name, c.Member, c.Block, c.Message)
 				}
+			}
+		}
+	})
+
+	// The log leaf of an SD-JWT is its issuer-signed JWT and that of a
+	// JSON credential its JCS form (anchor.LeafDigest), so B proves the
+	// issuance of what a holder presents: fewer disclosures, another
+	// serialisation.
+	t.Run("ok/sd-jwt-with-fewer-disclosures-and-reserialised-data-integrity-proven-on-B", func(t *testing.T) {
+		parts := strings.Split(strings.TrimSuffix(sdJWT.Credential, "~"), "~")
+		if len(parts) < 3 {
+			t.Fatalf("the SD-JWT has %d disclosures", len(parts)-1)
+		}
+		fewer := strings.Join(parts[:len(parts)-1], "~") + "~"
+		var doc any
+		if err := json.Unmarshal([]byte(dataIntegrity.Credential), &doc); err != nil {
+			t.Fatal(err)
+		}
+		reserialised, err := json.MarshalIndent(doc, "", "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, cred := range map[string]string{"sd-jwt": fewer, "data-integrity": string(reserialised)} {
+			r := verifyOnB(t, cred)
+			if c := r.check(t, "issuance_anchor"); c.Status != "PROVEN" || c.Member != "dept-a" {
+				t.Errorf("%s: issuance_anchor on B: %+v", name, c)
+			}
+			if !r.Verified {
+				t.Errorf("%s: not verified on B: %+v", name, r.Checks)
 			}
 		}
 	})

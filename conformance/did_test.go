@@ -183,7 +183,7 @@ func runContexts(r *runner, e *env) {
 	}
 	r.run("refuse/unknown-url", func() error {
 		_, err := loader.Document("https://example.org/contexts/unknown/v1")
-		if err == nil || !strings.Contains(err.Error(), "is not allowed: the service only loads embedded contexts") {
+		if err == nil || !strings.Contains(err.Error(), "is not allowed: the service loads only embedded contexts and those of active consortium members") {
 			return failf("unknown context URL: err = %v", err)
 		}
 		return nil

@@ -62,6 +62,8 @@ type Verifier struct {
 	lists  *lru.Cache[listKey, cachedList]
 	latest *lru.Cache[memberList, listKey] // newest chain-verified copy of each list
 	proven *lru.Cache[provenKey, provenIssuance]
+
+	contexts *memberContexts // other members' JSON-LD contexts (Context)
 }
 
 type docKey struct {
@@ -124,6 +126,7 @@ func NewVerifier(c Chain, f *Fetcher, opts ...VerifierOption) *Verifier {
 	v.lists, _ = lru.New[listKey, cachedList](listCacheSize)
 	v.latest, _ = lru.New[memberList, listKey](listCacheSize)
 	v.proven, _ = lru.New[provenKey, provenIssuance](provenCacheSize)
+	v.contexts = newMemberContexts()
 	return v
 }
 
@@ -573,10 +576,11 @@ type proofDoc struct {
 // checkIssuance proves that the member logged exactly this credential
 // under a log root it anchored: the member's /log/proof gives the leaf
 // and its inclusion proof, the leaf must be the SHA-256 of the presented
-// credential (vc+jwt), and the proof must lead to the root the member
+// credential (anchor.LeafDigest: the issuer-signed JWT of an SD-JWT, the
+// JCS form of a JSON credential), and the proof must lead to the root the member
 // anchored for that tree size. Once proven, the outcome is cached.
 func (v *Verifier) checkIssuance(ctx context.Context, b *bureau, p *credentials.Parsed) credentials.Check {
-	presented := anchor.CredentialHash([]byte(p.Raw))
+	presented := anchor.LeafDigest(p.Raw)
 	pk := provenKey{member: b.member.Account, leafHash: presented}
 	if pi, ok := v.proven.Get(pk); ok {
 		return check(CheckIssuanceAnchor, true, b, pi.block, "logged by member %s at position %d of %d; root anchored in block %d (%s)", b.member.Label(), pi.leafIndex, pi.treeSize, pi.block, pi.blockTime.UTC().Format(time.RFC3339))
@@ -624,13 +628,13 @@ func (v *Verifier) checkIssuance(ctx context.Context, b *bureau, p *credentials.
 		v.logger.WarnContext(ctx, "consortium: a member serves an inclusion proof that does not lead to its anchored root", "member", b.member.Label(), "treeSize", pd.TreeSize, "block", a.Block)
 		return check(CheckIssuanceAnchor, false, b, a.Block, "the inclusion proof member %s served does not lead to the root it anchored for tree size %d in block %d: its issuance log was altered", b.member.Label(), pd.TreeSize, a.Block)
 	}
-	if leafHash != presented {
+	if !anchor.IsLeafOf(leafHash, p.Raw) {
 		what := "the logged hash is not this credential's: it is not the credential the member issued"
-		switch p.Format {
-		case credentials.FormatSDJWT:
-			what = "that the logged hash is this credential's is not proven: an SD-JWT is logged with all its disclosures and presented with some"
-		case credentials.FormatDataIntegrity:
-			what = "that the logged hash is this credential's is not proven: a Data Integrity credential is logged as issued, byte for byte, and was presented in another serialisation"
+		if p.Format == credentials.FormatSDJWT || p.Format == credentials.FormatDataIntegrity {
+			// A member on the previous release logged the whole SD-JWT
+			// (all disclosures) or the Data Integrity document byte for
+			// byte; neither can be recomputed from what a holder presents.
+			what += " (or it was logged by a previous release as the whole issued string, which the presented form cannot be checked against)"
 		}
 		return check(CheckIssuanceAnchor, false, b, a.Block, "member %s logged a credential with this id at position %d of %d under the root it anchored in block %d, but %s", b.member.Label(), pd.LeafIndex, pd.TreeSize, a.Block, what)
 	}

@@ -108,7 +108,7 @@ func TestSignDataIntegrityRoundTrip(t *testing.T) {
 			// The same credential without our context loader cannot be
 			// verified: the context is refused, not fetched.
 			res = NewVerifier(did.NewLocalRouter(nil), nil).VerifyCredential(context.Background(), raw)
-			if sig, _ := findCheck(res.Checks, CheckSignature); sig.OK || !strings.Contains(sig.Message, "is not allowed: the service only loads embedded contexts") {
+			if sig, _ := findCheck(res.Checks, CheckSignature); sig.OK || !strings.Contains(sig.Message, "is not allowed: the service loads only embedded contexts and those of active consortium members") {
 				t.Fatalf("unknown context: %+v", res.Checks)
 			}
 		})
@@ -224,7 +224,7 @@ func TestContextLoader(t *testing.T) {
 	cat := newTestCatalogue(t)
 	l := dataintegrity.NewContextLoader(cat)
 	if _, err := l.Document("https://example.org/ctx/v1"); err == nil || !errors.Is(err, dataintegrity.ErrContextNotAllowed) ||
-		err.Error() != "JSON-LD context https://example.org/ctx/v1 is not allowed: the service only loads embedded contexts" {
+		err.Error() != "JSON-LD context https://example.org/ctx/v1 is not allowed: the service loads only embedded contexts and those of active consortium members" {
 		t.Fatalf("unknown URL: %v", err)
 	}
 	if _, err := l.Document(cat.ContextURL()); err != nil {

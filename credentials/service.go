@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/credentials/jose"
 	"github.com/citizencloud/citizencredentials/credentials/sdjwt"
@@ -226,7 +227,6 @@ type pending struct {
 	s    *Service
 	in   IssueInput
 	rec  *Record
-	sum  [32]byte
 	st   []*status.Entry
 	err  error         // outcome of the commit, set before done is closed
 	done chan struct{} // closed once the commit holding rec is durable or failed
@@ -333,7 +333,7 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 		}
 		if s.log != nil {
 			for _, p := range batch {
-				idx, err := s.log.Append(ctx, p.rec.ID, p.sum)
+				idx, err := s.log.Append(ctx, p.rec.ID, anchor.LeafDigest(p.rec.Credential))
 				if err != nil {
 					return fmt.Errorf("append to issuance log: %w", err)
 				}
@@ -479,7 +479,7 @@ func (s *Service) prepare(ctx context.Context, b *Bureau, in IssueInput) (*pendi
 		IdempotencyKey: in.IdempotencyKey, State: StateActive, UpdatedAt: now,
 		RequestHash: requestHash(in),
 	}
-	return &pending{s: s, in: in, rec: rec, sum: sum, st: entries, done: make(chan struct{})}, nil, nil
+	return &pending{s: s, in: in, rec: rec, st: entries, done: make(chan struct{})}, nil, nil
 }
 
 // secure signs vc in the requested format and returns it as handed out:

@@ -97,6 +97,7 @@ type ContextLoader struct {
 	ownCtx   OwnContext
 	prefixes []string
 	fetch    FetchFunc
+	source   ContextSource
 	timeout  time.Duration
 
 	mu     sync.Mutex
@@ -123,6 +124,19 @@ func WithRemoteContexts(prefixes []string, fetch FetchFunc) LoaderOption {
 		}
 		l.fetch = fetch
 	}
+}
+
+// ContextSource serves context documents the loader does not embed, such
+// as the contexts of the other consortium members: ok is false for a URL it
+// does not serve. It caches and bounds what it serves itself; the loader
+// parses its documents on every load and keeps none of them, so a source
+// may serve a document that changes (a member's catalogue grows).
+type ContextSource func(ctx context.Context, url string) (raw []byte, ok bool, err error)
+
+// WithContextSource adds a source consulted for URLs that are neither
+// embedded nor our own, before the remote prefixes.
+func WithContextSource(src ContextSource) LoaderOption {
+	return func(l *ContextLoader) { l.source = src }
 }
 
 // OwnContext is the JSON-LD context the service publishes itself (the
@@ -152,7 +166,7 @@ type contextError struct {
 
 func (e *contextError) Error() string {
 	if errors.Is(e.err, ErrContextNotAllowed) {
-		return fmt.Sprintf("JSON-LD context %s is not allowed: the service only loads embedded contexts", truncate(e.url, 200))
+		return fmt.Sprintf("JSON-LD context %s is not allowed: the service loads only embedded contexts and those of active consortium members", truncate(e.url, 200))
 	}
 	return fmt.Sprintf("JSON-LD context %s could not be loaded: %v", truncate(e.url, 200), e.err)
 }
@@ -183,6 +197,24 @@ func (l *ContextLoader) Document(url string) (any, error) {
 		return doc, nil
 	}
 	var raw []byte
+	if _, embedded := embeddedContexts[url]; !embedded && l.source != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+		b, ok, err := l.source(ctx, url)
+		cancel()
+		if err != nil {
+			return nil, &contextError{url, err}
+		}
+		if ok {
+			if len(b) > maxContextSize {
+				return nil, &contextError{url, fmt.Errorf("larger than %d bytes", maxContextSize)}
+			}
+			var doc any
+			if err := json.Unmarshal(b, &doc); err != nil {
+				return nil, &contextError{url, fmt.Errorf("not JSON: %w", err)}
+			}
+			return doc, nil
+		}
+	}
 	if f, ok := embeddedContexts[url]; ok {
 		b, err := contextFiles.ReadFile("contexts/" + f)
 		if err != nil {

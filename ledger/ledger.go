@@ -489,8 +489,8 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 	if err != nil {
 		return fail(CheckIssuanceAnchor, "the issuance log root is malformed")
 	}
-	leafData := anchor.CredentialHash([]byte(rec.Credential))
-	if ev.CredentialHash != hex.EncodeToString(leafData[:]) {
+	leafData, err := anchor.ParseDigest(ev.CredentialHash)
+	if err != nil || !anchor.IsLeafOf(leafData, rec.Credential) {
 		return fail(CheckIssuanceAnchor, "the issuance log holds another hash for %s: the stored credential was altered", rec.ID)
 	}
 	proof := make([][32]byte, len(ev.InclusionProof))

@@ -43,6 +43,8 @@ type Config struct {
 	StatusIndex StatusIndex
 	// Log serves GET /log/head, /log/proof and /log/consistency; nil: none.
 	Log PublicLog
+	// Audit serves GET /audit/heads and /audit/{bureau}/events/{seq}; nil: none.
+	Audit AuditChains
 	// OpenID serves the OpenID4VCI endpoints (server/openid.go); nil: none.
 	OpenID *openid.Issuer
 	// OpenIDVP serves presentation requests over OpenID4VP; nil: not.
@@ -79,6 +81,9 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.StatusIndex != nil {
 		d.StatusIndex(cfg.StatusIndex, cfg.PublicURL)
+	}
+	if cfg.Audit != nil {
+		d.AuditChains(cfg.Audit)
 	}
 	if cfg.Log != nil {
 		d.IssuanceLog(cfg.Log)
