@@ -63,6 +63,12 @@ const (
 	// ListTampered: a served status list version's SHA-256 differs from the
 	// anchored digest.
 	ListTampered ProblemKind = "list_tampered"
+	// AuditMissing: the event at an anchored position of a bureau's audit
+	// trail is not served (or /audit/heads cannot be read).
+	AuditMissing ProblemKind = "audit_missing"
+	// AuditRewritten: the event served at an anchored position of a
+	// bureau's audit trail has another hash than the anchored head.
+	AuditRewritten ProblemKind = "audit_rewritten"
 )
 
 // Inconsistent reports whether a problem of this kind means a member serves
@@ -106,14 +112,16 @@ type MemberAudit struct {
 	AnchoredRoots int `json:"anchoredRoots"`
 	RootsChecked  int `json:"rootsChecked"`
 	// AnchoredLists is how many entries the member anchored in its status
-	// list namespace; UnlistedAnchors how many of them are not of a list in
-	// its /status/ index, so not checked (a node anchors its bureaus'
-	// audit-trail heads there too, under ids it does not publish);
-	// ListsChecked how many of the others it serves with the anchored
-	// digest.
+	// list namespace: versions of status lists in its /status/ index, of
+	// which ListsChecked are served with the anchored digest; heads of its
+	// bureaus' audit trails (AuditAnchors, as /audit/heads names them), of
+	// which AuditChecked are served with the anchored hash; and
+	// UnlistedAnchors of ids neither names, which are not checked.
 	AnchoredLists   int       `json:"anchoredLists"`
-	UnlistedAnchors int       `json:"unlistedAnchors"`
 	ListsChecked    int       `json:"listsChecked"`
+	AuditAnchors    int       `json:"auditAnchors"`
+	AuditChecked    int       `json:"auditChecked"`
+	UnlistedAnchors int       `json:"unlistedAnchors"`
 	Problems        []Problem `json:"problems"`
 }
 
@@ -170,11 +178,11 @@ func NewMonitor(c Chain, g Getter, opts ...MonitorOption) *Monitor {
 
 // Audit checks every member ever admitted, removed ones included: its
 // anchoring lag, the consistency of its successive anchored log roots and
-// of its served log, and every anchored version of each status list in its
-// /status/ index. Anchors of ids the index does not list are counted, not
-// checked: the monitor cannot tell a member's audit-trail heads from a
-// list it stopped listing (verifiers, who fetch a credential's list by its
-// URL, still compare it with the anchor).
+// of its served log, every anchored version of each status list in its
+// /status/ index, and every anchored head of its bureaus' audit trails
+// named by its /audit/heads. Anchors of ids neither names are counted, not
+// checked (verifiers, who fetch a credential's list by its URL, still
+// compare it with the anchor).
 // What members serve goes into the report's problems; an error is returned
 // only when the chain cannot be read (fault.ErrUnavailable) or ctx ends.
 func (m *Monitor) Audit(ctx context.Context) (*Report, error) {
@@ -271,30 +279,84 @@ func (m *Monitor) auditMember(ctx context.Context, mem Member) (*MemberAudit, er
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		a.add(ListMissing, 0, "GET /status/ index: %v; none of %d anchored list versions could be checked", err, len(lists))
-		return a, nil
+		a.add(ListMissing, 0, "GET /status/ index: %v; the member's anchored list versions could not be checked", err)
+	}
+	chains, err := m.auditHeads(ctx, base)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		a.add(AuditMissing, 0, "GET /audit/heads: %v; the member's anchored audit-trail heads could not be checked", err)
 	}
 	for _, l := range lists {
-		id, ok := ids[l.ListHash]
-		if !ok {
-			a.UnlistedAnchors++
-			continue
-		}
-		body, err := m.get.Get(ctx, base+"/status/"+url.PathEscape(id)+"?version="+strconv.FormatUint(l.Version, 10), maxListBytes)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		if id, ok := ids[l.ListHash]; ok {
+			if err := m.checkList(ctx, a, base, id, l); err != nil {
+				return nil, err
 			}
-			a.add(ListMissing, l.Block, "status list %s version %d (anchored in block %d) is not served: %v", id, l.Version, l.Block, err)
 			continue
 		}
-		if sha256.Sum256(body) != l.Digest {
-			a.add(ListTampered, l.Block, "status list %s version %d: the served list's SHA-256 differs from the digest anchored in block %d", id, l.Version, l.Block)
+		if bureau, ok := chains[l.ListHash]; ok {
+			if err := m.checkAuditHead(ctx, a, base, bureau, l); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		a.ListsChecked++
+		if ids != nil && chains != nil {
+			a.UnlistedAnchors++
+		}
 	}
 	return a, nil
+}
+
+// checkList compares the served version l of status list id with its
+// anchor. It returns an error only when ctx ends.
+func (m *Monitor) checkList(ctx context.Context, a *MemberAudit, base, id string, l ListAnchor) error {
+	body, err := m.get.Get(ctx, base+"/status/"+url.PathEscape(id)+"?version="+strconv.FormatUint(l.Version, 10), maxListBytes)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.add(ListMissing, l.Block, "status list %s version %d (anchored in block %d) is not served: %v", id, l.Version, l.Block, err)
+		return nil
+	}
+	if sha256.Sum256(body) != l.Digest {
+		a.add(ListTampered, l.Block, "status list %s version %d: the served list's SHA-256 differs from the digest anchored in block %d", id, l.Version, l.Block)
+		return nil
+	}
+	a.ListsChecked++
+	return nil
+}
+
+// checkAuditHead compares the hash a member serves for the event of
+// bureau's audit trail at the anchored position with the anchored hash. It
+// returns an error only when ctx ends.
+func (m *Monitor) checkAuditHead(ctx context.Context, a *MemberAudit, base, bureau string, l ListAnchor) error {
+	a.AuditAnchors++
+	body, err := m.get.Get(ctx, base+"/audit/"+url.PathEscape(bureau)+"/events/"+strconv.FormatUint(l.Version, 10), maxHeadBytes)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.add(AuditMissing, l.Block, "audit trail of bureau %s: no event served at position %d, anchored in block %d: %v", bureau, l.Version, l.Block, err)
+		return nil
+	}
+	var w struct {
+		Hash string `json:"hash"`
+	}
+	if json.Unmarshal(body, &w) != nil {
+		w.Hash = ""
+	}
+	h, err := hash32(w.Hash)
+	if err != nil {
+		a.add(AuditMissing, l.Block, `audit trail of bureau %s: the event at position %d is not {"hash":"<hex>",...}`, bureau, l.Version)
+		return nil
+	}
+	if h != l.Digest {
+		a.add(AuditRewritten, l.Block, "audit trail of bureau %s: the event served at position %d differs from the head anchored in block %d", bureau, l.Version, l.Block)
+		return nil
+	}
+	a.AuditChecked++
+	return nil
 }
 
 func (a *MemberAudit) add(kind ProblemKind, block uint64, format string, args ...any) {
@@ -394,7 +456,9 @@ func (m *Monitor) index(ctx context.Context, base string) (map[[32]byte]string, 
 			return nil, errors.New(`the answer is not {"lists":[...],"next":"..."}`)
 		}
 		for _, l := range w.Lists {
-			ids[crypto.Keccak256Hash([]byte(l.ID))] = l.ID
+			if safeID(l.ID) {
+				ids[crypto.Keccak256Hash([]byte(l.ID))] = l.ID
+			}
 		}
 		if w.Next == "" || w.Next == after {
 			return ids, nil
@@ -402,6 +466,57 @@ func (m *Monitor) index(ctx context.Context, base string) (map[[32]byte]string, 
 		after = w.Next
 	}
 	return nil, fmt.Errorf("the index has more than %d pages", maxIndexPages)
+}
+
+// auditHeads maps keccak256(anchor id), as the chain keys a bureau's audit
+// head, to the bureau id, from the member's /audit/heads. A member that
+// does not serve it (404) has no audit chains to check: nil map, no error.
+func (m *Monitor) auditHeads(ctx context.Context, base string) (map[[32]byte]string, error) {
+	body, err := m.get.Get(ctx, base+"/audit/heads", maxIndexBytes)
+	if errors.Is(err, fault.ErrNotFound) {
+		return map[[32]byte]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		Chains []struct {
+			BureauID string `json:"bureauId"`
+			AnchorID string `json:"anchorId"`
+		} `json:"chains"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, errors.New(`the answer is not {"chains":[...]}`)
+	}
+	out := make(map[[32]byte]string, len(w.Chains))
+	for _, c := range w.Chains {
+		if safeID(c.BureauID) && c.AnchorID == auditAnchorPrefix+c.BureauID {
+			out[crypto.Keccak256Hash([]byte(c.AnchorID))] = c.BureauID
+		}
+	}
+	return out, nil
+}
+
+// auditAnchorPrefix starts the id under which a node anchors a bureau's
+// audit-trail head (audit.AnchorID).
+const auditAnchorPrefix = "audit:"
+
+// safeID reports whether an id a member sent may go into a URL path and the
+// report as it is: 1 to 200 letters, digits and "-_.:". Other ids are not
+// mapped, so their anchors count as unlisted; nothing else a member sends
+// is ever printed.
+func safeID(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // hash32 decodes a 32-byte hex hash (an optional 0x prefix is allowed).

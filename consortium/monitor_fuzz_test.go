@@ -28,6 +28,8 @@ func FuzzMonitorAnswers(f *testing.F) {
 		`{"treeSize":18446744073709551615,"root":"` + strings.Repeat("ab", 32) + `"}`,
 		`{"first":1,"second":3,"proof":["SECRET-CLAIM","` + strings.Repeat("0", 64) + `"]}`,
 		`{"lists":[{"id":"rev-1"},{"id":"SECRET-CLAIM"}],"next":"rev-1"}`,
+		`{"chains":[{"bureauId":"SECRET-CLAIM","anchorId":"rev-1","seq":1,"hash":"00"}]}`,
+		`{"chains":[{"bureauId":"1","anchorId":"audit:1","seq":1,"hash":"SECRET-CLAIM"}],"hash":"` + strings.Repeat("ab", 32) + `"}`,
 		`{"credentialSubject":{"name":"SECRET-CLAIM"}}`,
 		`null`, `[]`, ``,
 	} {
@@ -40,6 +42,7 @@ func FuzzMonitorAnswers(f *testing.F) {
 		c.anchorRoot(acc, 1, anchor.RootFromLeaves(leaves[:1]))
 		c.anchorRoot(acc, 3, anchor.RootFromLeaves(leaves))
 		c.anchorList(acc, "rev-1", 1, sha256.Sum256([]byte("list")))
+		c.anchorList(acc, "audit:1", 1, sha256.Sum256([]byte("audit head")))
 		r, err := consortium.NewMonitor(c, bodyGetter(body)).Audit(context.Background())
 		if err != nil {
 			t.Fatalf("audit: %v", err)

@@ -157,11 +157,17 @@ type memberNode struct {
 	srv    *httptest.Server
 	// brokenIndex makes /status/ answer 500.
 	brokenIndex atomic.Bool
+	// audit holds each bureau's audit trail: event hashes by position
+	// (1-based); noAudit makes /audit/heads answer 404 (an older node).
+	audit   map[string][][32]byte
+	noAudit atomic.Bool
 }
 
 func newMemberNode(t *testing.T) *memberNode {
-	n := &memberNode{lists: map[string][][]byte{}}
+	n := &memberNode{lists: map[string][][]byte{}, audit: map[string][][32]byte{}}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /audit/heads", n.auditHeads)
+	mux.HandleFunc("GET /audit/{bureau}/events/{seq}", n.auditEvent)
 	mux.HandleFunc("GET /log/head", n.head)
 	mux.HandleFunc("GET /log/consistency", n.consistency)
 	mux.HandleFunc("GET /status/", n.index)
@@ -274,6 +280,40 @@ func (n *memberNode) list(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(vs[v-1])
 }
 
+func (n *memberNode) auditHeads(w http.ResponseWriter, r *http.Request) {
+	if n.noAudit.Load() {
+		http.NotFound(w, r)
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	type head struct {
+		BureauID string `json:"bureauId"`
+		AnchorID string `json:"anchorId"`
+		Seq      int    `json:"seq"`
+		Hash     string `json:"hash"`
+	}
+	out := struct {
+		Chains []head `json:"chains"`
+	}{Chains: []head{}}
+	for b, hs := range n.audit {
+		out.Chains = append(out.Chains, head{b, "audit:" + b, len(hs), hex.EncodeToString(hs[len(hs)-1][:])})
+	}
+	writeJSON(w, out)
+}
+
+func (n *memberNode) auditEvent(w http.ResponseWriter, r *http.Request) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	hs := n.audit[r.PathValue("bureau")]
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil || seq < 1 || seq > len(hs) {
+		http.Error(w, `{"error":{"code":"not_found","message":"no audit event at that position"}}`, http.StatusNotFound)
+		return
+	}
+	writeJSON(w, map[string]any{"bureauId": r.PathValue("bureau"), "seq": seq, "hash": hex.EncodeToString(hs[seq-1][:])})
+}
+
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
@@ -310,6 +350,14 @@ func newConsortiumFixture(t *testing.T) *consortiumFixture {
 			f.chain.anchorList(f.accB, id, ver, d)
 		}
 	}
+	// A's bureau has an audit trail of three events; heads 2 and 3 are
+	// anchored in the list namespace, as app/audit.go does.
+	for i := range 3 {
+		f.a.audit["bureau-1"] = append(f.a.audit["bureau-1"], sha256.Sum256([]byte(fmt.Sprintf("event %d", i+1))))
+	}
+	for _, seq := range []uint64{2, 3} {
+		f.chain.anchorList(f.accA, "audit:bureau-1", seq, f.a.audit["bureau-1"][seq-1])
+	}
 	return f
 }
 
@@ -344,8 +392,9 @@ func TestMonitorAudit(t *testing.T) {
 	}{
 		{name: "ok/consistent", change: func(*testing.T, *consortiumFixture) {},
 			check: func(t *testing.T, f *consortiumFixture, a consortium.MemberAudit) {
-				if a.AnchoredRoots != 4 || a.RootsChecked != 4 || a.AnchoredLists != 6 || a.ListsChecked != 6 {
-					t.Errorf("checked %d/%d roots, %d/%d lists; want 4/4 and 6/6", a.RootsChecked, a.AnchoredRoots, a.ListsChecked, a.AnchoredLists)
+				if a.AnchoredRoots != 4 || a.RootsChecked != 4 || a.AnchoredLists != 8 || a.ListsChecked != 6 || a.AuditAnchors != 2 || a.AuditChecked != 2 || a.UnlistedAnchors != 0 {
+					t.Errorf("checked %d/%d roots, %d lists and %d/%d audit heads of %d anchors (%d unlisted); want 4/4, 6 and 2/2 of 8 (0)",
+						a.RootsChecked, a.AnchoredRoots, a.ListsChecked, a.AuditChecked, a.AuditAnchors, a.AnchoredLists, a.UnlistedAnchors)
 				}
 				if a.Lag != 0 || a.ServedTreeSize != 17 || a.AnchoredTreeSize != 17 || !a.Reachable {
 					t.Errorf("served %d, anchored %d, lag %d, reachable %v; want 17, 17, 0, true", a.ServedTreeSize, a.AnchoredTreeSize, a.Lag, a.Reachable)
@@ -431,14 +480,37 @@ func TestMonitorAudit(t *testing.T) {
 			}},
 		{name: "ok/unlisted-anchor-counted",
 			change: func(_ *testing.T, f *consortiumFixture) {
-				// An audit-trail head, anchored in the list namespace under
-				// an id the node does not publish.
-				f.chain.anchorList(f.accA, "audit:bureau-1", 7, sha256.Sum256([]byte("audit head")))
+				// An id the node neither lists nor names as an audit trail.
+				f.chain.anchorList(f.accA, "retired-list", 7, sha256.Sum256([]byte("retired")))
 			},
 			check: func(t *testing.T, _ *consortiumFixture, a consortium.MemberAudit) {
-				if a.AnchoredLists != 7 || a.UnlistedAnchors != 1 || a.ListsChecked != 6 {
-					t.Errorf("anchored %d, unlisted %d, checked %d; want 7, 1, 6", a.AnchoredLists, a.UnlistedAnchors, a.ListsChecked)
+				if a.AnchoredLists != 9 || a.UnlistedAnchors != 1 || a.ListsChecked != 6 || a.AuditChecked != 2 {
+					t.Errorf("anchored %d, unlisted %d, lists checked %d, audit heads checked %d; want 9, 1, 6, 2", a.AnchoredLists, a.UnlistedAnchors, a.ListsChecked, a.AuditChecked)
 				}
+			}},
+		{name: "ok/no-audit-endpoint",
+			change: func(_ *testing.T, f *consortiumFixture) { f.a.noAudit.Store(true) },
+			check: func(t *testing.T, _ *consortiumFixture, a consortium.MemberAudit) {
+				if a.UnlistedAnchors != 2 || a.AuditAnchors != 0 || a.ListsChecked != 6 {
+					t.Errorf("unlisted %d, audit anchors %d, lists checked %d; want 2, 0, 6", a.UnlistedAnchors, a.AuditAnchors, a.ListsChecked)
+				}
+			}},
+		{name: "fail/audit-rewritten", wantA: []consortium.ProblemKind{consortium.AuditRewritten}, inconsistent: true,
+			change: func(_ *testing.T, f *consortiumFixture) {
+				f.a.mu.Lock()
+				f.a.audit["bureau-1"][1] = sha256.Sum256([]byte("edited event 2"))
+				f.a.mu.Unlock()
+			},
+			check: func(t *testing.T, _ *consortiumFixture, a consortium.MemberAudit) {
+				if a.AuditChecked != 1 || !strings.Contains(a.Problems[0].Message, "bureau-1") || !strings.Contains(a.Problems[0].Message, "position 2") {
+					t.Errorf("audit checked %d; problem %+v", a.AuditChecked, a.Problems[0])
+				}
+			}},
+		{name: "fail/audit-truncated", wantA: []consortium.ProblemKind{consortium.AuditMissing, consortium.AuditMissing}, inconsistent: true,
+			change: func(_ *testing.T, f *consortiumFixture) {
+				f.a.mu.Lock()
+				f.a.audit["bureau-1"] = f.a.audit["bureau-1"][:1]
+				f.a.mu.Unlock()
 			}},
 		{name: "fail/index-unreadable", wantA: []consortium.ProblemKind{consortium.ListMissing}, inconsistent: true,
 			change: func(_ *testing.T, f *consortiumFixture) { f.a.brokenIndex.Store(true) }},
@@ -465,7 +537,7 @@ func TestMonitorAudit(t *testing.T) {
 			if got := kinds(a); !slices.Equal(got, tc.wantA) {
 				t.Errorf("A's problems %v, want %v: %+v", got, tc.wantA, a.Problems)
 			}
-			if len(b.Problems) != 0 || b.RootsChecked != 4 || b.ListsChecked != 6 {
+			if len(b.Problems) != 0 || b.RootsChecked != 4 || b.ListsChecked != 6 || b.AuditAnchors != 0 || b.UnlistedAnchors != 0 {
 				t.Errorf("B (untouched) has problems %+v, %d roots, %d lists checked", b.Problems, b.RootsChecked, b.ListsChecked)
 			}
 			if r.Inconsistent() != tc.inconsistent {

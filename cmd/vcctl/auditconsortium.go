@@ -29,10 +29,13 @@ transaction) and every member's public endpoints, and checks per member
   - its status lists: every version it anchored is fetched (GET
     /status/{id}?version=N, ids from its /status/ index) and its SHA-256
     compared with the anchored digest: a tampered or missing list is found.
-    Entries it anchored under ids its index does not list (its bureaus'
-    audit-trail heads) are counted as "unlisted", not checked.
-Only hashes, sizes, list ids and blocks are read and printed; never a
-credential, claim or subject.
+  - its bureaus' audit trails: at every anchored head position (bureaus
+    from GET /audit/heads) the event it serves (GET /audit/{bureau}/events/N)
+    must have the anchored hash: a rewritten or truncated trail is found.
+Entries anchored under ids neither its /status/ index nor its /audit/heads
+names are counted as "unlisted", not checked.
+Only hashes, sizes, list and bureau ids and blocks are read and printed;
+never a credential, claim or subject.
 Exit status: 0 every member serves what it anchored (an unreachable member
 is reported, not counted), 1 an inconsistency was found, 2 usage error or the
 chain could not be read.`,
@@ -124,7 +127,7 @@ func openConsortium(ctx context.Context, timeout time.Duration, rpc string, addr
 func printAudit(e *env, rep *consortium.Report, where string) {
 	fmt.Fprintf(e.stdout, "consortium audit at block %d\n  chain: %s\n\n", rep.Head, where)
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "MEMBER\tACTIVE\tANCHORED\tSERVED\tLAG\tLAST ANCHOR\tROOTS\tLISTS\tPROBLEMS")
+	fmt.Fprintln(tw, "MEMBER\tACTIVE\tANCHORED\tSERVED\tLAG\tLAST ANCHOR\tROOTS\tLISTS\tAUDIT\tPROBLEMS")
 	for _, m := range rep.Members {
 		served, lag, age := "-", "-", "-"
 		if m.Reachable {
@@ -133,12 +136,12 @@ func printAudit(e *env, rep *consortium.Report, where string) {
 		if m.LastAnchorBlock != 0 {
 			age = fmt.Sprintf("%s ago (block %d)", m.LastAnchorAge.Round(time.Second), m.LastAnchorBlock)
 		}
-		lists := fmt.Sprintf("%d/%d", m.ListsChecked, m.AnchoredLists-m.UnlistedAnchors)
+		lists := fmt.Sprintf("%d/%d", m.ListsChecked, m.AnchoredLists-m.AuditAnchors-m.UnlistedAnchors)
 		if m.UnlistedAnchors > 0 {
 			lists += fmt.Sprintf(" (+%d unlisted)", m.UnlistedAnchors)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%d\n", m.Label(), yesNo(m.Active), m.AnchoredTreeSize, served, lag, age,
-			m.RootsChecked, m.AnchoredRoots, lists, len(m.Problems))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%d/%d\t%d\n", m.Label(), yesNo(m.Active), m.AnchoredTreeSize, served, lag, age,
+			m.RootsChecked, m.AnchoredRoots, lists, m.AuditChecked, m.AuditAnchors, len(m.Problems))
 	}
 	_ = tw.Flush()
 	n := 0
