@@ -1,9 +1,14 @@
 package main
 
 import (
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
+
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/citizencloud/citizencredentials/client"
 )
@@ -248,5 +253,39 @@ func (e *env) printProposal(p client.ConsortiumProposalFields) int {
 	} else {
 		fmt.Fprintf(e.stdout, "  open: other members approve with 'vcctl consortium approve %s'\n", p.Id)
 	}
+	return exitOK
+}
+
+var consortiumKeyCommand = &command{
+	name: "consortium key", synopsis: "FILE",
+	summary: "create a member account key for vcserve --chain-key (no server)",
+	help: `Creates a new secp256k1 key, writes it as hex to FILE with mode 0600 (an
+existing file is never overwritten) and prints its account (0x...). A node
+of a new member signs its registry transactions with it: fund the account
+on the consortium chain, start vcserve with --chain-key FILE and
+--registry-address, and ask a member to run 'vcctl consortium propose
+<account>'. Keep FILE as secret as the bureau keys: whoever holds it speaks
+for the member on chain.`,
+	examples: `vcctl consortium key housing-member.key`,
+	auth:     authChain, run: consortiumKey,
+}
+
+func consortiumKey(e *env, c *command, _ any, args []string) int {
+	if len(args) != 1 {
+		return e.usageError(c, "expected one argument, the key file to create")
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		return e.failf("generate a key: %v", err)
+	}
+	f, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return e.failf("create %s (an existing key is never overwritten): %v", args[0], err)
+	}
+	_, werr := f.WriteString(hex.EncodeToString(crypto.FromECDSA(key)) + "\n")
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return e.failf("write %s: %v", args[0], err)
+	}
+	fmt.Fprintln(e.stdout, crypto.PubkeyToAddress(key.PublicKey).Hex())
 	return exitOK
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -204,4 +205,29 @@ func TestConsortiumCommands(t *testing.T) {
 
 	r = vcctl(t, "", "audit", "consortium", "--chain-rpc", rpc, "--registry-address", "0x000000000000000000000000000000000000dEaD")
 	expect(t, r, 2, "registry")
+}
+
+// TestConsortiumKey creates a member key: mode 0600, the printed account is
+// the key's, and an existing file is never overwritten.
+func TestConsortiumKey(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "member.key")
+	r := vcctl(t, "", "consortium", "key", file)
+	expect(t, r, 0)
+	key, err := chain.LoadKey(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(r.stdout), crypto.PubkeyToAddress(key.PublicKey).Hex(); got != want {
+		t.Fatalf("printed %q, the key's account is %s", got, want)
+	}
+	st, err := os.Stat(file)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode: %v %v", st.Mode(), err)
+	}
+	before, _ := os.ReadFile(file)
+	expect(t, vcctl(t, "", "consortium", "key", file), 2, "never overwritten")
+	if after, _ := os.ReadFile(file); string(after) != string(before) {
+		t.Fatal("an existing key file was overwritten")
+	}
+	expect(t, vcctl(t, "", "consortium", "key"), 2, "expected one argument")
 }

@@ -199,6 +199,7 @@ vcctl evidence verify alice.evidence.json --chain-rpc https://rpc.consortium.exa
 	consortiumProposeCommand,
 	consortiumProposeRemovalCommand,
 	consortiumApproveCommand,
+	consortiumKeyCommand,
 	{
 		name: "verify", synopsis: "FILE|- [--challenge C] [--domain D]",
 		summary: "verify a credential or a presentation (anyone)",
