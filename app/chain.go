@@ -227,3 +227,20 @@ func (s listSigner) SignStatusList(ctx context.Context, bureauID string, cred ma
 	}
 	return jose.SignCredential(cred, signer)
 }
+
+// memberLabel is how the checks of this node's own credentials name its
+// member: the name the registry holds for its account, else (not admitted
+// yet, or the chain is down at start) --member-name or the public host.
+func (m *Main) memberLabel(ctx context.Context, reg *chain.Registry) string {
+	if mem, ok, err := reg.Member(ctx, reg.Self()); err == nil && ok {
+		return mem.Label()
+	}
+	if m.Config.MemberName != "" {
+		return m.Config.MemberName
+	}
+	h, err := hostOf(m.publicURL)
+	if err != nil {
+		return reg.Self().Hex()
+	}
+	return h
+}

@@ -122,6 +122,21 @@ func TestConsortiumRemoteVerification(t *testing.T) {
 		}
 	})
 
+	t.Run("ok/A-names-itself-in-the-checks-of-its-own-credentials", func(t *testing.T) {
+		var r memberResult
+		a.must(t, "", verifyMemberQ, map[string]any{"c": kept.Credential}, "verifyCredential", &r)
+		for _, name := range []string{"issuer_trusted", "status_anchor", "issuance_anchor"} {
+			if c := r.check(t, name); c.Status != "PROVEN" || c.Member != "dept-a" {
+				t.Errorf("%s on A: %+v", name, c)
+			}
+		}
+		for _, name := range []string{"status_anchor", "issuance_anchor"} {
+			if c := r.check(t, name); c.Block == nil || *c.Block == 0 {
+				t.Errorf("%s on A names no block: %+v", name, c)
+			}
+		}
+	})
+
 	// The log leaf of an SD-JWT is its issuer-signed JWT and that of a
 	// JSON credential its JCS form (anchor.LeafDigest), so B proves the
 	// issuance of what a holder presents: fewer disclosures, another

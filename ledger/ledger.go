@@ -49,6 +49,7 @@ type Ledger struct {
 	log       *anchor.Log
 	reg       anchor.Registry
 	remote    credentials.Extension
+	member    string // our member's name: what the chain-backed checks of our credentials name
 	statusURL string        // <base>/status/
 	trustTTL  time.Duration // how long a positive trust answer is cached
 	trustWait time.Duration // how long SetTrust waits for its transaction
@@ -95,6 +96,9 @@ type Config struct {
 	// bureaus, trusting only the chain). Nil: such credentials get this
 	// node's checks, which cannot prove them.
 	Remote credentials.Extension
+	// Member names this node's consortium member in the checks of its own
+	// credentials that rely on the chain (empty: none).
+	Member string
 
 	// TrustCacheSize bounds how many issuers' trust entries are cached
 	// (0: DefaultTrustCacheSize); TrustTTL is how long one is served
@@ -118,7 +122,7 @@ func New(c Config) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: trust cache of %d entries: %w", c.TrustCacheSize, err)
 	}
-	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry, remote: c.Remote,
+	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry, remote: c.Remote, member: c.Member,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
 		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
 		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize)}, nil
@@ -140,6 +144,13 @@ func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credential
 	if rec != nil {
 		out = append(out, l.checkStatusAnchor(ctx, rec, ents)...)
 		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
+	}
+	// The chain-backed checks of our own credentials relied on our own
+	// member namespace, as a remote member's name theirs.
+	for i := range out {
+		if out[i].Name != CheckStatus && out[i].Member == "" {
+			out[i].Member = l.member
+		}
 	}
 	return out
 }
@@ -453,7 +464,9 @@ func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.
 	case !deep:
 		return pending(CheckStatusAnchor, "anchoring is pending: list %s version %d is in block %d, awaiting confirmation at the required depth", v.ListID, v.Version, a.Block)
 	}
-	return pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339))
+	c := pass(CheckStatusAnchor, "list %s version %d matches its anchor in block %d (%s)", v.ListID, v.Version, a.Block, a.BlockTime.UTC().Format(time.RFC3339))
+	c.Block = a.Block
+	return c
 }
 
 // outboxConfirmed reports whether the outbox holds the item as confirmed:
@@ -523,7 +536,9 @@ func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Recor
 }
 
 func provenCheck(pi provenIssuance) credentials.Check {
-	return pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", pi.leafIndex, pi.treeSize, pi.block, pi.blockTime.UTC().Format(time.RFC3339))
+	c := pass(CheckIssuanceAnchor, "logged at position %d of %d; root anchored in block %d (%s)", pi.leafIndex, pi.treeSize, pi.block, pi.blockTime.UTC().Format(time.RFC3339))
+	c.Block = pi.block
+	return c
 }
 
 // sameAsIssued reports whether p is the credential rec records: the same
