@@ -49,7 +49,7 @@ type Ledger struct {
 	log       *anchor.Log
 	reg       anchor.Registry
 	remote    credentials.Extension
-	member    string // our member's name: what the chain-backed checks of our credentials name
+	member    string        // our member's name: what the chain-backed checks of our credentials name
 	statusURL string        // <base>/status/
 	trustTTL  time.Duration // how long a positive trust answer is cached
 	trustWait time.Duration // how long SetTrust waits for its transaction
