@@ -17,6 +17,8 @@ const (
 	// fingerprintCacheSize bounds the thumbprints of our keys (one per
 	// bureau key; ~100 B each).
 	fingerprintCacheSize = 4096
+	// localDIDCacheSize bounds the DIDs of our bureaus remembered as ours.
+	localDIDCacheSize = 4096
 )
 
 // bounded is a map with at most max entries; when full, an arbitrary

@@ -66,6 +66,9 @@ type Ledger struct {
 	proven      *bounded[string, provenIssuance]     // credential id → its proven issuance anchor
 	// fingerprints: key id → thumbprint of one of our keys (immutable).
 	fingerprints *bounded[string, [32]byte]
+	// localDIDs: DIDs of our bureaus (a bureau is never deleted, so being
+	// ours never changes); only DIDs the store holds take a place.
+	localDIDs *bounded[string, struct{}]
 }
 
 type trustEntry struct {
@@ -125,7 +128,7 @@ func New(c Config) (*Ledger, error) {
 	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry, remote: c.Remote, member: c.Member,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
 		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
-		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize)}, nil
+		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize), localDIDs: newBounded[string, struct{}](localDIDCacheSize)}, nil
 }
 
 var _ credentials.Extension = (*Ledger)(nil)
@@ -158,7 +161,13 @@ func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credential
 // localIssuer reports whether issuer is one of our bureaus; a store error
 // counts as ours (the local checks then report it).
 func (l *Ledger) localIssuer(ctx context.Context, issuer string) bool {
+	if _, ok := l.localDIDs.get(issuer); ok {
+		return true
+	}
 	_, err := l.creds.BureauByDID(ctx, issuer)
+	if err == nil {
+		l.localDIDs.put(issuer, struct{}{})
+	}
 	return !errors.Is(err, fault.ErrNotFound)
 }
 
