@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
@@ -241,15 +242,47 @@ func (d *Dev) Key() *ecdsa.PrivateKey { return d.key }
 func (d *Dev) Dir() string { return d.dir }
 
 // Close stops the node and flushes the chain to disk. It is safe to call more
-// than once.
+// than once. Transactions still pending are mined first (for up to
+// quiesceWait), so nothing sent just before Close is dropped.
 func (d *Dev) Close() error {
 	d.closeOnce.Do(func() {
+		d.quiesce()
 		d.syncSub.Unsubscribe()
 		<-d.syncDone
 		d.client.Close()
 		d.closeErr = d.stack.Close()
 	})
 	return d.closeErr
+}
+
+// Bounds of quiesce.
+const (
+	quiesceWait   = 5 * time.Second
+	quiesceSettle = 25 * time.Millisecond
+)
+
+// quiesce waits until the pool holds no executable transaction, and then a
+// moment more. geth's simulated beacon seals a block on a goroutine of its
+// own as soon as a transaction arrives, and node.Close does not wait for a
+// seal in progress: sealing against a stopped chain dereferences a nil head
+// (simulated_beacon.go:187) or races on the state database (go-ethereum
+// v1.17.10, seen in CI). A transaction leaves the pending set only once the
+// block that holds it is the head, so once none is pending the last seal
+// has inserted its block; quiesceSettle lets it return.
+func (d *Dev) quiesce() {
+	deadline := time.Now().Add(quiesceWait)
+	for {
+		pending, _ := d.backend.TxPool().Stats()
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			slog.Warn("dev chain: closing with transactions still pending", "pending", pending)
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(quiesceSettle)
 }
 
 // devGenesisInputs loads the faucet key and gas limit of the chain in dir,
