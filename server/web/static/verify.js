@@ -8,7 +8,7 @@
   const MAX_FILE = 4 << 20;
   const POLL_MS = 2000;
 
-  const RESULT = 'verified pending message checks { name ok status message credential } ' +
+  const RESULT = 'verified pending message checks { name ok status message credential member block } ' +
     'credentials { id types issuer subject validFrom validUntil claims } ' +
     'anchor { txHash block blockTime }';
   const VERIFY_CREDENTIAL = 'query VerifyCredential($credential: String!) { verifyCredential(credential: $credential) { ' + RESULT + ' } }';
@@ -159,10 +159,12 @@
 
   function checksTable(checks) {
     const anyCredential = checks.some((c) => c.credential);
+    const anyChain = checks.some((c) => c.member || c.block);
     const head = el('tr', {},
       el('th', { scope: 'col' }, el('span', { className: 'visually-hidden' }, 'Result')),
       el('th', { scope: 'col' }, 'Check'),
       el('th', { scope: 'col' }, 'Message'),
+      anyChain ? el('th', { scope: 'col', className: 'chain' }, 'Relied on') : null,
       anyCredential ? el('th', { scope: 'col', className: 'credential' }, 'Credential') : null);
     const body = el('tbody', {});
     for (const c of checks) {
@@ -173,9 +175,19 @@
           el('span', { className: 'visually-hidden' }, !c.ok ? 'failed' : pending ? 'pending' : 'proven')),
         el('th', { scope: 'row', className: 'name' }, c.name),
         el('td', { className: 'message' }, c.message || ''),
+        anyChain ? el('td', { className: 'chain' }, reliedOn(c)) : null,
         anyCredential ? el('td', { className: 'credential' }, c.credential || '') : null));
     }
     return el('table', { className: 'checks', id: 'checks' }, el('caption', { className: 'visually-hidden' }, 'Checks'), el('thead', {}, head), body);
+  }
+
+  // reliedOn names the consortium member and block a chain-backed check
+  // relied on.
+  function reliedOn(c) {
+    const parts = [];
+    if (c.member) parts.push('member ' + c.member);
+    if (c.block) parts.push('block ' + c.block);
+    return parts.join(', ');
   }
 
   function claimValue(v) {
