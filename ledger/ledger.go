@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -61,6 +63,9 @@ type Ledger struct {
 	// an entry for (which only the consortium admin can write) are cached,
 	// so invented ones never take a place, and the size is bounded anyway.
 	trust *lru.Cache[string, trustEntry]
+	// trustGen counts forget calls; trustMu orders them with keepTrust.
+	trustMu  sync.Mutex
+	trustGen atomic.Uint64
 
 	anchorCache *bounded[anchorKey, anchor.Anchored] // confirmed anchors as the chain holds them
 	proven      *bounded[string, provenIssuance]     // credential id → its proven issuance anchor
@@ -74,6 +79,11 @@ type Ledger struct {
 type trustEntry struct {
 	e       anchor.IssuerEntry
 	fetched time.Time
+	// types are the bureau's allowed types as the store held them when
+	// first needed within this entry's life (typesRead); they are dropped
+	// with the entry (TTL, or forget after a change of ours).
+	types     []string
+	typesRead bool
 }
 
 // Defaults of the trust cache.
@@ -208,6 +218,7 @@ func (l *Ledger) issuer(ctx context.Context, did string) (anchor.IssuerEntry, bo
 		}
 		l.trust.Remove(did)
 	}
+	gen := l.trustGen.Load()
 	e, ok, err := l.reg.Issuer(ctx, did)
 	if err != nil || !ok {
 		// Negative answers are not cached: a bureau registered a moment ago
@@ -215,12 +226,47 @@ func (l *Ledger) issuer(ctx context.Context, did string) (anchor.IssuerEntry, bo
 		// registry does not know, which anyone can invent, takes no place.
 		return e, false, err
 	}
-	l.trust.Add(did, trustEntry{e: e, fetched: time.Now()})
+	l.keepTrust(did, gen, trustEntry{e: e, fetched: time.Now()})
 	return e, true, nil
 }
 
+// keepTrust caches te unless a change of ours (forget) happened since gen
+// was read: an answer read before the change must not outlive it.
+func (l *Ledger) keepTrust(did string, gen uint64, te trustEntry) {
+	l.trustMu.Lock()
+	defer l.trustMu.Unlock()
+	if l.trustGen.Load() == gen {
+		l.trust.Add(did, te)
+	}
+}
+
+// allowedTypes returns the types our bureau did may issue, read from the
+// store once per cached trust entry (ok false: not one of our bureaus, or
+// the store could not be read).
+func (l *Ledger) allowedTypes(ctx context.Context, did string) ([]string, bool) {
+	gen := l.trustGen.Load()
+	te, hit := l.trust.Get(did)
+	if hit && te.typesRead {
+		return te.types, true
+	}
+	b, err := l.creds.BureauByDID(ctx, did)
+	if err != nil {
+		return nil, false
+	}
+	if hit {
+		te.types, te.typesRead = b.AllowedTypes, true
+		l.keepTrust(did, gen, te)
+	}
+	return b.AllowedTypes, true
+}
+
 // forget drops the cached trust entry of did (after we changed it).
-func (l *Ledger) forget(did string) { l.trust.Remove(did) }
+func (l *Ledger) forget(did string) {
+	l.trustMu.Lock()
+	defer l.trustMu.Unlock()
+	l.trustGen.Add(1)
+	l.trust.Remove(did)
+}
 
 func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) credentials.Check {
 	if p.Issuer == "" {
@@ -249,8 +295,8 @@ func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) creden
 		if t == "VerifiableCredential" {
 			continue
 		}
-		b, err := l.creds.BureauByDID(ctx, p.Issuer)
-		if err == nil && onboard.AllowedTypesHash(b.AllowedTypes) == e.AllowedTypesHash && !slices.Contains(b.AllowedTypes, t) {
+		types, ok := l.allowedTypes(ctx, p.Issuer)
+		if ok && onboard.AllowedTypesHash(types) == e.AllowedTypesHash && !slices.Contains(types, t) {
 			return fail(CheckIssuerTrusted, "%s is trusted, but not for %s credentials", p.Issuer, t)
 		}
 	}

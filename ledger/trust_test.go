@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/chain/chaintest"
 	"github.com/citizencloud/citizencredentials/credentials"
+	"github.com/citizencloud/citizencredentials/onboard"
+	"github.com/citizencloud/citizencredentials/sqlite"
 )
 
 // setIssuer writes e on the chain and waits for its block.
@@ -131,4 +134,67 @@ func TestTrustCache(t *testing.T) {
 			t.Fatalf("withdrawn issuer still trusted after the TTL: %s", c.Message)
 		}
 	})
+}
+
+// TestAllowedTypes: a bureau's credential of a type the operator did not
+// allow it is refused; the allowed types are read from the store once per
+// cached trust entry, and a change of ours (forget) is seen at once.
+func TestAllowedTypes(t *testing.T) {
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	_, reg := chaintest.Open(t)
+	const did = "did:web:citizen.example:bureaus:volunteers"
+	b := &credentials.Bureau{ID: "b-1", Name: "Volunteers", Slug: "volunteers", DID: did, AllowedTypes: []string{"VolunteerServiceCredential"},
+		KeyID: "k-1", Active: true, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
+	if err := st.CreateBureau(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	setIssuer(t, reg, anchor.IssuerEntry{DID: did, AllowedTypesHash: onboard.AllowedTypesHash(b.AllowedTypes), Active: true})
+	l, err := New(Config{Credentials: st, Registry: reg, BaseURL: "https://citizen.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(typ string) credentials.Check {
+		t.Helper()
+		for _, c := range l.Checks(ctx, &credentials.Parsed{Issuer: did, Types: []string{"VerifiableCredential", typ}}) {
+			if c.Name == CheckIssuerTrusted {
+				return c
+			}
+		}
+		t.Fatal("no issuer_trusted check")
+		return credentials.Check{}
+	}
+	if c := check("VolunteerServiceCredential"); !c.OK {
+		t.Fatalf("allowed type: %s", c.Message)
+	}
+	if c := check("MaritalStatusCredential"); c.OK || !strings.Contains(c.Message, "not for MaritalStatusCredential") {
+		t.Fatalf("type not allowed: %+v", c)
+	}
+	if te, ok := l.trust.Peek(did); !ok || !te.typesRead {
+		t.Fatalf("the allowed types were not cached with the trust entry: %+v", te)
+	}
+
+	// The operator allows marital status records: the store and the chain
+	// change and the ledger forgets its entry, as SetTrust does.
+	b.AllowedTypes = []string{"MaritalStatusCredential", "VolunteerServiceCredential"}
+	if err := st.UpdateBureau(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	setIssuer(t, reg, anchor.IssuerEntry{DID: did, AllowedTypesHash: onboard.AllowedTypesHash(b.AllowedTypes), Active: true})
+	l.forget(did)
+	if c := check("MaritalStatusCredential"); !c.OK {
+		t.Fatalf("after the change: %s", c.Message)
+	}
+
+	// An answer read before a forget is not cached after it.
+	gen := l.trustGen.Load()
+	l.forget(did)
+	l.keepTrust(did, gen, trustEntry{e: anchor.IssuerEntry{DID: did}, fetched: time.Now()})
+	if _, ok := l.trust.Peek(did); ok {
+		t.Fatal("an entry read before forget was cached after it")
+	}
 }
