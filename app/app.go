@@ -36,6 +36,7 @@ import (
 	"github.com/citizencloud/citizencredentials/exchange"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/internal/ratelimit"
 	"github.com/citizencloud/citizencredentials/keys"
 	"github.com/citizencloud/citizencredentials/ledger"
 	"github.com/citizencloud/citizencredentials/mongodb"
@@ -229,6 +230,8 @@ func (m *Main) Run(ctx context.Context) error {
 		PublicURL:   m.publicURL,
 		OpenID:      openID,
 		OpenIDVP:    openIDVP,
+
+		AnonymousRate: ratelimit.Rate{PerSecond: c.RateAnonymous, Burst: c.RateAnonymousBurst},
 	})
 	reqCtx, cancelRequests := context.WithCancel(context.Background())
 	m.cancelRequests = cancelRequests

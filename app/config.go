@@ -42,7 +42,8 @@ type Config struct {
 	MaxFields     int // operation: fields, each fragment counted every time it is spread
 	MaxAliases    int // operation: aliases, likewise
 	MaxRootFields int // operation: top-level fields, likewise
-	// Rate limits (token buckets): anonymous mutations and verifications
+	// Rate limits (token buckets): anonymous mutations, verifications and
+	// costly public HTTP routes (server/ratelimit.go)
 	// per client IP; mutations per API key or holder session. 0 turns one off.
 	RateAnonymous      float64
 	RateAnonymousBurst int
@@ -104,7 +105,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.MaxFields, "max-fields", c.MaxFields, "maximum fields in a GraphQL operation, each fragment counted every time it is spread")
 	fs.IntVar(&c.MaxAliases, "max-aliases", c.MaxAliases, "maximum aliases in a GraphQL operation")
 	fs.IntVar(&c.MaxRootFields, "max-root-fields", c.MaxRootFields, "maximum top-level fields in a GraphQL operation")
-	fs.Float64Var(&c.RateAnonymous, "rate-anonymous", c.RateAnonymous, "anonymous mutations and verifications per second per client IP (0: no limit)")
+	fs.Float64Var(&c.RateAnonymous, "rate-anonymous", c.RateAnonymous, "anonymous mutations, verifications and costly public HTTP requests (OpenID, /log/proof, ...) per second per client IP (0: no limit)")
 	fs.IntVar(&c.RateAnonymousBurst, "rate-anonymous-burst", c.RateAnonymousBurst, "burst allowed above --rate-anonymous")
 	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "mutations per second per API key or holder session (0: no limit)")
 	fs.IntVar(&c.RateKeyBurst, "rate-key-burst", c.RateKeyBurst, "burst allowed above --rate-key")

@@ -2,12 +2,9 @@ package graph
 
 import (
 	"context"
-	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -15,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/citizencloud/citizencredentials/auth"
+	"github.com/citizencloud/citizencredentials/internal/ratelimit"
 )
 
 // RateLimits bound how fast one client may call the costly fields. Every
@@ -41,78 +39,10 @@ type RateLimits struct {
 // client from filling the store (each authChallenge is a row) or the CPU.
 var DefaultRateLimits = RateLimits{AnonymousPerSecond: 20, AnonymousBurst: 200, KeyPerSecond: 200, KeyBurst: 2000}
 
-// maxBuckets bounds the limiter's memory; beyond it, idle buckets are
-// dropped, and when none is idle new clients share one bucket.
-const maxBuckets = 100_000
-
-// bucket is a token bucket.
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-type limiter struct {
-	rate  float64
-	burst float64
-	now   func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-func newLimiter(rate float64, burst int) *limiter {
-	if rate <= 0 {
-		return nil
-	}
-	return &limiter{rate: rate, burst: float64(max(burst, 1)), now: time.Now, buckets: map[string]*bucket{}}
-}
-
-// take takes n tokens from key's bucket; when there are not enough, it
-// takes none and says how long until there would be.
-func (l *limiter) take(key string, n int) (ok bool, wait time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			l.sweep(now)
-		}
-		if len(l.buckets) >= maxBuckets {
-			key = "\x00overflow"
-			b = l.buckets[key]
-		}
-		if b == nil {
-			b = &bucket{tokens: l.burst, last: now}
-			l.buckets[key] = b
-		}
-	}
-	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	need := float64(n)
-	if need > l.burst {
-		need = l.burst // a request larger than the burst waits for a full bucket
-	}
-	if b.tokens >= need {
-		b.tokens -= need
-		return true, 0
-	}
-	return false, time.Duration((need - b.tokens) / l.rate * float64(time.Second))
-}
-
-// sweep drops buckets that are full again (their clients have been idle).
-func (l *limiter) sweep(now time.Time) {
-	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, k)
-		}
-	}
-}
-
 // rateLimit is the gqlgen extension that charges each operation to its
 // caller's bucket before it runs.
 type rateLimit struct {
-	anonymous, keys *limiter
+	anonymous, keys *ratelimit.Limiter // nil: no limit
 }
 
 var _ interface {
@@ -121,7 +51,10 @@ var _ interface {
 } = rateLimit{}
 
 func newRateLimit(l RateLimits) rateLimit {
-	return rateLimit{anonymous: newLimiter(l.AnonymousPerSecond, l.AnonymousBurst), keys: newLimiter(l.KeyPerSecond, l.KeyBurst)}
+	return rateLimit{
+		anonymous: ratelimit.New(ratelimit.Rate{PerSecond: l.AnonymousPerSecond, Burst: l.AnonymousBurst}),
+		keys:      ratelimit.New(ratelimit.Rate{PerSecond: l.KeyPerSecond, Burst: l.KeyBurst}),
+	}
 }
 
 func (rateLimit) ExtensionName() string                   { return "RateLimit" }
@@ -132,7 +65,7 @@ func (rl rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	}
 	p := auth.FromContext(ctx)
 	var (
-		l   *limiter
+		l   *ratelimit.Limiter
 		key string
 	)
 	switch {
@@ -150,14 +83,11 @@ func (rl rateLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if n == 0 {
 		return nil
 	}
-	ok, wait := l.take(key, n)
+	ok, wait := l.Take(key, n)
 	if ok {
 		return nil
 	}
-	secs := int(math.Ceil(wait.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
+	secs := ratelimit.RetryAfterSeconds(wait)
 	if h := httpHintsFrom(ctx); h != nil {
 		h.set(http.StatusTooManyRequests, secs)
 	}
@@ -202,11 +132,7 @@ func clientIP(ctx context.Context) string {
 }
 
 func withClientIP(ctx context.Context, r *http.Request) context.Context {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return context.WithValue(ctx, keyClientIP, host)
+	return context.WithValue(ctx, keyClientIP, ratelimit.ClientIP(r))
 }
 
 // httpHints lets an extension that runs inside gqlgen choose the HTTP

@@ -59,9 +59,9 @@ func (s *statusRecorder) Flush() {
 	}
 }
 
-// instrument counts requests by route pattern (never by raw path, which may
-// hold identifiers) and status.
-func (m *metrics) instrument(mux *http.ServeMux) http.Handler {
+// instrument counts the requests next serves by mux's route pattern (never
+// by raw path, which may hold identifiers) and status.
+func (m *metrics) instrument(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
 		if pattern == "" {
@@ -69,7 +69,7 @@ func (m *metrics) instrument(mux *http.ServeMux) http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		start := time.Now()
-		mux.ServeHTTP(rec, r)
+		next.ServeHTTP(rec, r)
 		m.duration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
 		m.requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/citizencloud/citizencredentials/auth"
 	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/graph"
+	"github.com/citizencloud/citizencredentials/internal/ratelimit"
 	"github.com/citizencloud/citizencredentials/openid"
 	"github.com/citizencloud/citizencredentials/server/playground"
 	"github.com/citizencloud/citizencredentials/server/web"
@@ -51,6 +52,9 @@ type Config struct {
 	OpenIDVP *openid.Presentations
 	// Extra mounts additional routes (verifier page, ...).
 	Extra map[string]http.Handler
+	// AnonymousRate limits, per client IP, the costly anonymous routes
+	// outside GraphQL (server/ratelimit.go); a zero rate: no limit.
+	AnonymousRate ratelimit.Rate
 }
 
 // New returns the service's HTTP handler: each resource registers its own
@@ -102,7 +106,7 @@ func New(cfg Config) http.Handler {
 	for pattern, h := range cfg.Extra {
 		mux.Handle(pattern, h)
 	}
-	return newMetrics(reg).instrument(mux)
+	return newMetrics(reg).instrument(mux, limitAnonymous(mux, ratelimit.New(cfg.AnonymousRate)))
 }
 
 // Deps is what every resource's registration shares: the mux it registers
