@@ -35,9 +35,9 @@ const (
 	maxListBytes        = 1 << 20
 	// indexPage is the `limit` of one /status/ index request, the most a
 	// node serves.
-	indexPage = 1000
+	indexPage = 200
 	// maxIndexPages bounds the index walk of one member (a million lists).
-	maxIndexPages = 1000
+	maxIndexPages = 5000
 )
 
 // ProblemKind classifies what the monitor found.

@@ -20,7 +20,7 @@ import (
 // Limits of the status list index.
 const (
 	DefaultIndexLimit = 100
-	MaxIndexLimit     = 1000
+	MaxIndexLimit     = 200 // each listed list costs one store read (its latest version)
 	maxListIDLength   = 200
 	maxCredentialID   = 2048
 )
