@@ -421,3 +421,24 @@ func TestAnchorPendingThenProven(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyRotationSeenByVerification: the bureau's DID document is cached
+// for verification, and a rotation drops it at once: a credential signed
+// with the new key verifies right after the rotation, and one signed with
+// the retired key still does.
+func TestKeyRotationSeenByVerification(t *testing.T) {
+	s := startServer(t, t.TempDir(), manual)
+	b := s.createBureau(t, "rotating-office", "VolunteerServiceCredential")
+	holder, _ := newHolderDID(t)
+	before := s.issueVolunteer(t, b.APIKey, holder)
+	if ok, _, msg := s.verify(t, before.Credential).check("signature"); !ok {
+		t.Fatalf("before the rotation: %s", msg)
+	}
+	s.must(t, s.admin, `mutation($id: ID!) { rotateBureauKey(bureauId: $id) { id } }`, map[string]any{"id": b.Bureau.ID}, "rotateBureauKey", &struct{}{})
+	after := s.issueVolunteer(t, b.APIKey, holder)
+	for name, cred := range map[string]string{"new key": after.Credential, "retired key": before.Credential} {
+		if ok, _, msg := s.verify(t, cred).check("signature"); !ok {
+			t.Errorf("%s, right after the rotation: %s", name, msg)
+		}
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/citizencloud/citizencredentials/audit"
 	"github.com/citizencloud/citizencredentials/auth"
@@ -42,7 +44,24 @@ type Bureaus struct {
 	didHost string
 	trust   TrustRegistry
 	now     func() time.Time
+
+	// docs caches the DID documents ResolveWeb builds (two store reads
+	// each, on every verification of one of our credentials). Only our
+	// bureaus' DIDs take a place; a change of ours (key rotation,
+	// deactivation) drops the entry at once, and docTTL bounds how long a
+	// change made by another replica goes unseen here (a credential
+	// signed with a key rotated in there fails its signature check here
+	// for at most that long; trust itself is read from the chain).
+	docsMu  sync.Mutex
+	docsGen uint64
+	docs    *expirable.LRU[string, *did.Document]
 }
+
+// Bounds of the DID document cache.
+const (
+	docCacheSize = 1024
+	docTTL       = 5 * time.Second
+)
 
 // Config is what the onboarding service works with.
 type Config struct {
@@ -60,7 +79,7 @@ type Config struct {
 // NewBureaus returns the onboarding service for c.
 func NewBureaus(c Config) *Bureaus {
 	return &Bureaus{store: c.Bureaus, keys: c.Keys, keyRecs: c.KeyStore, apiKeys: c.APIKeys, cat: c.Catalog, didHost: c.DIDHost, trust: c.Trust,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, docs: expirable.NewLRU[string, *did.Document](docCacheSize, nil, docTTL)}
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
@@ -190,6 +209,7 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*credentials.
 		}
 		return nil, err
 	}
+	s.forgetDocument(b.DID) // the document now lists the new key
 	old := b.KeyID
 	b.KeyID = key.ID
 	b.UpdatedAt = s.now().Truncate(time.Millisecond)
@@ -198,6 +218,7 @@ func (s *Bureaus) RotateKey(ctx context.Context, bureauID string) (*credentials.
 	}); err != nil {
 		return nil, err
 	}
+	s.forgetDocument(b.DID)
 	if err := s.keys.Retire(ctx, old); err != nil {
 		return nil, err
 	}
@@ -228,6 +249,7 @@ func (s *Bureaus) Deactivate(ctx context.Context, bureauID, reason string) (*cre
 	}); err != nil {
 		return nil, err
 	}
+	s.forgetDocument(b.DID)
 	if err := s.apiKeys.RevokeAPIKeys(ctx, b.ID, now); err != nil {
 		return nil, err
 	}
@@ -267,8 +289,16 @@ func (s *Bureaus) Document(ctx context.Context, b *credentials.Bureau) (*did.Doc
 }
 
 // ResolveWeb resolves one of our bureaus' did:web DIDs from the store (no
-// network). Errors: NotFound for DIDs that are not ours.
+// network), through a short-lived cache (see Bureaus.docs). The document
+// returned may be shared: callers must not modify it. Errors: NotFound for
+// DIDs that are not ours.
 func (s *Bureaus) ResolveWeb(ctx context.Context, d string) (*did.Document, error) {
+	if doc, ok := s.docs.Get(d); ok {
+		return doc, nil
+	}
+	s.docsMu.Lock()
+	gen := s.docsGen
+	s.docsMu.Unlock()
 	b, err := s.store.BureauByDID(ctx, d)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil, fault.E(fault.NotFound, "%s is not a bureau of this service", d)
@@ -276,7 +306,25 @@ func (s *Bureaus) ResolveWeb(ctx context.Context, d string) (*did.Document, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.Document(ctx, b)
+	doc, err := s.Document(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	s.docsMu.Lock()
+	if s.docsGen == gen { // no change of ours since the reads began
+		s.docs.Add(d, doc)
+	}
+	s.docsMu.Unlock()
+	return doc, nil
+}
+
+// forgetDocument drops the cached DID document of did after a change, and
+// keeps any document read before the change from being cached after it.
+func (s *Bureaus) forgetDocument(did string) {
+	s.docsMu.Lock()
+	defer s.docsMu.Unlock()
+	s.docsGen++
+	s.docs.Remove(did)
 }
 
 func (s *Bureaus) publishTrust(ctx context.Context, b *credentials.Bureau) error {
