@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ import (
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/chain"
 	"github.com/citizencloud/citizencredentials/client"
+	"github.com/citizencloud/citizencredentials/credentials/vcdm"
 )
 
 // ---- evidence get -------------------------------------------------------------
@@ -86,6 +88,7 @@ func evidenceGet(e *env, c *command, opts any, args []string) int {
 
 type evidenceVerifyFlags struct {
 	rpc, registry, dir string
+	issuer             string // the bundle's credential's issuer DID (not a flag)
 }
 
 func defineEvidenceVerify(fs *flag.FlagSet) any {
@@ -117,6 +120,7 @@ func evidenceVerify(e *env, c *command, opts any, args []string) int {
 	ctx, cancel := context.WithTimeout(e.ctx, e.timeout)
 	defer cancel()
 
+	f.issuer = credentialIssuer(ev.Credential)
 	reg, where, closeChain, err := openRegistry(ctx, f)
 	if err != nil {
 		return e.failf("%v", err)
@@ -197,7 +201,7 @@ func openRegistry(ctx context.Context, f *evidenceVerifyFlags) (reg *chain.Regis
 		closeFn = func() { _ = dev.Close() }
 		ec = dev.Client()
 		where = "embedded dev chain in " + dir
-		reg, err = bindRegistry(ctx, ec, dev.Key(), addrFrom)
+		reg, err = bindRegistry(ctx, ec, dev.Key(), addrFrom, f.issuer)
 		if err != nil {
 			closeFn()
 			return nil, "", nil, err
@@ -222,7 +226,7 @@ func openRegistry(ctx context.Context, f *evidenceVerifyFlags) (reg *chain.Regis
 			return nil, "", nil, fmt.Errorf("which registry? pass --registry 0x... (vcserve keeps the address in <data-dir>/registry-%s.address)", conn.ChainID())
 		}
 	}
-	reg, err = bindRegistry(ctx, conn.Client(), key, addrFrom)
+	reg, err = bindRegistry(ctx, conn.Client(), key, addrFrom, f.issuer)
 	if err != nil {
 		closeFn()
 		return nil, "", nil, err
@@ -249,8 +253,10 @@ func redactURL(s string) string {
 }
 
 // bindRegistry binds the registry at addrOrFile (an address, or a file
-// holding one) after checking that a contract is there.
-func bindRegistry(ctx context.Context, ec *ethclient.Client, key *ecdsa.PrivateKey, addrOrFile string) (*chain.Registry, error) {
+// holding one) after checking that a contract is there, reading the anchors
+// of the member that registered issuer (the credential's issuer DID, "" if
+// unknown).
+func bindRegistry(ctx context.Context, ec *ethclient.Client, key *ecdsa.PrivateKey, addrOrFile, issuer string) (*chain.Registry, error) {
 	s := strings.TrimSpace(addrOrFile)
 	if !common.IsHexAddress(s) {
 		b, err := os.ReadFile(addrOrFile)
@@ -273,8 +279,19 @@ func bindRegistry(ctx context.Context, ec *ethclient.Client, key *ecdsa.PrivateK
 	if err != nil {
 		return nil, err
 	}
-	// The anchors are in a member's namespace: this key's own if it is a
-	// member (the node's key on its embedded chain), else the only member's.
+	// The anchors are in a member's namespace: that of the member whose
+	// bureau issued the credential; failing that, this key's own if it is
+	// a member (the node's key on its embedded chain), else the only
+	// member's.
+	if issuer != "" {
+		e, ok, err := reg.IssuerOf(ctx, issuer)
+		if err != nil {
+			return nil, fmt.Errorf("read the issuer's registry entry: %v", err)
+		}
+		if ok {
+			return chain.NewRegistry(ec, key, addr, chain.WithNamespace(e.Member))
+		}
+	}
 	if ok, err := reg.IsMember(ctx); err != nil || ok {
 		return reg, err
 	}
@@ -289,7 +306,7 @@ func bindRegistry(ctx context.Context, ec *ethclient.Client, key *ecdsa.PrivateK
 		}
 	}
 	if len(active) != 1 {
-		return nil, fmt.Errorf("the registry at %s has %d active members; through --chain-rpc, evidence verify checks the anchors of a single-member registry only", addr.Hex(), len(active))
+		return nil, fmt.Errorf("the registry at %s has %d active members and none registered the credential's issuer, so whose anchors to check is unknown", addr.Hex(), len(active))
 	}
 	return chain.NewRegistry(ec, key, addr, chain.WithNamespace(active[0]))
 }
@@ -325,4 +342,39 @@ func printCheckRows(e *env, rows []checkRow, verified bool) {
 	} else {
 		fmt.Fprintln(e.stdout, "NOT VERIFIED")
 	}
+}
+
+// credentialIssuer reads, without verifying anything, the issuer DID a
+// credential names: the "issuer" of a JSON credential, or of the payload of
+// a compact JWS or of an SD-JWT's issuer-signed JWT ("iss", or "vc"'s
+// issuer for a VCDM 1.1 JWT). It only chooses whose anchors evidence verify
+// reads (a wrong one finds nothing that matches); "" if there is none.
+func credentialIssuer(credential string) string {
+	c := strings.TrimSpace(credential)
+	var doc map[string]any
+	if strings.HasPrefix(c, "{") {
+		if json.Unmarshal([]byte(c), &doc) != nil {
+			return ""
+		}
+		return vcdm.IssuerID(doc["issuer"])
+	}
+	jwt, _, _ := strings.Cut(c, "~")
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || json.Unmarshal(payload, &doc) != nil {
+		return ""
+	}
+	if vc, ok := doc["vc"].(map[string]any); ok {
+		if id := vcdm.IssuerID(vc["issuer"]); id != "" {
+			return id
+		}
+	}
+	if id := vcdm.IssuerID(doc["issuer"]); id != "" {
+		return id
+	}
+	iss, _ := doc["iss"].(string)
+	return iss
 }

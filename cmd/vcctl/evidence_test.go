@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/citizencloud/citizencredentials/app"
@@ -151,6 +154,21 @@ func TestEvidenceOffline(t *testing.T) {
 	expect(t, r, 0, "chain id "+chain.DevChainID.String(), "✔ issuance_anchor", "VERIFIED")
 	r = vcctl(t, "", "evidence", "verify", tamperedFile, "--chain-rpc", rpcURL, "--registry", addr)
 	expect(t, r, 1, "✘ credential_hash", "NOT VERIFIED")
+	// With a second member the anchors to read are those of the member
+	// that registered the credential's issuer.
+	founder, err := chain.NewRegistry(dev.Client(), dev.Key(), common.HexToAddress(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := founder.ProposeAdmission(context.Background(), crypto.PubkeyToAddress(other.PublicKey), "Parks", "https://parks.example"); err != nil || !p.Executed {
+		t.Fatalf("admit a second member: %+v %v", p, err)
+	}
+	r = vcctl(t, "", "evidence", "verify", bundle, "--chain-rpc", rpcURL, "--registry", addr)
+	expect(t, r, 0, "✔ issuance_anchor", "VERIFIED")
 	// Without --registry: where vcserve keeps the address for --chain-rpc.
 	t.Chdir(t.TempDir())
 	r = vcctl(t, "", "evidence", "verify", bundle, "--chain-rpc", rpcURL)
@@ -206,4 +224,25 @@ func rpcProxy(t *testing.T, dev *chain.Dev) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+func TestCredentialIssuer(t *testing.T) {
+	jws := func(payload string) string {
+		return "eyJhbGciOiJFZERTQSJ9." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln"
+	}
+	cases := []struct{ name, credential, want string }{
+		{"data-integrity", `{"issuer":{"id":"did:web:a.example"},"proof":{}}`, "did:web:a.example"},
+		{"vc+jwt", jws(`{"issuer":"did:web:b.example"}`), "did:web:b.example"},
+		{"vcdm-1.1-jwt", jws(`{"iss":"did:web:x.example","vc":{"issuer":"did:web:c.example"}}`), "did:web:c.example"},
+		{"sd-jwt-with-key-binding", jws(`{"iss":"did:web:d.example","_sd":[]}`) + "~WyJhIiwiYiIsImMiXQ~eyJ0eXAiOiJrYitqd3QifQ.e30.a2I", "did:web:d.example"},
+		{"not-a-credential", "hello", ""},
+		{"bad-payload", "a.!!!.c", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := credentialIssuer(c.credential); got != c.want {
+				t.Fatalf("credentialIssuer = %q, want %q", got, c.want)
+			}
+		})
+	}
 }
