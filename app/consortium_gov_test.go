@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/hex"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +12,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/citizencloud/citizencredentials/app"
 	"github.com/citizencloud/citizencredentials/chain"
@@ -32,52 +28,8 @@ type govChain struct {
 
 func newGovChain(t *testing.T) *govChain {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	dev, err := chain.OpenDev(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := dev.Close(); err != nil {
-			t.Errorf("close dev chain: %v", err)
-		}
-	})
-	rc := dev.Client().Client()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			ID     json.RawMessage   `json:"id"`
-			Method string            `json:"method"`
-			Params []json.RawMessage `json:"params"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		args := make([]any, len(req.Params))
-		for i, p := range req.Params {
-			args[i] = p
-		}
-		resp := map[string]any{"jsonrpc": "2.0", "id": req.ID}
-		var result json.RawMessage
-		if err := rc.CallContext(r.Context(), &result, req.Method, args...); err != nil {
-			// Keep the revert data: the registry's errors are decoded from it.
-			e := map[string]any{"code": -32000, "message": err.Error()}
-			if de, ok := err.(rpc.DataError); ok && de.ErrorData() != nil {
-				e["data"] = de.ErrorData()
-			}
-			if ce, ok := err.(rpc.Error); ok {
-				e["code"] = ce.ErrorCode()
-			}
-			resp["error"] = e
-		} else {
-			resp["result"] = result
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(resp)
-	}))
-	t.Cleanup(srv.Close)
-	return &govChain{dev: dev, rpc: srv.URL}
+	n := chaintest.StartNode(t)
+	return &govChain{dev: n.Dev(), rpc: n.URL()}
 }
 
 // node starts a vcserve on the chain with a new funded member key; with a

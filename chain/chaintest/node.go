@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -184,4 +185,14 @@ func (p rpcProxy) call(ctx context.Context, req rpcRequest) rpcResponse {
 	}
 	resp.Result = result
 	return resp
+}
+
+// ServeRPC serves dev's JSON-RPC over HTTP on 127.0.0.1, as a node of the
+// consortium chain would, until the test ends, and returns its URL. Unlike
+// StartNode it serves a chain the test already opened.
+func ServeRPC(t testing.TB, dev *chain.Dev) string {
+	t.Helper()
+	srv := httptest.NewServer(rpcProxy{rc: dev.Client().Client()})
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -74,7 +74,7 @@ func TestConsortiumCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = dev.Close() })
-	rpc := rpcProxy(t, dev)
+	rpc := chaintest.ServeRPC(t, dev)
 	keyA := chaintest.FundedKey(t, dev)
 	keyFile := writeTemp(t, "member.key", hex.EncodeToString(crypto.FromECDSA(keyA)))
 	work := t.TempDir()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +12,11 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/citizencloud/citizencredentials/app"
 	"github.com/citizencloud/citizencredentials/app/apptest"
 	"github.com/citizencloud/citizencredentials/chain"
+	"github.com/citizencloud/citizencredentials/chain/chaintest"
 )
 
 // manual turns off the background publisher and anchor worker: the test
@@ -149,7 +147,7 @@ func TestEvidenceOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dev.Close()
-	rpcURL := rpcProxy(t, dev)
+	rpcURL := chaintest.ServeRPC(t, dev)
 	r = vcctl(t, "", "evidence", "verify", bundle, "--chain-rpc", rpcURL, "--registry", addr)
 	expect(t, r, 0, "chain id "+chain.DevChainID.String(), "✔ issuance_anchor", "VERIFIED")
 	r = vcctl(t, "", "evidence", "verify", tamperedFile, "--chain-rpc", rpcURL, "--registry", addr)
@@ -183,47 +181,6 @@ func TestEvidenceOffline(t *testing.T) {
 	expect(t, r, 0, "VERIFIED")
 	r = vcctl(t, "", "evidence", "verify", bundle, "--chain-rpc", "http://127.0.0.1:1")
 	expect(t, r, 2, "connect to the chain")
-}
-
-// rpcProxy serves the dev chain's in-process JSON-RPC over HTTP, as a node
-// of the consortium chain would.
-func rpcProxy(t *testing.T, dev *chain.Dev) string {
-	t.Helper()
-	rc := dev.Client().Client()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			ID     json.RawMessage   `json:"id"`
-			Method string            `json:"method"`
-			Params []json.RawMessage `json:"params"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		args := make([]any, len(req.Params))
-		for i, p := range req.Params {
-			args[i] = p
-		}
-		resp := map[string]any{"jsonrpc": "2.0", "id": req.ID}
-		var result json.RawMessage
-		if err := rc.CallContext(r.Context(), &result, req.Method, args...); err != nil {
-			// Keep the revert data: the registry's errors are decoded from it.
-			e := map[string]any{"code": -32000, "message": err.Error()}
-			if de, ok := err.(rpc.DataError); ok && de.ErrorData() != nil {
-				e["data"] = de.ErrorData()
-			}
-			if ce, ok := err.(rpc.Error); ok {
-				e["code"] = ce.ErrorCode()
-			}
-			resp["error"] = e
-		} else {
-			resp["result"] = result
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(resp)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 func TestCredentialIssuer(t *testing.T) {
