@@ -1,22 +1,17 @@
 package app_test
 
 import (
-	"context"
-	"crypto/ecdsa"
 	"encoding/hex"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/citizencloud/citizencredentials/app"
+	"github.com/citizencloud/citizencredentials/chain/chaintest"
 )
 
 // TestExternalNode runs the anchoring story against a separate EVM node
@@ -28,7 +23,7 @@ func TestExternalNode(t *testing.T) {
 	if url == "" {
 		t.Skip("CC_CHAIN_RPC is not set (.ci/run starts geth --dev and sets it)")
 	}
-	key := fundedKey(t, url)
+	key := chaintest.FundedKeyFrom(t, url)
 	keyFile := filepath.Join(t.TempDir(), "chain.key")
 	if err := os.WriteFile(keyFile, []byte(hex.EncodeToString(crypto.FromECDSA(key))), 0o600); err != nil {
 		t.Fatal(err)
@@ -58,40 +53,5 @@ func TestExternalNode(t *testing.T) {
 	s2 := startServer(t, dir, manual, external)
 	if ok, _, msg := s2.verify(t, cred.Credential).check("status_anchor"); !ok {
 		t.Fatalf("after restart: %s", msg)
-	}
-}
-
-// fundedKey makes a key and pays it 10 ether from the dev node's account.
-func fundedKey(t *testing.T, url string) *ecdsa.PrivateKey {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	rc, err := rpc.DialContext(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	var accounts []common.Address
-	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
-		t.Fatalf("dev node has no unlocked account: %v", err)
-	}
-	key, _ := crypto.GenerateKey()
-	to := crypto.PubkeyToAddress(key.PublicKey)
-	value := new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
-	var tx common.Hash
-	if err := rc.CallContext(ctx, &tx, "eth_sendTransaction", map[string]any{"from": accounts[0], "to": to, "value": "0x" + value.Text(16)}); err != nil {
-		t.Fatalf("fund: %v", err)
-	}
-	client := ethclient.NewClient(rc)
-	for {
-		bal, err := client.BalanceAt(ctx, to, nil)
-		if err == nil && bal.Sign() > 0 {
-			return key
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("funding transaction not mined")
-		case <-time.After(100 * time.Millisecond):
-		}
 	}
 }

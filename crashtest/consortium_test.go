@@ -2,13 +2,10 @@ package crashtest_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -18,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/citizencloud/citizencredentials/chain/chaintest"
 	"github.com/citizencloud/citizencredentials/sqlite/sqlitetest"
 )
 
@@ -43,11 +40,11 @@ func TestConsortiumProcesses(t *testing.T) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 
-	a := newMember(t, ctx, "A", rpcURL, "")
+	a := newMember(t, "A", rpcURL, "")
 	a.start()
 	registry := a.registryAddress(t)
 	t.Logf("A founded the consortium registry %s", registry)
-	b := newMember(t, ctx, "B", rpcURL, registry)
+	b := newMember(t, "B", rpcURL, registry)
 	b.start()
 
 	// B is not a member yet: A (the only member) admits it alone.
@@ -96,7 +93,7 @@ func TestConsortiumProcesses(t *testing.T) {
 	a.start()
 
 	// C is admitted by a vote of A and B (a majority of two), and anchors.
-	c := newMember(t, ctx, "C", rpcURL, registry)
+	c := newMember(t, "C", rpcURL, registry)
 	c.start()
 	a.must(t, a.admin, proposeQ, map[string]any{"account": c.account, "name": "C", "url": c.url}, "proposeMember", &prop)
 	if prop.Executed {
@@ -185,9 +182,9 @@ type member struct {
 // newMember prepares a vcserve member on the chain at rpcURL, joining the
 // registry (founding one when registry is empty), listening on a fixed
 // port so that its public URL is where other members reach it.
-func newMember(t *testing.T, ctx context.Context, name, rpcURL, registry string) *member {
+func newMember(t *testing.T, name, rpcURL, registry string) *member {
 	t.Helper()
-	key := fundedKey(t, ctx, rpcURL)
+	key := chaintest.FundedKeyFrom(t, rpcURL)
 	keyFile := filepath.Join(t.TempDir(), "member.key")
 	if err := os.WriteFile(keyFile, []byte(hex.EncodeToString(crypto.FromECDSA(key))), 0o600); err != nil {
 		t.Fatal(err)
@@ -490,45 +487,4 @@ func startGeth(t *testing.T) string {
 	b, _ := os.ReadFile(logf.Name())
 	t.Fatalf("geth --dev did not answer on %s:\n%s", url, b)
 	return ""
-}
-
-// fundedKey makes a key and pays it 10 ether from the dev node's unlocked
-// account.
-func fundedKey(t *testing.T, ctx context.Context, url string) *ecdsa.PrivateKey {
-	t.Helper()
-	rc, err := rpc.DialContext(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	var accounts []common.Address
-	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
-		t.Fatalf("dev node has no unlocked account: %v", err)
-	}
-	key, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	value := new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
-	var tx common.Hash
-	if err := rc.CallContext(ctx, &tx, "eth_sendTransaction", map[string]any{
-		"from": accounts[0], "to": crypto.PubkeyToAddress(key.PublicKey), "value": "0x" + value.Text(16),
-	}); err != nil {
-		t.Fatalf("fund: %v", err)
-	}
-	for {
-		var rec json.RawMessage
-		err := rc.CallContext(ctx, &rec, "eth_getTransactionReceipt", tx)
-		if err != nil && !strings.Contains(err.Error(), "indexing is in progress") { // a fresh geth indexes first
-			t.Fatalf("fund receipt: %v", err)
-		}
-		if err == nil && len(rec) > 0 && string(rec) != "null" {
-			return key
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("funding transaction not mined")
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }

@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/citizencloud/citizencredentials/chain"
 )
@@ -130,4 +133,43 @@ func Admit(t testing.TB, dev *chain.Dev, name, baseURL string, voters ...*chain.
 		t.Fatalf("admission of %s not executed after %d approvals", name, len(p.Approvals))
 	}
 	return m
+}
+
+// FundedKeyFrom returns a new key holding 10 ether on the geth --dev node
+// at url, paid from the node's unlocked developer account; it returns once
+// the payment is mined.
+func FundedKeyFrom(t testing.TB, url string) *ecdsa.PrivateKey {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rc, err := rpc.DialContext(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var accounts []common.Address
+	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
+		t.Fatalf("the dev node has no unlocked account: %v", err)
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := crypto.PubkeyToAddress(key.PublicKey)
+	value := new(big.Int).Mul(big.NewInt(10), big.NewInt(params.Ether))
+	var tx common.Hash
+	if err := rc.CallContext(ctx, &tx, "eth_sendTransaction", map[string]any{"from": accounts[0], "to": to, "value": "0x" + value.Text(16)}); err != nil {
+		t.Fatalf("fund %s: %v", to, err)
+	}
+	client := ethclient.NewClient(rc)
+	for {
+		if bal, err := client.BalanceAt(ctx, to, nil); err == nil && bal.Sign() > 0 {
+			return key
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the payment to %s was not mined", to)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
