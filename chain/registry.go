@@ -521,12 +521,25 @@ func (r *Registry) wait(ctx context.Context, h common.Hash) (*types.Receipt, err
 	interval := min(firstPoll, r.maxPoll)
 	t := time.NewTimer(interval)
 	defer t.Stop()
+	var rec *types.Receipt
 	for {
-		rec, err := r.client.TransactionReceipt(ctx, h)
-		if err == nil {
-			return rec, nil
+		var err error
+		if rec == nil {
+			rec, err = r.client.TransactionReceipt(ctx, h)
 		}
-		if !notMined(err) {
+		if err == nil && rec != nil {
+			// A receipt can be readable before its block is the head
+			// (geth writes the block, then moves the head): wait for the
+			// head, so that state read right after reflects the
+			// transaction.
+			head, herr := r.client.BlockNumber(ctx)
+			if herr != nil {
+				return nil, mapErr(herr, "head")
+			}
+			if rec.BlockNumber == nil || head >= rec.BlockNumber.Uint64() {
+				return rec, nil
+			}
+		} else if !notMined(err) {
 			return nil, mapErr(err, "receipt")
 		}
 		select {
