@@ -105,8 +105,18 @@ type ContextLoader struct {
 	own    struct {
 		raw []byte
 		doc any
+		gen uint64 // bumped when raw changes: part of the processed-context key
 	}
+	// processed holds active contexts built from a document's top-level
+	// @context when every entry is an embedded or our own context URL,
+	// keyed by the URLs and our context's generation (bounded).
+	processed map[string]*ld.Context
 }
+
+// maxProcessedContexts bounds the processed-context cache; the key space
+// is sequences of the ~20 embedded URLs and our own, which real documents
+// use a handful of.
+const maxProcessedContexts = 64
 
 // LoaderOption configures a ContextLoader.
 type LoaderOption func(*ContextLoader)
@@ -150,7 +160,7 @@ type OwnContext interface {
 // is not nil, our own context (a nil *credentials.Catalogue must be passed
 // as a nil OwnContext).
 func NewContextLoader(own OwnContext, opts ...LoaderOption) *ContextLoader {
-	l := &ContextLoader{ownCtx: own, parsed: map[string]any{}, timeout: 10 * time.Second}
+	l := &ContextLoader{ownCtx: own, parsed: map[string]any{}, processed: map[string]*ld.Context{}, timeout: 10 * time.Second}
 	for _, o := range opts {
 		o(l)
 	}
@@ -187,6 +197,7 @@ func (l *ContextLoader) Document(url string) (any, error) {
 				return nil, &contextError{url, err}
 			}
 			l.own.raw, l.own.doc = raw, doc
+			l.own.gen++
 		}
 		return l.own.doc, nil
 	}
@@ -303,10 +314,16 @@ func jsonldError(err error, what string) error {
 // contexts do not define is an error rather than silently dropped, so it
 // cannot escape the signature) and converts it to an RDF dataset.
 func (l *ContextLoader) toRDF(doc map[string]any, what string) (*ld.RDFDataset, error) {
-	opts := ld.NewJsonLdOptions("")
-	opts.ProcessingMode = ld.JsonLd_1_1
-	opts.DocumentLoader = l
-	opts.SafeMode = true
+	opts := l.jsonldOptions()
+	if ctx, err := l.processedContext(doc["@context"]); err != nil {
+		return nil, jsonldError(err, what)
+	} else if ctx != nil {
+		// doc is the caller's copy: its top-level @context is replaced by
+		// the same context already processed, which json-gold takes as the
+		// active context as it is (JSON-LD 1.1 API, context processing
+		// step 5.1 on a context that is already an active context).
+		doc["@context"] = []any{ctx}
+	}
 	proc := ld.NewJsonLdProcessor()
 	expanded, err := proc.Expand(doc, opts)
 	if err != nil {
@@ -320,6 +337,82 @@ func (l *ContextLoader) toRDF(doc map[string]any, what string) (*ld.RDFDataset, 
 		return nil, jsonldError(err, what)
 	}
 	return out, nil
+}
+
+func (l *ContextLoader) jsonldOptions() *ld.JsonLdOptions {
+	opts := ld.NewJsonLdOptions("")
+	opts.ProcessingMode = ld.JsonLd_1_1
+	opts.DocumentLoader = l
+	opts.SafeMode = true
+	return opts
+}
+
+// processedContext returns a private copy of the active context that the
+// top-level @context value v gives, processed once per loader, or nil when
+// v is not a list of URLs that are all embedded or our own (inline
+// contexts, contexts of other members and fetched ones are processed on
+// every call: they can change, or are not ours to keep). Processing the
+// W3C credentials context is most of the cost of expanding a credential.
+func (l *ContextLoader) processedContext(v any) (*ld.Context, error) {
+	var urls []string
+	switch t := v.(type) {
+	case string:
+		urls = []string{t}
+	case []any:
+		for _, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return nil, nil
+			}
+			urls = append(urls, s)
+		}
+	default:
+		return nil, nil
+	}
+	if len(urls) == 0 || len(urls) > 8 {
+		return nil, nil
+	}
+	ownURL := ""
+	if l.ownCtx != nil {
+		ownURL = l.ownCtx.ContextURL()
+	}
+	var key strings.Builder
+	for _, u := range urls {
+		if _, embedded := embeddedContexts[u]; !embedded && (u != ownURL || u == "") {
+			return nil, nil
+		}
+		if u == ownURL {
+			if _, err := l.Document(u); err != nil { // picks up a grown catalogue
+				return nil, err
+			}
+		}
+		key.WriteString(u)
+		key.WriteByte('\n')
+	}
+	l.mu.Lock()
+	fmt.Fprintf(&key, "%d", l.own.gen)
+	k := key.String()
+	c, ok := l.processed[k]
+	l.mu.Unlock()
+	if !ok {
+		list := make([]any, len(urls))
+		for i, u := range urls {
+			list[i] = u
+		}
+		var err error
+		if c, err = ld.NewContext(nil, l.jsonldOptions()).Parse(list); err != nil {
+			return nil, err
+		}
+		l.mu.Lock()
+		if len(l.processed) >= maxProcessedContexts {
+			clear(l.processed)
+		}
+		l.processed[k] = c
+		l.mu.Unlock()
+	}
+	// Expansion only reads the active context, but a copy keeps the cached
+	// one safe from any later change in json-gold.
+	return ld.CopyContext(c), nil
 }
 
 // CheckJSONLD expands doc with loader (nil: the embedded contexts only) in

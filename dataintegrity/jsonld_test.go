@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/piprate/json-gold/ld"
@@ -62,5 +63,100 @@ func TestRDFCMatchesURDNA2015(t *testing.T) {
 		if string(got) != want.(string) {
 			t.Errorf("doc %d:\n got %s\nwant %s", i, got, want)
 		}
+	}
+}
+
+// growingContext is a catalogue context that gains terms at run time.
+type growingContext struct {
+	mu  sync.Mutex
+	doc []byte
+}
+
+func (g *growingContext) ContextURL() string { return "https://bureaus.example/ns/citizen/v1" }
+func (g *growingContext) ContextDocument() []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.doc
+}
+func (g *growingContext) set(terms ...string) {
+	defs := map[string]any{"@protected": true}
+	for _, t := range terms {
+		defs[t] = "https://bureaus.example/ns/citizen#" + t
+	}
+	b, _ := json.Marshal(map[string]any{"@context": defs})
+	g.mu.Lock()
+	g.doc = b
+	g.mu.Unlock()
+}
+
+// TestProcessedContextSameRDF checks that the processed-context cache
+// changes nothing: the same canonical form as json-gold processing the
+// context URLs itself, cold and warm, after our context grows, and an
+// undefined term still refused; and that concurrent use is safe (-race).
+func TestProcessedContextSameRDF(t *testing.T) {
+	own := &growingContext{}
+	own.set("hours")
+	l := NewContextLoader(own)
+	doc := func(term string) map[string]any {
+		var d map[string]any
+		src := `{"@context": ["https://www.w3.org/ns/credentials/v2", "` + own.ContextURL() + `"],
+			"type": ["VerifiableCredential"], "issuer": "did:web:bureau.example", "validFrom": "2026-01-01T00:00:00Z",
+			"credentialSubject": {"id": "did:key:z6Mk", "` + term + `": 12}}`
+		if err := json.Unmarshal([]byte(src), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	reference := func(d map[string]any) string {
+		opts := ld.NewJsonLdOptions("")
+		opts.DocumentLoader = l
+		opts.Algorithm = ld.AlgorithmURDNA2015
+		opts.Format = "application/n-quads"
+		want, err := ld.NewJsonLdProcessor().Normalize(copyJSON(d), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return want.(string)
+	}
+	check := func(name, term string) {
+		t.Helper()
+		want := reference(doc(term))
+		if !strings.Contains(want, "#"+term+">") {
+			t.Fatalf("%s: the reference lost the term: %s", name, want)
+		}
+		got, err := rdfcCanon(l, doc(term), "doc", sha256.New)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if string(got) != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	check("cold", "hours")
+	check("warm", "hours")
+	if _, err := rdfcCanon(l, doc("minutes"), "doc", sha256.New); err == nil || !strings.Contains(err.Error(), "not defined") {
+		t.Fatalf("an undefined term with a processed context: %v, want a safe-mode refusal", err)
+	}
+	own.set("hours", "minutes")
+	check("after the context grew", "minutes")
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if _, err := rdfcCanon(l, doc("minutes"), "doc", sha256.New); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
