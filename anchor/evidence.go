@@ -50,12 +50,6 @@ type ListVersion struct {
 	Credential string // optional: the signed list credential, included in the bundle
 }
 
-const (
-	evidenceScanPage  = 200
-	evidenceScanPages = 50
-	evidenceSkew      = 10 * time.Minute // clock skew between replicas
-)
-
 // NewEvidence assembles the evidence bundle of a logged credential from the
 // store: its leaf, the earliest confirmed log root that contains it (if
 // none is confirmed yet, the current tree and no LogAnchor), the inclusion
@@ -135,31 +129,16 @@ func LogAnchorOf(ctx context.Context, store Store, credentialID string) (*TxRef,
 	return &TxRef{TxHash: it.TxHash, Block: it.Block, BlockTime: it.BlockTime}, nil
 }
 
-// earliestLogRoot returns the first confirmed log root item created after
-// the leaf whose tree contains it, or nil.
+// earliestLogRoot returns the first confirmed log root whose tree contains
+// the leaf, or nil. Log roots are queued in the order of their tree sizes,
+// so the first one anchored over the leaf is the smallest tree above it:
+// one indexed read, however long the outbox.
 func earliestLogRoot(ctx context.Context, store Store, leaf *Leaf) (*Item, error) {
-	var after time.Time // zero: from the beginning
-	afterID := ""
-	if !leaf.CreatedAt.IsZero() {
-		after = leaf.CreatedAt.Add(-evidenceSkew)
+	it, err := store.LogRootCovering(ctx, leaf.Index)
+	if errors.Is(err, fault.ErrNotFound) {
+		return nil, nil
 	}
-	for range evidenceScanPages {
-		page, err := store.Items(ctx, after, afterID, evidenceScanPage)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range page {
-			if it.Kind == KindLogRoot && it.State == Confirmed && it.TreeSize > leaf.Index {
-				return it, nil
-			}
-		}
-		if len(page) < evidenceScanPage {
-			return nil, nil
-		}
-		last := page[len(page)-1]
-		after, afterID = last.CreatedAt, last.ID
-	}
-	return nil, nil
+	return it, err
 }
 
 // Check is one verification result, named like the API's checks

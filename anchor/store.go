@@ -76,6 +76,10 @@ type Store interface {
 	// the position (afterCreated, afterID); a zero afterCreated starts at the
 	// beginning. At most limit items.
 	Items(ctx context.Context, afterCreated time.Time, afterID string, limit int) ([]*Item, error)
+	// LogRootCovering returns the Confirmed KindLogRoot item with the
+	// smallest TreeSize above index: the first anchored root whose tree
+	// holds the leaf at index. fault.ErrNotFound if none is confirmed.
+	LogRootCovering(ctx context.Context, index int64) (*Item, error)
 
 	// AppendLeaf inserts l. Returns fault.ErrConflict if l.Index is taken or
 	// if l.CredentialID is already logged.

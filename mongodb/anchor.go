@@ -147,6 +147,18 @@ func (s *Store) Items(ctx context.Context, afterCreated time.Time, afterID strin
 	return itemsOf(rs), nil
 }
 
+// LogRootCovering returns the confirmed log root with the smallest tree
+// size above index (index {kind, state, treeSize}), or fault.ErrNotFound.
+func (s *Store) LogRootCovering(ctx context.Context, index int64) (*anchor.Item, error) {
+	r, err := findOne[itemRecord](ctx, s.outbox, "get the log root covering a leaf",
+		bson.D{{Key: "kind", Value: string(anchor.KindLogRoot)}, {Key: "state", Value: string(anchor.Confirmed)}, {Key: "treeSize", Value: bson.D{{Key: "$gt", Value: index}}}},
+		options.FindOne().SetSort(bson.D{{Key: "treeSize", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	return r.toDomain(), nil
+}
+
 // leafRecord is one issuance-log leaf, keyed by its index: appending is an
 // insert under the unique _id, and the unique credentialId index keeps a
 // credential from being logged twice.

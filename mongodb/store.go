@@ -110,6 +110,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			index(true, "slug", 1),
 			index(true, "did", 1),
 			index(false, "createdAt", 1, "_id", 1),
+			index(false, "kind", 1, "state", 1, "treeSize", 1),
 		}},
 		{s.credentials, []mongo.IndexModel{
 			index(false, "subjectDid", 1, "_id", 1),

@@ -90,6 +90,13 @@ func (s *Store) Items(ctx context.Context, afterCreated time.Time, afterID strin
 		ms(afterCreated), afterID, limit)
 }
 
+// LogRootCovering returns the confirmed log root with the smallest tree
+// size above index (index anchor_items_log_roots), or fault.ErrNotFound.
+func (s *Store) LogRootCovering(ctx context.Context, index int64) (*anchor.Item, error) {
+	return get(ctx, s.q(ctx), "get the log root covering a leaf", scanItem,
+		`SELECT `+itemCols+` FROM anchor_items WHERE kind = 'log_root' AND state = 'confirmed' AND tree_size > ? ORDER BY tree_size LIMIT 1`, index)
+}
+
 const leafCols = `idx, hash, credential_id, created_at`
 
 func scanLeaf(r scanner) (*anchor.Leaf, error) {

@@ -278,6 +278,7 @@ func TestQueryPlans(t *testing.T) {
 		"count unconfirmed":        `SELECT count(*) FROM anchor_items WHERE state <> 'confirmed'`,
 		"items":                    `SELECT * FROM anchor_items ORDER BY created_at, id LIMIT 10`,
 		"items after":              `SELECT * FROM anchor_items WHERE (created_at, id) > (1, 'x') ORDER BY created_at, id LIMIT 10`,
+		"log root covering a leaf": `SELECT * FROM anchor_items WHERE kind = 'log_root' AND state = 'confirmed' AND tree_size > 5 ORDER BY tree_size LIMIT 1`,
 		"leaf count":               `SELECT coalesce(max(idx) + 1, 0) FROM log_leaves`,
 		"leaves":                   `SELECT * FROM log_leaves WHERE idx >= 0 AND idx < 10 ORDER BY idx`,
 		"leaf of":                  `SELECT * FROM log_leaves WHERE credential_id = 'c'`,

@@ -118,6 +118,40 @@ func anchorCases() []testCase {
 			ok(t, "Unconfirmed", err)
 			same(t, "Unconfirmed(2)", got, []*anchor.Item{items[4], items[2]})
 		}},
+		{"item/log-root-covering", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			notFound(t, "LogRootCovering on an empty outbox", func() error { _, err := s.LogRootCovering(ctx, 0); return err }())
+			items := []*anchor.Item{
+				logItem(10, at(0)),
+				logItem(20, at(time.Second)),
+				logItem(30, at(2*time.Second)), // stays pending
+				statusItem("l1", 1, at(time.Second)),
+				logItem(40, at(3*time.Second)),
+			}
+			for _, it := range items {
+				ok(t, "Enqueue", s.Enqueue(ctx, it))
+			}
+			for _, i := range []int{0, 1, 3, 4} {
+				items[i].State, items[i].TxHash, items[i].Block, items[i].BlockTime, items[i].UpdatedAt = anchor.Confirmed, fmt.Sprintf("0x%064x", i), uint64(100+i), at(time.Minute), at(time.Hour)
+				ok(t, "UpdateItem", s.UpdateItem(ctx, items[i]))
+			}
+			for _, tc := range []struct {
+				index int64
+				want  *anchor.Item
+			}{
+				{0, items[0]}, {9, items[0]}, {10, items[1]}, {19, items[1]},
+				{20, items[4]}, {35, items[4]}, {39, items[4]}, // 30 is not confirmed
+				{40, nil}, {1 << 40, nil},
+			} {
+				got, err := s.LogRootCovering(ctx, tc.index)
+				if tc.want == nil {
+					notFound(t, fmt.Sprintf("LogRootCovering(%d)", tc.index), err)
+					continue
+				}
+				ok(t, fmt.Sprintf("LogRootCovering(%d)", tc.index), err)
+				same(t, fmt.Sprintf("LogRootCovering(%d)", tc.index), got, tc.want)
+			}
+		}},
 		{"item/items-cursor", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			got, err := s.Items(ctx, time.Time{}, "", 10)
