@@ -76,7 +76,7 @@ func NewEvidence(ctx context.Context, store Store, log *Log, credentialID, crede
 	} else if ev.TreeSize, err = log.Size(ctx); err != nil {
 		return nil, err
 	}
-	_, proof, err := log.Proof(ctx, credentialID, ev.TreeSize)
+	proof, err := log.ProofOf(ctx, leaf, ev.TreeSize)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/fault"
@@ -70,6 +71,11 @@ type Log struct {
 
 	mu    sync.Mutex
 	tiles map[tileKey]*tileEntry // complete tiles and committed runs of incomplete ones; at most tileCacheSize
+
+	// seen is the largest leaf count read from the store. The log only
+	// grows, so a tree size at or below it is known to be within the log
+	// without reading the count again.
+	seen atomic.Int64
 }
 
 // tileKey names the tile of TileWidth nodes at tree level Level (a multiple
@@ -195,17 +201,22 @@ func (l *Log) Proof(ctx context.Context, credentialID string, treeSize int64) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if treeSize <= leaf.Index {
-		return nil, nil, fault.E(fault.Invalid, "tree size %d does not contain leaf %d", treeSize, leaf.Index)
-	}
-	if err := l.checkSize(ctx, treeSize); err != nil {
-		return nil, nil, err
-	}
-	proof, err := InclusionProof(ctx, l, uint64(leaf.Index), uint64(treeSize))
+	proof, err := l.ProofOf(ctx, leaf, treeSize)
 	if err != nil {
 		return nil, nil, err
 	}
 	return leaf, proof, nil
+}
+
+// ProofOf is Proof for a leaf already read from the store.
+func (l *Log) ProofOf(ctx context.Context, leaf *Leaf, treeSize int64) ([][32]byte, error) {
+	if treeSize <= leaf.Index {
+		return nil, fault.E(fault.Invalid, "tree size %d does not contain leaf %d", treeSize, leaf.Index)
+	}
+	if err := l.checkSize(ctx, treeSize); err != nil {
+		return nil, err
+	}
+	return InclusionProof(ctx, l, uint64(leaf.Index), uint64(treeSize))
 }
 
 // ConsistencyProof returns the proof that the tree of size m is a prefix
@@ -224,9 +235,14 @@ func (l *Log) checkSize(ctx context.Context, size int64) error {
 	if size < 0 {
 		return fault.E(fault.Invalid, "negative tree size")
 	}
+	if size <= l.seen.Load() {
+		return nil
+	}
 	n, err := l.store.LeafCount(ctx)
 	if err != nil {
 		return err
+	}
+	for cur := l.seen.Load(); n > cur && !l.seen.CompareAndSwap(cur, n); cur = l.seen.Load() {
 	}
 	if size > n {
 		return fault.E(fault.Invalid, "tree size %d is beyond the log (%d leaves)", size, n)

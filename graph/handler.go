@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -77,6 +78,7 @@ var DefaultLimits = Limits{MaxBodyBytes: 4 << 20, MaxDepth: 12, MaxComplexity: 1
 // Authentication happens in Authenticate, which must wrap it.
 func NewHandler(r *Resolver, a *auth.Authenticator, lim Limits, logger *slog.Logger) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Complexity: complexity(len(r.Issuer.Catalogue().Types()))}))
+	srv.SetQueryCache(newQueryCache())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -350,5 +352,34 @@ func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 			ctx = auth.WithPrincipal(ctx, p)
 		}
 		return ctx, nil, nil
+	}
+}
+
+// The parsed and validated documents kept by queryCache: clients send the
+// same few documents again and again (a verifier's verifyCredential query),
+// and parsing and validating one was about a tenth of a verification's
+// CPU. Only documents that passed validation are added (gqlgen adds after
+// validating), only small ones, and only so many: the documents an
+// anonymous caller invents cost at most queryCacheEntries parsed forms of
+// queryCacheMaxBytes, and evict each other.
+const (
+	queryCacheEntries  = 256
+	queryCacheMaxBytes = 4 << 10
+)
+
+type queryCache struct{ lru *lru.LRU[*ast.QueryDocument] }
+
+func newQueryCache() queryCache { return queryCache{lru.New[*ast.QueryDocument](queryCacheEntries)} }
+
+func (c queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	if len(query) > queryCacheMaxBytes {
+		return nil, false
+	}
+	return c.lru.Get(ctx, query)
+}
+
+func (c queryCache) Add(ctx context.Context, query string, doc *ast.QueryDocument) {
+	if len(query) <= queryCacheMaxBytes {
+		c.lru.Add(ctx, query, doc)
 	}
 }
