@@ -332,8 +332,11 @@ func (l *ContextLoader) toRDF(doc map[string]any, what string) (*ld.RDFDataset, 
 	if err := checkExpandedTypes(expanded); err != nil {
 		return nil, fault.E(fault.Invalid, "%s is not valid JSON-LD in safe mode: %s", what, fault.Message(err))
 	}
-	out, err := ld.NewJsonLdApi().ToRDF(expanded, opts)
+	out, err := expandedToRDF(expanded)
 	if err != nil {
+		if fault.CodeOf(err) == fault.Invalid {
+			return nil, fault.Wrap(fault.Invalid, err, fmt.Sprintf("%s cannot be converted to RDF: %s", what, fault.Message(err)))
+		}
 		return nil, jsonldError(err, what)
 	}
 	return out, nil
