@@ -76,7 +76,15 @@ type Log struct {
 	// grows, so a tree size at or below it is known to be within the log
 	// without reading the count again.
 	seen atomic.Int64
+
+	rootsMu sync.Mutex
+	roots   map[int64][32]byte // roots of committed tree sizes; at most rootCacheSize
 }
+
+// rootCacheSize bounds the cached tree roots: a verification asks for the
+// root of the anchored tree that covers its credential, which is one of a
+// few recent sizes.
+const rootCacheSize = 1024
 
 // tileKey names the tile of TileWidth nodes at tree level Level (a multiple
 // of TileHeight) starting at node Index·TileWidth.
@@ -87,7 +95,7 @@ type tileKey struct {
 
 // NewLog returns the issuance log over store.
 func NewLog(store Store, opts ...LogOption) *Log {
-	l := &Log{store: store, now: time.Now, logger: slog.Default(), tiles: map[tileKey]*tileEntry{}, next: -1}
+	l := &Log{store: store, now: time.Now, logger: slog.Default(), tiles: map[tileKey]*tileEntry{}, roots: map[int64][32]byte{}, next: -1}
 	for _, o := range opts {
 		o(l)
 	}
@@ -189,7 +197,25 @@ func (l *Log) Root(ctx context.Context, size int64) ([32]byte, error) {
 	if err := l.checkSize(ctx, size); err != nil {
 		return [32]byte{}, err
 	}
-	return Root(ctx, l, uint64(size))
+	l.rootsMu.Lock()
+	r, ok := l.roots[size]
+	l.rootsMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := Root(ctx, l, uint64(size))
+	if err != nil {
+		return r, err
+	}
+	// The tree of size leaves is committed (checkSize), so its root never
+	// changes.
+	l.rootsMu.Lock()
+	if len(l.roots) >= rootCacheSize {
+		clear(l.roots)
+	}
+	l.roots[size] = r
+	l.rootsMu.Unlock()
+	return r, nil
 }
 
 // Proof returns the credential's leaf and its inclusion proof in the tree

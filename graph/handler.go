@@ -247,10 +247,13 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) (body []byte, s
 	case err != nil:
 		return nil, http.StatusBadRequest, "could not read the request body"
 	}
-	if !json.Valid(body) {
-		return nil, http.StatusBadRequest, "the request body is not valid JSON"
-	}
+	// One JSON object is all that is accepted; json.Unmarshal below checks
+	// the whole body is valid JSON, so only other shapes are told apart
+	// here (a second full scan of the body was measurable).
 	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) == 0 || b[0] != '{' {
+		if !json.Valid(body) {
+			return nil, http.StatusBadRequest, "the request body is not valid JSON"
+		}
 		return nil, http.StatusBadRequest, "the request body must be one JSON object {\"query\": ..., \"variables\": ...}; batches (arrays) are not supported"
 	}
 	var shape struct {
