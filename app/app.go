@@ -25,6 +25,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/auth"
@@ -194,6 +195,10 @@ func (m *Main) Run(ctx context.Context) error {
 
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(ops.collectors()...)
+	// The process's CPU time, memory and open files, and the Go runtime's
+	// heap, GC and goroutines: what sizing needs beside the operations
+	// (vcbench -url divides this CPU time by the operations it sent).
+	promReg.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
 	promReg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "citizen_anchor_backlog", Help: "Status list versions and log roots waiting to be anchored on chain.",
 	}, func() float64 {

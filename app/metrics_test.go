@@ -67,6 +67,10 @@ func TestOperationMetrics(t *testing.T) {
 		{"anchored/log", `citizen_anchors_confirmed_total{kind="log_root"}`},
 		{"anchor-lag", `citizen_anchor_lag_seconds_count{kind="status_list"}`},
 		{"gas", `citizen_anchor_transaction_gas_count `},
+		{"process-cpu", `process_cpu_seconds_total `},
+		{"process-memory", `process_resident_memory_bytes `},
+		{"go-heap", `go_memstats_heap_alloc_bytes `},
+		{"go-goroutines", `go_goroutines `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(got, tc.want) {

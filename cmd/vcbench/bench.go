@@ -222,6 +222,21 @@ func (b *bench) settle(ctx context.Context, probe string) error {
 
 // measure is measure, writing a CPU profile of the row to -profile-dir.
 func (b *bench) measure(name string, calls, per, conc int, f func(i int) error) (Row, error) {
+	ctx := context.Background()
+	before, cpuErr := b.cpuSeconds(ctx)
+	r, err := b.profiled(name, calls, per, conc, f)
+	if after, err2 := b.cpuSeconds(ctx); cpuErr == nil && err2 == nil && r.Ops > 0 {
+		r.CPUMicrosPerOp = (after - before) * 1e6 / float64(r.Ops)
+	} else if cpuErr == nil && err2 != nil {
+		b.progress("CPU time after %s could not be read: %v", name, err2)
+	} else if cpuErr != nil {
+		b.progress("CPU time before %s could not be read: %v", name, cpuErr)
+	}
+	return r, err
+}
+
+// profiled is measure with a CPU profile of the row when -profile-dir is set.
+func (b *bench) profiled(name string, calls, per, conc int, f func(i int) error) (Row, error) {
 	if b.c.profileDir == "" {
 		return measure(name, calls, per, conc, f)
 	}

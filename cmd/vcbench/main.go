@@ -112,6 +112,7 @@ func run(c config, out io.Writer) error {
 	}
 	rep := report{Store: t.store, Target: t.desc, N: c.n, Concurrency: c.conc, IssueConcurrency: c.issueConc, Started: time.Now().UTC()}
 	rep.Floors = measureFloors(c.floorFor)
+	rep.CPUScope = b.cpuScope()
 	b.progress("raw Ed25519 on %d goroutines: sign %.0f/s, verify %.0f/s", rep.Floors.Goroutines, rep.Floors.Sign, rep.Floors.Verify)
 	if c.scale > 0 {
 		rep.Scale, err = b.scale(ctx, c.scale)

@@ -42,17 +42,21 @@ func TestRun(t *testing.T) {
 		config  func(t *testing.T) config
 		rows    int // rows with a rate
 		scale   int // checkpoints
+		cpu     string
 		wantErr string
 	}{
-		{"ok/in-process", func(*testing.T) config { return small() }, 11, 0, ""},
-		{"ok/url", url, 11, 0, ""},
-		{"ok/scale-with-restart", func(*testing.T) config { c := small(); c.scale = 30; return c }, 0, 1, ""},
-		{"fail/url-without-token", func(*testing.T) config { c := small(); c.url = "http://127.0.0.1:1"; return c }, 0, 0, "-admin-token-file"},
+		// In-process CPU time is read with microsecond resolution, so
+		// every row has its CPU per operation; a server's /metrics counts
+		// in clock ticks, which a row of a few operations may not reach.
+		{"ok/in-process", func(*testing.T) config { return small() }, 11, 0, "vcbench process", ""},
+		{"ok/url", url, 11, 0, "server process", ""},
+		{"ok/scale-with-restart", func(*testing.T) config { c := small(); c.scale = 30; return c }, 0, 1, "vcbench process", ""},
+		{"fail/url-without-token", func(*testing.T) config { c := small(); c.url = "http://127.0.0.1:1"; return c }, 0, 0, "", "-admin-token-file"},
 		{"fail/url-and-mongo", func(*testing.T) config {
 			c := small()
 			c.url, c.tokenFile, c.ferret = "http://127.0.0.1:1", "x", true
 			return c
-		}, 0, 0, "drop -mongo-uri"},
+		}, 0, 0, "", "drop -mongo-uri"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -84,6 +88,12 @@ func TestRun(t *testing.T) {
 				if r.Floor != "" && r.FloorRatio <= 0 {
 					t.Errorf("%s: no floor ratio", r.Name)
 				}
+				if r.Ops > 1 && tc.cpu == "vcbench process" && r.CPUMicrosPerOp <= 0 {
+					t.Errorf("%s: no CPU time per operation", r.Name)
+				}
+			}
+			if !strings.HasPrefix(rep.CPUScope, tc.cpu) {
+				t.Errorf("CPU scope %q, want %q", rep.CPUScope, tc.cpu)
 			}
 			if rated != tc.rows {
 				t.Errorf("%d rows with a rate, want %d", rated, tc.rows)

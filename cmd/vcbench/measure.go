@@ -74,6 +74,9 @@ type Row struct {
 	Floor      string  `json:"floor,omitempty"`
 	FloorRatio float64 `json:"floorRatio,omitempty"`
 	Note       string  `json:"note,omitempty"`
+	// CPUMicrosPerOp is the CPU time spent per operation by what the
+	// report's CPUScope names.
+	CPUMicrosPerOp float64 `json:"cpuMicrosPerOp,omitempty"`
 
 	lat []time.Duration
 }
@@ -144,6 +147,7 @@ type report struct {
 	Started          time.Time    `json:"started"`
 	Seconds          float64      `json:"seconds"`
 	Floors           Floors       `json:"floors"`
+	CPUScope         string       `json:"cpuScope"` // whose CPU time the rows' CPU per operation counts
 	Rows             []Row        `json:"rows,omitempty"`
 	Scale            []Checkpoint `json:"scale,omitempty"`
 }
@@ -164,10 +168,11 @@ func (r *report) finish() {
 
 func (r *report) print(out io.Writer) error {
 	fmt.Fprintf(out, "vcbench: %s, %s store, %d CPUs, %s; %.0f s\n", r.Target, r.Store, r.CPUs, r.GoVersion, r.Seconds)
-	fmt.Fprintf(out, "floor: raw Ed25519 on %d goroutines: sign %.0f/s, verify %.0f/s\n\n", r.Floors.Goroutines, r.Floors.Sign, r.Floors.Verify)
+	fmt.Fprintf(out, "floor: raw Ed25519 on %d goroutines: sign %.0f/s, verify %.0f/s\n", r.Floors.Goroutines, r.Floors.Sign, r.Floors.Verify)
+	fmt.Fprintf(out, "CPU µs/op: CPU time of the %s per operation\n\n", r.CPUScope)
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if len(r.Rows) > 0 {
-		fmt.Fprintln(w, "operation\tconc\tops\tops/s\tp50 ms\tp99 ms\tof floor\t")
+		fmt.Fprintln(w, "operation\tconc\tops\tops/s\tp50 ms\tp99 ms\tof floor\tCPU µs/op\t")
 		for _, row := range r.Rows {
 			ratio := "-"
 			if row.Floor != "" {
@@ -177,7 +182,11 @@ func (r *report) print(out io.Writer) error {
 			if row.Ops == 1 {
 				rate = "-" // a single timed step: its latency is the figure
 			}
-			fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%.1f\t%.1f\t%s\t\n", row.Name, row.Concurrency, row.Ops, rate, row.P50ms, row.P99ms, ratio)
+			cpu := "-"
+			if row.CPUMicrosPerOp > 0 {
+				cpu = fmt.Sprintf("%.0f", row.CPUMicrosPerOp)
+			}
+			fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%.1f\t%.1f\t%s\t%s\t\n", row.Name, row.Concurrency, row.Ops, rate, row.P50ms, row.P99ms, ratio, cpu)
 		}
 	}
 	if len(r.Scale) > 0 {
