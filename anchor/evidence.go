@@ -66,7 +66,10 @@ func NewEvidence(ctx context.Context, store Store, log *Log, credentialID, crede
 	}
 	ev := &Evidence{CredentialID: credentialID, Credential: credential, CredentialHash: leaf.Hash, LeafIndex: leaf.Index}
 
-	logItem, err := earliestLogRoot(ctx, store, leaf)
+	logItem, err := log.CoveringRoot(ctx, leaf.Index)
+	if errors.Is(err, fault.ErrNotFound) {
+		logItem, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

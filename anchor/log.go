@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,7 +81,27 @@ type Log struct {
 
 	rootsMu sync.Mutex
 	roots   map[int64][32]byte // roots of committed tree sizes; at most rootCacheSize
+
+	coverMu sync.Mutex
+	cover   []coverage // by tree size; at most coverCacheSize
 }
+
+// coverage remembers an answer of Store.LogRootCovering: for leaves from
+// index from up to the item's tree size, the first confirmed root was it,
+// as of fetched.
+type coverage struct {
+	from    int64
+	it      *Item
+	fetched time.Time
+}
+
+// Bounds of the log-root coverage memo. A confirmed root stays confirmed
+// unless its block is lost and the worker anchors it again (then its
+// transaction changes), so an answer is kept for coverTTL only.
+const (
+	coverCacheSize = 1024
+	coverTTL       = 10 * time.Second
+)
 
 // rootCacheSize bounds the cached tree roots: a verification asks for the
 // root of the anchored tree that covers its credential, which is one of a
@@ -232,6 +254,44 @@ func (l *Log) Proof(ctx context.Context, credentialID string, treeSize int64) (*
 		return nil, nil, err
 	}
 	return leaf, proof, nil
+}
+
+// CoveringRoot is Store.LogRootCovering(index) with a short memo: the
+// leaves under one anchored root share its answer, so a stream of first
+// verifications reads the outbox once per root and coverTTL, not once per
+// credential. A root confirmed after the memo was filled (an earlier tree
+// anchored late) is seen when the entry expires; until then the later
+// root answered is as valid a proof.
+func (l *Log) CoveringRoot(ctx context.Context, index int64) (*Item, error) {
+	now := l.now()
+	l.coverMu.Lock()
+	i := sort.Search(len(l.cover), func(i int) bool { return l.cover[i].it.TreeSize > index })
+	if i < len(l.cover) && l.cover[i].from <= index && now.Sub(l.cover[i].fetched) < coverTTL {
+		it := *l.cover[i].it
+		l.coverMu.Unlock()
+		return &it, nil
+	}
+	l.coverMu.Unlock()
+	it, err := l.store.LogRootCovering(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	l.coverMu.Lock()
+	defer l.coverMu.Unlock()
+	j := sort.Search(len(l.cover), func(j int) bool { return l.cover[j].it.TreeSize >= it.TreeSize })
+	switch {
+	case j < len(l.cover) && l.cover[j].it.TreeSize == it.TreeSize && now.Sub(l.cover[j].fetched) < coverTTL:
+		l.cover[j].from = min(l.cover[j].from, index)
+	case j < len(l.cover) && l.cover[j].it.TreeSize == it.TreeSize:
+		l.cover[j] = coverage{from: index, it: it, fetched: now}
+	default:
+		if len(l.cover) >= coverCacheSize {
+			l.cover, j = nil, 0
+		}
+		l.cover = slices.Insert(l.cover, j, coverage{from: index, it: it, fetched: now})
+	}
+	c := *it
+	return &c, nil
 }
 
 // ProofOf is Proof for a leaf already read from the store.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/citizencloud/citizencredentials/anchor"
 	"github.com/citizencloud/citizencredentials/fault"
@@ -435,5 +436,65 @@ func TestLogTilesTwoLevels(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestCoveringRootMemo checks the log-root coverage memo against the
+// store's answer: leaves under one root share it, a leaf below the range
+// an answer was given for asks the store again, and a root confirmed late
+// is seen once the memo's entry expires.
+func TestCoveringRootMemo(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	l := anchor.NewLog(st, anchor.WithLogClock(func() time.Time { return now }))
+	confirm := func(size int64) {
+		t.Helper()
+		it := &anchor.Item{ID: anchor.LogItemID(size), Kind: anchor.KindLogRoot, TreeSize: size, Digest: fmt.Sprintf("%064x", size),
+			State: anchor.Confirmed, TxHash: fmt.Sprintf("0x%064x", size), Block: uint64(size), BlockTime: now, CreatedAt: now, UpdatedAt: now}
+		if err := st.Enqueue(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.CoveringRoot(ctx, 0); !errors.Is(err, fault.ErrNotFound) {
+		t.Fatalf("no root confirmed: %v, want not found", err)
+	}
+	confirm(10)
+	confirm(20)
+	steps := []struct {
+		name    string
+		before  func()
+		index   int64
+		want    int64 // tree size; 0: not found
+		wantErr bool
+	}{
+		{"first root", nil, 5, 10, false},
+		{"second root", nil, 15, 20, false},
+		{"below the range the memo knows: the store answers", nil, 12, 20, false},
+		{"a root confirmed late is not seen while the memo is fresh", func() { confirm(14) }, 13, 20, false},
+		{"it is seen once the entry expires", func() { now = now.Add(11 * time.Second) }, 13, 14, false},
+		{"beyond every root", nil, 20, 0, true},
+	}
+	for _, s := range steps {
+		if s.before != nil {
+			s.before()
+		}
+		it, err := l.CoveringRoot(ctx, s.index)
+		if s.wantErr {
+			if !errors.Is(err, fault.ErrNotFound) {
+				t.Fatalf("%s: %v, want not found", s.name, err)
+			}
+			continue
+		}
+		if err != nil || it.TreeSize != s.want {
+			t.Fatalf("%s: CoveringRoot(%d) = %+v, %v; want tree size %d", s.name, s.index, it, err, s.want)
+		}
+		direct, err := st.LogRootCovering(ctx, s.index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if direct.TreeSize != it.TreeSize && s.name != "a root confirmed late is not seen while the memo is fresh" {
+			t.Fatalf("%s: memo %d, store %d", s.name, it.TreeSize, direct.TreeSize)
+		}
 	}
 }
