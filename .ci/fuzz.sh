@@ -17,11 +17,11 @@ while IFS= read -r line; do
   pkg=./$(dirname "$file")
   printf '%-45s %s\n' "$pkg" "$name"
   for attempt in 1 2 3; do
-    before=$(git status --porcelain --untracked-files=all -- "$pkg/testdata/fuzz/$name")
+    before=$(git status --porcelain --untracked-files=all -- "$pkg/testdata/fuzz/$name" 2>/dev/null)
     if out=$(go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1); then
       break
     fi
-    after=$(git status --porcelain --untracked-files=all -- "$pkg/testdata/fuzz/$name")
+    after=$(git status --porcelain --untracked-files=all -- "$pkg/testdata/fuzz/$name" 2>/dev/null)
     if [ "$attempt" -lt 3 ] && [ "$before" = "$after" ] && grep -qx '    context deadline exceeded' <<<"$out"; then
       echo "    the fuzz coordinator stopped with 'context deadline exceeded' and wrote no crasher (golang/go#75804): running $name again"
       continue
