@@ -64,7 +64,12 @@ func NewEvidence(ctx context.Context, store Store, log *Log, credentialID, crede
 	if err != nil {
 		return nil, err
 	}
-	ev := &Evidence{CredentialID: credentialID, Credential: credential, CredentialHash: leaf.Hash, LeafIndex: leaf.Index}
+	return NewEvidenceOf(ctx, store, log, leaf, credential, lists)
+}
+
+// NewEvidenceOf is NewEvidence for a leaf already read from the store.
+func NewEvidenceOf(ctx context.Context, store Store, log *Log, leaf *Leaf, credential string, lists []ListVersion) (*Evidence, error) {
+	ev := &Evidence{CredentialID: leaf.CredentialID, Credential: credential, CredentialHash: leaf.Hash, LeafIndex: leaf.Index}
 
 	logItem, err := log.CoveringRoot(ctx, leaf.Index)
 	if errors.Is(err, fault.ErrNotFound) {

@@ -164,7 +164,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// against the chain; did:web DIDs resolve locally first, then there.
 	remote := consortium.NewVerifier(registry, consortium.NewFetcher(consortium.AllowPrivate(c.ConsortiumAllowPrivate)), consortium.WithVerifierLogger(m.Logger), consortium.WithConfirmations(c.Confirmations))
 	m.ledger, err = ledger.New(ledger.Config{
-		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store,
+		Credentials: m.store, Keys: m.store, Status: m.status, Lists: m.store, Anchors: m.store, Reads: m.store,
 		Log: issuanceLog, Registry: registry, BaseURL: m.publicURL, Logger: m.Logger, Remote: remote, Member: m.memberLabel(ctx, registry),
 	})
 	if err != nil {

@@ -31,6 +31,7 @@ import (
 	"github.com/citizencloud/citizencredentials/keys"
 	"github.com/citizencloud/citizencredentials/onboard"
 	"github.com/citizencloud/citizencredentials/status"
+	"github.com/citizencloud/citizencredentials/store"
 )
 
 // Check names added to verification results.
@@ -48,6 +49,7 @@ type Ledger struct {
 	status    *status.Service
 	lists     status.Store
 	anchors   anchor.Store
+	reads     store.VerificationReader // nil: the reads one by one
 	log       *anchor.Log
 	reg       anchor.Registry
 	remote    credentials.Extension
@@ -100,10 +102,14 @@ type Config struct {
 	Status      *status.Service   // published status list versions
 	Lists       status.Store      // status lists and their entries
 	Anchors     anchor.Store      // the anchoring outbox
-	Log         *anchor.Log       // the issuance log
-	Registry    anchor.Registry   // the consortium chain
-	BaseURL     string            // the service's public URL; status list URLs under it are ours
-	Logger      *slog.Logger      // nil: slog.Default()
+	// Reads, if set, reads what one verification needs in one call (the
+	// credential's record, leaf, status entries and their lists' latest
+	// versions) instead of one store call each.
+	Reads    store.VerificationReader
+	Log      *anchor.Log     // the issuance log
+	Registry anchor.Registry // the consortium chain
+	BaseURL  string          // the service's public URL; status list URLs under it are ours
+	Logger   *slog.Logger    // nil: slog.Default()
 	// Remote, if set, gives the checks of credentials whose issuer is not
 	// one of this node's bureaus (consortium.Verifier: other members'
 	// bureaus, trusting only the chain). Nil: such credentials get this
@@ -135,7 +141,7 @@ func New(c Config) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: trust cache of %d entries: %w", c.TrustCacheSize, err)
 	}
-	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, log: c.Log, reg: c.Registry, remote: c.Remote, member: c.Member,
+	return &Ledger{creds: c.Credentials, keys: c.Keys, status: c.Status, lists: c.Lists, anchors: c.Anchors, reads: c.Reads, log: c.Log, reg: c.Registry, remote: c.Remote, member: c.Member,
 		statusURL: strings.TrimRight(c.BaseURL, "/") + "/status/", trustTTL: c.TrustTTL, trustWait: 30 * time.Second, logger: c.Logger, trust: trust,
 		anchorCache: newBounded[anchorKey, anchor.Anchored](anchorCacheSize), proven: newBounded[string, provenIssuance](provenCacheSize),
 		fingerprints: newBounded[string, [32]byte](fingerprintCacheSize), localDIDs: newBounded[string, struct{}](localDIDCacheSize)}, nil
@@ -151,12 +157,12 @@ func (l *Ledger) Checks(ctx context.Context, p *credentials.Parsed) []credential
 		return l.remote.Checks(ctx, p)
 	}
 	out := []credentials.Check{l.checkTrusted(ctx, p)}
-	ents := &entriesOf{lists: l.lists, credentialID: p.ID}
+	ents := l.read(ctx, p.ID)
 	out = append(out, l.checkStatus(ctx, p, ents)...)
-	rec := l.ownRecord(ctx, p)
+	rec := l.ownRecord(ctx, p, ents)
 	if rec != nil {
 		out = append(out, l.checkStatusAnchor(ctx, rec, ents)...)
-		out = append(out, l.checkIssuanceAnchor(ctx, rec, p))
+		out = append(out, l.checkIssuanceAnchor(ctx, rec, p, ents))
 	}
 	// The chain-backed checks of our own credentials relied on our own
 	// member namespace, as a remote member's name theirs.
@@ -183,11 +189,11 @@ func (l *Ledger) localIssuer(ctx context.Context, issuer string) bool {
 
 // ownRecord returns our stored record of p if we issued exactly this
 // credential, else nil.
-func (l *Ledger) ownRecord(ctx context.Context, p *credentials.Parsed) *credentials.Record {
+func (l *Ledger) ownRecord(ctx context.Context, p *credentials.Parsed, ents *entriesOf) *credentials.Record {
 	if p.ID == "" {
 		return nil
 	}
-	rec, err := l.creds.Credential(ctx, p.ID)
+	rec, err := ents.record(ctx)
 	if err != nil || rec.IssuerDID != p.Issuer {
 		return nil
 	}
@@ -343,21 +349,66 @@ func Thumbprint(publicJWK []byte) ([32]byte, error) {
 // it fails if any bit is set (revoked, suspended) or cannot be checked.
 // entriesOf reads a credential's status entries once for the status and
 // status_anchor checks of one verification.
+//
+// With a store.VerificationReader the record, the leaf and the lists'
+// latest versions come with the entries in one call; without one, each
+// is read when first needed.
 type entriesOf struct {
-	lists        status.Store
+	l            *Ledger
 	credentialID string
 
 	read    bool
 	entries []*status.Entry
 	err     error
+
+	snap *store.VerificationRead // nil: read one by one
+}
+
+// read prepares the reads of one verification of credentialID.
+func (l *Ledger) read(ctx context.Context, credentialID string) *entriesOf {
+	e := &entriesOf{l: l, credentialID: credentialID}
+	if l.reads == nil || credentialID == "" {
+		return e
+	}
+	snap, err := l.reads.VerificationRead(ctx, credentialID)
+	if err != nil {
+		// The reads one by one report the failure in the checks that
+		// need them.
+		l.logger.WarnContext(ctx, "ledger: the verification read failed; reading one by one", "err", fault.Message(err))
+		return e
+	}
+	e.snap, e.read, e.entries = snap, true, snap.Entries
+	return e
 }
 
 func (e *entriesOf) get(ctx context.Context) ([]*status.Entry, error) {
 	if !e.read {
-		e.entries, e.err = e.lists.EntriesOf(ctx, e.credentialID)
+		e.entries, e.err = e.l.lists.EntriesOf(ctx, e.credentialID)
 		e.read = true
 	}
 	return e.entries, e.err
+}
+
+// record is our record of the credential (fault.ErrNotFound if none).
+func (e *entriesOf) record(ctx context.Context) (*credentials.Record, error) {
+	if e.snap == nil {
+		return e.l.creds.Credential(ctx, e.credentialID)
+	}
+	if e.snap.Record == nil {
+		return nil, fault.E(fault.NotFound, "no credential %s", e.credentialID)
+	}
+	return e.snap.Record, nil
+}
+
+// leaf is the credential's issuance-log leaf (fault.ErrNotFound if none).
+func (e *entriesOf) leaf(ctx context.Context) (*anchor.Leaf, error) {
+	if e.snap == nil {
+		return e.l.anchors.LeafOf(ctx, e.credentialID)
+	}
+	if e.snap.Leaf == nil {
+		return nil, fault.E(fault.NotFound, "credential %s is not logged", e.credentialID)
+	}
+	return e.snap.Leaf, nil
 }
 
 func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *entriesOf) []credentials.Check {
@@ -399,7 +450,7 @@ func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *e
 			bad = append(bad, fmt.Sprintf("the %s entry (list %s, index %d) is not allocated to this credential", purpose, listID, idx))
 		case e.Set:
 			reason := ""
-			if rec, err := l.creds.Credential(ctx, p.ID); err == nil && rec.StateReason != "" {
+			if rec, err := ents.record(ctx); err == nil && rec.StateReason != "" {
 				reason = " (reason: " + rec.StateReason + ")"
 			}
 			bad = append(bad, fmt.Sprintf("%s by the issuer on %s%s", pastTense(purpose), e.UpdatedAt.UTC().Format(time.RFC3339), reason))
@@ -505,6 +556,9 @@ func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record,
 // latestVersions is status.Service.Versions on entries already read: the
 // latest published version of each of the credential's lists.
 func (l *Ledger) latestVersions(ctx context.Context, ents *entriesOf) ([]*status.Version, error) {
+	if ents.snap != nil {
+		return ents.snap.Latest, nil
+	}
 	entries, err := ents.get(ctx)
 	if err != nil {
 		return nil, err
@@ -536,14 +590,18 @@ func (l *Ledger) outboxConfirmed(ctx context.Context, itemID string) bool {
 // checkIssuanceAnchor proves that the credential is in the issuance log
 // under a root anchored on chain. Once proven, the outcome is cached for
 // the credential (a confirmed anchor and a leaf never change).
-func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed) credentials.Check {
+func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed, ents *entriesOf) credentials.Check {
 	if !sameAsIssued(rec, p) {
 		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (it differs from what the issuance log holds)", rec.ID)
 	}
 	if pi, ok := l.proven.get(rec.ID); ok {
 		return provenCheck(pi)
 	}
-	ev, err := anchor.NewEvidence(ctx, l.anchors, l.log, rec.ID, "", nil)
+	leaf, err := ents.leaf(ctx)
+	var ev *anchor.Evidence
+	if err == nil {
+		ev, err = anchor.NewEvidenceOf(ctx, l.anchors, l.log, leaf, "", nil)
+	}
 	if errors.Is(err, fault.ErrNotFound) {
 		return fail(CheckIssuanceAnchor, "the credential is not in the issuance log")
 	}

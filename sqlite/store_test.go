@@ -283,6 +283,7 @@ func TestQueryPlans(t *testing.T) {
 		"leaves":                   `SELECT * FROM log_leaves WHERE idx >= 0 AND idx < 10 ORDER BY idx`,
 		"leaf of":                  `SELECT * FROM log_leaves WHERE credential_id = 'c'`,
 		"tile nodes":               `SELECT idx, hash FROM log_tiles WHERE level = 8 AND idx >= 0 AND idx < 256 ORDER BY idx`,
+		"verification read":        strings.Replace(sqlite.VerificationQuery, "?", "'c'", 1),
 	}
 	for name, q := range queries {
 		rows, err := s.DB().QueryContext(ctx, "EXPLAIN QUERY PLAN "+q)

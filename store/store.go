@@ -27,8 +27,25 @@ type Store interface {
 	status.Store
 	anchor.Store
 	openid.Store
+	VerificationReader
 	// Ping reports whether the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the backend (and, for sqlite, the data-dir lock).
 	Close() error
+}
+
+// VerificationRead is what verifying one of our credentials reads from the
+// store: its record, its status entries with the latest published version
+// of each of their lists, and its issuance-log leaf.
+type VerificationRead struct {
+	Record  *credentials.Record // nil: no credential with this id
+	Entries []*status.Entry     // ordered by list, then index
+	Latest  []*status.Version   // the latest version of each list of Entries that has one, in the order of Entries
+	Leaf    *anchor.Leaf        // nil: not logged
+}
+
+// VerificationReader reads a VerificationRead in as few round trips as the
+// backend allows (SQLite: one query).
+type VerificationReader interface {
+	VerificationRead(ctx context.Context, credentialID string) (*VerificationRead, error)
 }

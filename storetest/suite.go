@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	cases = append(cases, statusCases()...)
 	cases = append(cases, anchorCases()...)
 	cases = append(cases, openidCases()...)
+	cases = append(cases, verificationCases()...)
 	cases = append(cases, concurrencyCases()...)
 	cases = append(cases, testCase{"ping", func(t *testing.T, s Store) {
 		if err := s.Ping(t.Context()); err != nil {

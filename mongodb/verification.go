@@ -1,0 +1,48 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+
+	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/store"
+)
+
+// VerificationRead reads what a verification of credentialID needs: the
+// record, the leaf, the status entries and the latest version of each of
+// their lists, one indexed query each. A join would be an aggregation
+// with $lookup, outside the patterns DESIGN §7 holds safe on FerretDB; on
+// MongoDB these are point reads on indexes of one replica set.
+func (s *Store) VerificationRead(ctx context.Context, credentialID string) (*store.VerificationRead, error) {
+	out := &store.VerificationRead{}
+	var err error
+	if out.Record, err = s.Credential(ctx, credentialID); errors.Is(err, fault.ErrNotFound) {
+		out.Record = nil
+	} else if err != nil {
+		return nil, err
+	}
+	if out.Record != nil {
+		if out.Leaf, err = s.LeafOf(ctx, credentialID); errors.Is(err, fault.ErrNotFound) {
+			out.Leaf = nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if out.Entries, err = s.EntriesOf(ctx, credentialID); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, e := range out.Entries {
+		if seen[e.ListID] {
+			continue
+		}
+		seen[e.ListID] = true
+		v, err := s.LatestVersion(ctx, e.ListID)
+		if err == nil {
+			out.Latest = append(out.Latest, v)
+		} else if !errors.Is(err, fault.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return out, nil
+}
