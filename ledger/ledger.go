@@ -85,6 +85,7 @@ type trustEntry struct {
 	// first needed within this entry's life (typesRead); they are dropped
 	// with the entry (TTL, or forget after a change of ours).
 	types     []string
+	typesHash [32]byte // onboard.AllowedTypesHash(types)
 	typesRead bool
 }
 
@@ -249,21 +250,22 @@ func (l *Ledger) keepTrust(did string, gen uint64, te trustEntry) {
 // allowedTypes returns the types our bureau did may issue, read from the
 // store once per cached trust entry (ok false: not one of our bureaus, or
 // the store could not be read).
-func (l *Ledger) allowedTypes(ctx context.Context, did string) ([]string, bool) {
+func (l *Ledger) allowedTypes(ctx context.Context, did string) ([]string, [32]byte, bool) {
 	gen := l.trustGen.Load()
 	te, hit := l.trust.Get(did)
 	if hit && te.typesRead {
-		return te.types, true
+		return te.types, te.typesHash, true
 	}
 	b, err := l.creds.BureauByDID(ctx, did)
 	if err != nil {
-		return nil, false
+		return nil, [32]byte{}, false
 	}
+	h := onboard.AllowedTypesHash(b.AllowedTypes)
 	if hit {
-		te.types, te.typesRead = b.AllowedTypes, true
+		te.types, te.typesHash, te.typesRead = b.AllowedTypes, h, true
 		l.keepTrust(did, gen, te)
 	}
-	return b.AllowedTypes, true
+	return b.AllowedTypes, h, true
 }
 
 // forget drops the cached trust entry of did (after we changed it).
@@ -301,8 +303,8 @@ func (l *Ledger) checkTrusted(ctx context.Context, p *credentials.Parsed) creden
 		if t == "VerifiableCredential" {
 			continue
 		}
-		types, ok := l.allowedTypes(ctx, p.Issuer)
-		if ok && onboard.AllowedTypesHash(types) == e.AllowedTypesHash && !slices.Contains(types, t) {
+		types, typesHash, ok := l.allowedTypes(ctx, p.Issuer)
+		if ok && typesHash == e.AllowedTypesHash && !slices.Contains(types, t) {
 			return fail(CheckIssuerTrusted, "%s is trusted, but not for %s credentials", p.Issuer, t)
 		}
 	}
