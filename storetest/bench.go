@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/citizencloud/citizencredentials/credentials"
 	"github.com/citizencloud/citizencredentials/status"
 )
 
@@ -70,6 +71,39 @@ func Bench(b *testing.B, open func(b *testing.B) Store) {
 	run("issue/append-leaf", 0, func(b *testing.B, s Store, i int) {
 		if err := s.AppendLeaf(ctx, leaf(int64(i))); err != nil {
 			b.Fatal(err)
+		}
+	})
+	// A group commit's writes: 100 credentials and their status entries in
+	// one transaction, one batched call each (the issuance path).
+	const batch = 100
+	run("issue/batch-of-100-in-one-transaction", 0, func(b *testing.B, s Store, i int) {
+		rs := make([]*credentials.Record, batch)
+		es := make([]*status.Entry, batch)
+		for j := range batch {
+			id := fmt.Sprintf("urn:uuid:batch-%d-%d", i, j)
+			rs[j] = record(id, "b1", "did:key:holder", "VolunteerServiceCredential")
+			es[j] = entry("L1", i*batch+j, id)
+		}
+		err := s.Atomic(ctx, func(ctx context.Context) error {
+			errs, err := s.CreateCredentials(ctx, rs)
+			if err != nil {
+				return err
+			}
+			for _, e := range errs {
+				if e != nil {
+					return e
+				}
+			}
+			return s.InsertEntries(ctx, es)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
+	run("verify/verification-read", seeded, func(b *testing.B, s Store, i int) {
+		r, err := s.VerificationRead(ctx, fmt.Sprintf("urn:uuid:seed-%d", (i*7919)%seeded))
+		if err != nil || r.Record == nil || r.Leaf == nil || len(r.Entries) != 1 {
+			b.Fatalf("VerificationRead: %+v, %v", r, err)
 		}
 	})
 	run("verify/credential-by-id", seeded, func(b *testing.B, s Store, i int) {
