@@ -49,7 +49,7 @@ type Ledger struct {
 	status    *status.Service
 	lists     status.Store
 	anchors   anchor.Store
-	reads     store.VerificationReader // nil: the reads one by one
+	reads     store.VerificationReader
 	log       *anchor.Log
 	reg       anchor.Registry
 	remote    credentials.Extension
@@ -190,11 +190,11 @@ func (l *Ledger) localIssuer(ctx context.Context, issuer string) bool {
 
 // ownRecord returns our stored record of p if we issued exactly this
 // credential, else nil.
-func (l *Ledger) ownRecord(ctx context.Context, p *credentials.Parsed, ents *entriesOf) *credentials.Record {
+func (l *Ledger) ownRecord(ctx context.Context, p *credentials.Parsed, ents *credentialReads) *credentials.Record {
 	if p.ID == "" {
 		return nil
 	}
-	rec, err := ents.record(ctx)
+	rec, err := ents.record()
 	if err != nil || rec.IssuerDID != p.Issuer {
 		return nil
 	}
@@ -347,79 +347,69 @@ func Thumbprint(publicJWK []byte) ([32]byte, error) {
 
 // ---- status
 
-// checkStatus gives one status check for all of the credential's entries:
-// it fails if any bit is set (revoked, suspended) or cannot be checked.
-// entriesOf reads a credential's status entries once for the status and
-// status_anchor checks of one verification.
-//
-// With a store.VerificationReader the record, the leaf and the lists'
-// latest versions come with the entries in one call; without one, each
-// is read when first needed.
-type entriesOf struct {
-	l            *Ledger
-	credentialID string
-
-	read    bool
-	entries []*status.Entry
-	err     error
-
-	snap *store.VerificationRead // nil: read one by one
+// credentialReads is what one verification of a credential reads from the
+// store, in one call (store.VerificationReader): our record of it, its
+// issuance-log leaf, its status entries and the latest published version
+// of each of their lists. A failed read fails the checks that need it.
+type credentialReads struct {
+	id   string
+	snap *store.VerificationRead
+	err  error
 }
 
-// read prepares the reads of one verification of credentialID.
-func (l *Ledger) read(ctx context.Context, credentialID string) *entriesOf {
-	e := &entriesOf{l: l, credentialID: credentialID}
-	if l.reads == nil || credentialID == "" {
-		return e
+// read does the store read of one verification of credentialID.
+func (l *Ledger) read(ctx context.Context, credentialID string) *credentialReads {
+	r := &credentialReads{id: credentialID, snap: &store.VerificationRead{}}
+	if credentialID != "" {
+		r.snap, r.err = l.reads.VerificationRead(ctx, credentialID)
 	}
-	snap, err := l.reads.VerificationRead(ctx, credentialID)
-	if err != nil {
-		// The reads one by one report the failure in the checks that
-		// need them.
-		l.logger.WarnContext(ctx, "ledger: the verification read failed; reading one by one", "err", fault.Message(err))
-		return e
-	}
-	e.snap, e.read, e.entries = snap, true, snap.Entries
-	return e
+	return r
 }
 
-func (e *entriesOf) get(ctx context.Context) ([]*status.Entry, error) {
-	if !e.read {
-		e.entries, e.err = e.l.lists.EntriesOf(ctx, e.credentialID)
-		e.read = true
+func (r *credentialReads) entries() ([]*status.Entry, error) {
+	if r.err != nil {
+		return nil, r.err
 	}
-	return e.entries, e.err
+	return r.snap.Entries, nil
+}
+
+// latest is the latest published version of each of the entries' lists.
+func (r *credentialReads) latest() ([]*status.Version, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.snap.Latest, nil
 }
 
 // record is our record of the credential (fault.ErrNotFound if none).
-func (e *entriesOf) record(ctx context.Context) (*credentials.Record, error) {
-	if e.snap == nil {
-		return e.l.creds.Credential(ctx, e.credentialID)
+func (r *credentialReads) record() (*credentials.Record, error) {
+	switch {
+	case r.err != nil:
+		return nil, r.err
+	case r.snap.Record == nil:
+		return nil, fault.E(fault.NotFound, "no credential %s", r.id)
 	}
-	if e.snap.Record == nil {
-		return nil, fault.E(fault.NotFound, "no credential %s", e.credentialID)
-	}
-	return e.snap.Record, nil
+	return r.snap.Record, nil
 }
 
 // leaf is the credential's issuance-log leaf (fault.ErrNotFound if none).
-func (e *entriesOf) leaf(ctx context.Context) (*anchor.Leaf, error) {
-	if e.snap == nil {
-		return e.l.anchors.LeafOf(ctx, e.credentialID)
+func (r *credentialReads) leaf() (*anchor.Leaf, error) {
+	switch {
+	case r.err != nil:
+		return nil, r.err
+	case r.snap.Leaf == nil:
+		return nil, fault.E(fault.NotFound, "credential %s is not logged", r.id)
 	}
-	if e.snap.Leaf == nil {
-		return nil, fault.E(fault.NotFound, "credential %s is not logged", e.credentialID)
-	}
-	return e.snap.Leaf, nil
+	return r.snap.Leaf, nil
 }
 
-func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *entriesOf) []credentials.Check {
+// checkStatus gives one status check for all of the credential's entries:
+// it fails if any bit is set (revoked, suspended) or cannot be checked.
+func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *credentialReads) []credentials.Check {
 	if len(p.Status) == 0 {
 		return []credentials.Check{pass(CheckStatus, "the credential has no status entry, so it cannot be revoked or suspended")}
 	}
 	var bad, good []string
-	var entries []*status.Entry
-	loaded := false
 	for _, st := range p.Status {
 		purpose, _ := st["statusPurpose"].(string)
 		listURL, _ := st["statusListCredential"].(string)
@@ -433,13 +423,10 @@ func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *e
 			bad = append(bad, fmt.Sprintf("the %s status is kept in a list at %s, which this service does not fetch (remote status lists are disabled)", purpose, hostOf(listURL)))
 			continue
 		}
-		if !loaded {
-			entries, err = ents.get(ctx)
-			if err != nil {
-				bad = append(bad, "the status could not be read: "+fault.Message(err))
-				continue
-			}
-			loaded = true
+		entries, err := ents.entries()
+		if err != nil {
+			bad = append(bad, "the status could not be read: "+fault.Message(err))
+			continue
 		}
 		var e *status.Entry
 		for _, x := range entries {
@@ -452,7 +439,7 @@ func (l *Ledger) checkStatus(ctx context.Context, p *credentials.Parsed, ents *e
 			bad = append(bad, fmt.Sprintf("the %s entry (list %s, index %d) is not allocated to this credential", purpose, listID, idx))
 		case e.Set:
 			reason := ""
-			if rec, err := ents.record(ctx); err == nil && rec.StateReason != "" {
+			if rec, err := ents.record(); err == nil && rec.StateReason != "" {
 				reason = " (reason: " + rec.StateReason + ")"
 			}
 			bad = append(bad, fmt.Sprintf("%s by the issuer on %s%s", pastTense(purpose), e.UpdatedAt.UTC().Format(time.RFC3339), reason))
@@ -517,8 +504,8 @@ func hostOf(u string) string {
 // while it is queued, mined but not deep enough, or recorded as confirmed
 // but missing from the chain (lost blocks: the worker re-sends it); failed
 // when the chain or the recorded digest disagrees with the stored list.
-func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record, ents *entriesOf) []credentials.Check {
-	versions, err := l.latestVersions(ctx, ents)
+func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record, ents *credentialReads) []credentials.Check {
+	versions, err := ents.latest()
 	if err != nil {
 		return []credentials.Check{fail(CheckStatusAnchor, "status list versions could not be read: %s", fault.Message(err))}
 	}
@@ -555,19 +542,6 @@ func (l *Ledger) checkStatusAnchor(ctx context.Context, rec *credentials.Record,
 	return out
 }
 
-// latestVersions is status.Service.Versions on entries already read: the
-// latest published version of each of the credential's lists.
-func (l *Ledger) latestVersions(ctx context.Context, ents *entriesOf) ([]*status.Version, error) {
-	if ents.snap != nil {
-		return ents.snap.Latest, nil
-	}
-	entries, err := ents.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return l.status.VersionsOf(ctx, entries)
-}
-
 func (l *Ledger) statusAnchorCheck(v *status.Version, digest [32]byte, a anchor.Anchored, deep bool) credentials.Check {
 	switch {
 	case a.Digest != digest:
@@ -592,14 +566,14 @@ func (l *Ledger) outboxConfirmed(ctx context.Context, itemID string) bool {
 // checkIssuanceAnchor proves that the credential is in the issuance log
 // under a root anchored on chain. Once proven, the outcome is cached for
 // the credential (a confirmed anchor and a leaf never change).
-func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed, ents *entriesOf) credentials.Check {
+func (l *Ledger) checkIssuanceAnchor(ctx context.Context, rec *credentials.Record, p *credentials.Parsed, ents *credentialReads) credentials.Check {
 	if !sameAsIssued(rec, p) {
 		return fail(CheckIssuanceAnchor, "this is not the credential %s was issued as (it differs from what the issuance log holds)", rec.ID)
 	}
 	if pi, ok := l.proven.get(rec.ID); ok {
 		return provenCheck(pi)
 	}
-	leaf, err := ents.leaf(ctx)
+	leaf, err := ents.leaf()
 	var ev *anchor.Evidence
 	if err == nil {
 		ev, err = anchor.NewEvidenceOf(ctx, l.anchors, l.log, leaf, "", nil)

@@ -74,7 +74,7 @@ func TestAnchorChecksPendingProvenCached(t *testing.T) {
 		status.WithOnPublish(func(ctx context.Context, v *status.Version) error {
 			return worker.EnqueueVersion(ctx, v.ListID, v.Version, v.Digest)
 		}))
-	l, err := ledger.New(ledger.Config{Credentials: st, Keys: st, Status: svc, Lists: st, Anchors: st, Log: issuanceLog, Registry: reg, BaseURL: "https://citizen.example", Logger: quiet})
+	l, err := ledger.New(ledger.Config{Credentials: st, Keys: st, Status: svc, Lists: st, Anchors: st, Reads: st, Log: issuanceLog, Registry: reg, BaseURL: "https://citizen.example", Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

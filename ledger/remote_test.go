@@ -36,7 +36,7 @@ func TestRemoteIssuersGoToTheRemoteVerifier(t *testing.T) {
 	remote := credentials.ExtensionFunc(func(ctx context.Context, p *credentials.Parsed) []credentials.Check {
 		return []credentials.Check{{Name: ledger.CheckIssuerTrusted, OK: true, Message: "remote", Member: "other-dept", Block: 7}}
 	})
-	l, err := ledger.New(ledger.Config{Credentials: st, Keys: st, Status: status.NewService(st, signer{}), Lists: st, Anchors: st,
+	l, err := ledger.New(ledger.Config{Credentials: st, Keys: st, Status: status.NewService(st, signer{}), Lists: st, Anchors: st, Reads: st,
 		Log: anchor.NewLog(st), Registry: reg, BaseURL: "https://citizen.example", Logger: quiet, Remote: remote})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/citizencloud/citizencredentials/fault"
+	"github.com/citizencloud/citizencredentials/status"
 	"github.com/citizencloud/citizencredentials/store"
 )
 
@@ -31,18 +32,9 @@ func (s *Store) VerificationRead(ctx context.Context, credentialID string) (*sto
 	if out.Entries, err = s.EntriesOf(ctx, credentialID); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, e := range out.Entries {
-		if seen[e.ListID] {
-			continue
-		}
-		seen[e.ListID] = true
-		v, err := s.LatestVersion(ctx, e.ListID)
-		if err == nil {
-			out.Latest = append(out.Latest, v)
-		} else if !errors.Is(err, fault.ErrNotFound) {
-			return nil, err
-		}
+	out.Latest, err = status.LatestVersions(ctx, s, out.Entries)
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

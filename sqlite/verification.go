@@ -3,11 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/citizencloud/citizencredentials/anchor"
-	"github.com/citizencloud/citizencredentials/fault"
 	"github.com/citizencloud/citizencredentials/status"
 	"github.com/citizencloud/citizencredentials/store"
 )
@@ -90,17 +88,8 @@ func (s *Store) VerificationRead(ctx context.Context, credentialID string) (*sto
 	if out.Entries, err = s.EntriesOf(ctx, credentialID); err != nil {
 		return nil, err
 	}
-	for _, e := range out.Entries {
-		if seenList[e.ListID] {
-			continue
-		}
-		seenList[e.ListID] = true
-		v, err := s.LatestVersion(ctx, e.ListID)
-		if err == nil {
-			out.Latest = append(out.Latest, v)
-		} else if !errors.Is(err, fault.ErrNotFound) {
-			return nil, err
-		}
+	if out.Latest, err = status.LatestVersions(ctx, s, out.Entries); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -584,11 +584,13 @@ func (s *Service) Versions(ctx context.Context, credentialID string) ([]*Version
 	if err != nil {
 		return nil, err
 	}
-	return s.VersionsOf(ctx, entries)
+	return LatestVersions(ctx, s.store, entries)
 }
 
-// VersionsOf is Versions on a credential's entries already read.
-func (s *Service) VersionsOf(ctx context.Context, entries []*Entry) ([]*Version, error) {
+// LatestVersions returns the latest published version of each list of
+// entries, in the order of entries; lists not yet published are left out.
+// Store adapters use it where they cannot read them with the entries.
+func LatestVersions(ctx context.Context, st Store, entries []*Entry) ([]*Version, error) {
 	var out []*Version
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -596,7 +598,7 @@ func (s *Service) VersionsOf(ctx context.Context, entries []*Entry) ([]*Version,
 			continue
 		}
 		seen[e.ListID] = true
-		v, err := s.store.LatestVersion(ctx, e.ListID)
+		v, err := st.LatestVersion(ctx, e.ListID)
 		if errors.Is(err, fault.ErrNotFound) {
 			continue
 		}
