@@ -52,18 +52,25 @@ func TestRDFCMatchesURDNA2015(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := ld.NewJsonLdOptions("")
-		opts.DocumentLoader = l
-		opts.Algorithm = ld.AlgorithmURDNA2015
-		opts.Format = "application/n-quads"
-		want, err := ld.NewJsonLdProcessor().Normalize(copyJSON(doc), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want.(string) {
+		if want := urdna2015(t, l, doc); string(got) != want {
 			t.Errorf("doc %d:\n got %s\nwant %s", i, got, want)
 		}
 	}
+}
+
+// urdna2015 is json-gold's own canonical form of doc (URDNA2015, equal to
+// RDFC-1.0 with SHA-256), processing every context itself through l.
+func urdna2015(t *testing.T, l *ContextLoader, doc map[string]any) string {
+	t.Helper()
+	opts := ld.NewJsonLdOptions("")
+	opts.DocumentLoader = l
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+	want, err := ld.NewJsonLdProcessor().Normalize(copyJSON(doc), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want.(string)
 }
 
 // growingContext is a catalogue context that gains terms at run time.
@@ -107,20 +114,9 @@ func TestProcessedContextSameRDF(t *testing.T) {
 		}
 		return d
 	}
-	reference := func(d map[string]any) string {
-		opts := ld.NewJsonLdOptions("")
-		opts.DocumentLoader = l
-		opts.Algorithm = ld.AlgorithmURDNA2015
-		opts.Format = "application/n-quads"
-		want, err := ld.NewJsonLdProcessor().Normalize(copyJSON(d), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return want.(string)
-	}
 	check := func(name, term string) {
 		t.Helper()
-		want := reference(doc(term))
+		want := urdna2015(t, l, doc(term))
 		if !strings.Contains(want, "#"+term+">") {
 			t.Fatalf("%s: the reference lost the term: %s", name, want)
 		}
