@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/citizencloud/citizencredentials/fault"
@@ -118,6 +119,11 @@ type Worker struct {
 	fullRecheck     bool
 	fullRecheckDone func(context.Context) error
 	obs             Observer
+
+	// tickMu runs one tick of this worker at a time: Run's loop and a
+	// caller of Tick (an operator's "anchor now", a test) share the lease
+	// holder and the re-check state above.
+	tickMu sync.Mutex
 }
 
 // NewWorker returns a worker that anchors the outbox in store on reg, and
@@ -255,6 +261,8 @@ func (w *Worker) Tick(ctx context.Context) error {
 
 // TickReport is Tick, also reporting what it did.
 func (w *Worker) TickReport(ctx context.Context) (TickResult, error) {
+	w.tickMu.Lock()
+	defer w.tickMu.Unlock()
 	var res TickResult
 	now := w.now().UTC()
 	ok, err := w.store.AcquireLease(ctx, w.leaseName, w.holder, now.Add(w.leaseTTL))

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -780,5 +781,64 @@ func TestWorkerNotMember(t *testing.T) {
 	<-done
 	if out := logs.String(); !strings.Contains(out, "accepts this node's anchors again") {
 		t.Fatalf("log lacks the recovery:\n%s", out)
+	}
+}
+
+// overlapDetector is a registry that notices two calls of Head at once;
+// a tick reads the head once, so overlapping Heads are overlapping ticks.
+type overlapDetector struct {
+	anchor.Registry
+	inside  atomic.Int32
+	overlap atomic.Bool
+}
+
+func (o *overlapDetector) Head(ctx context.Context) (uint64, error) {
+	if o.inside.Add(1) > 1 {
+		o.overlap.Store(true)
+	}
+	defer o.inside.Add(-1)
+	time.Sleep(2 * time.Millisecond)
+	return o.Registry.Head(ctx)
+}
+
+// TestWorkerConcurrentTicks ticks one worker from several goroutines at
+// once (as vcserve's loop and an operator's "anchor now" do): the ticks
+// run one at a time, since they share the lease holder and the re-check
+// state, and the outbox still ends confirmed.
+func TestWorkerConcurrentTicks(t *testing.T) {
+	e := newEnv(t)
+	reg := &overlapDetector{Registry: e.fl}
+	w := anchor.NewWorker(e.st, reg, e.log, anchor.WithClock(e.clk.now), anchor.WithLogger(e.quiet),
+		anchor.WithLease(anchor.DefaultLeaseName, "replica-1", time.Minute), anchor.WithRecheck(time.Millisecond, time.Minute))
+	for i := range 4 {
+		e.enqueue(fmt.Sprintf("list-%d", i), 1)
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			var err error
+			for range 5 {
+				if err = w.Tick(e.ctx); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reg.overlap.Load() {
+		t.Fatal("two ticks of one worker ran at once")
+	}
+	for range 5 {
+		e.tick(w)
+	}
+	for i := range 4 {
+		if it := e.item(anchor.StatusItemID(fmt.Sprintf("list-%d", i), 1)); it.State != anchor.Confirmed {
+			t.Errorf("list-%d: %s after the ticks, want confirmed", i, it.State)
+		}
 	}
 }
